@@ -1,0 +1,140 @@
+"""Consumer credentials: argument, then environment, then the user's config file.
+
+Environment: ``ETRADE_CONSUMER_KEY`` and ``ETRADE_CONSUMER_SECRET``.
+File: ``<user config dir>/etrade-nb/credentials.ini`` (``ETRADE_NB_CONFIG`` overrides the
+path), mode 0600, one section per environment::
+
+    [sandbox]
+    consumer_key = ...
+    consumer_secret = ...
+
+    [live]
+    consumer_key = ...
+    consumer_secret = ...
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigurationError, TokenCacheError
+from .private_files import read_private, write_private
+from .redaction import register_secret
+
+KEY_VAR = "ETRADE_CONSUMER_KEY"
+SECRET_VAR = "ETRADE_CONSUMER_SECRET"
+CONFIG_VAR = "ETRADE_NB_CONFIG"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A consumer key and secret; the secret never shows in ``repr``."""
+
+    consumer_key: str
+    consumer_secret: str = field(repr=False)
+    source: str = "argument"
+
+    def __post_init__(self) -> None:
+        register_secret(self.consumer_secret)
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the credentials file lives (it need not exist)."""
+    env = os.environ if environ is None else environ
+    if env.get(CONFIG_VAR):
+        return Path(env[CONFIG_VAR]).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("etrade-nb", appauthor=False) / "credentials.ini"
+
+
+def _from_file(path: Path, environment: str) -> tuple[str, str] | None:
+    try:
+        raw = read_private(path, kind="credentials file")
+    except TokenCacheError as exc:
+        raise ConfigurationError(exc.message) from None
+    if raw is None:
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(raw.decode("utf-8"), source=str(path))
+    except (configparser.Error, UnicodeDecodeError):
+        raise ConfigurationError(
+            f"{path} is not a valid INI file. Fix it (see `etrade_nb.config` docs) or delete it."
+        ) from None
+    if not parser.has_section(environment):
+        return None
+    section = parser[environment]
+    key, secret = (
+        section.get("consumer_key", "").strip(),
+        section.get("consumer_secret", "").strip(),
+    )
+    if not (key and secret):
+        raise ConfigurationError(
+            f"Section [{environment}] of {path} needs both consumer_key and consumer_secret."
+        )
+    return key, secret
+
+
+def load_credentials(
+    consumer_key: str | None = None,
+    consumer_secret: str | None = None,
+    *,
+    environment: str = "sandbox",
+    environ: Mapping[str, str] | None = None,
+) -> Credentials:
+    """Find the consumer key and secret for ``environment`` ('sandbox' or 'live')."""
+    env = os.environ if environ is None else environ
+    if consumer_key and consumer_secret:
+        return Credentials(consumer_key.strip(), consumer_secret.strip(), "argument")
+    if bool(consumer_key) != bool(consumer_secret) and consumer_key is not None:
+        raise ConfigurationError(
+            "Pass both consumer_key and consumer_secret, or neither to read them from "
+            f"{KEY_VAR}/{SECRET_VAR} or the config file."
+        )
+    key, secret = env.get(KEY_VAR, "").strip(), env.get(SECRET_VAR, "").strip()
+    if key and secret:
+        return Credentials(key, secret, "environment")
+    path = config_path(env)
+    found = _from_file(path, environment)
+    if found:
+        return Credentials(found[0], found[1], str(path))
+    raise ConfigurationError(
+        f"No E*TRADE consumer key for {environment}. Pass consumer_key= and consumer_secret=, "
+        f"set {KEY_VAR} and {SECRET_VAR}, or save them with "
+        f"etrade_nb.save_credentials(key, secret, environment={environment!r}) "
+        f"(written to {path}, readable only by you). Keys come from E*TRADE's developer "
+        "portal; to try etrade-nb without an account, run `etrade-nb-emulator`."
+    )
+
+
+def save_credentials(
+    consumer_key: str,
+    consumer_secret: str,
+    *,
+    environment: str = "sandbox",
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """Store the keys for ``environment`` in the private config file and return its path."""
+    if environment not in ("sandbox", "live"):
+        raise ConfigurationError("environment must be 'sandbox' or 'live'.")
+    path = config_path(environ)
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        raw = read_private(path, kind="credentials file")
+    except TokenCacheError as exc:
+        raise ConfigurationError(exc.message) from None
+    if raw:
+        parser.read_string(raw.decode("utf-8"))
+    parser[environment] = {"consumer_key": consumer_key, "consumer_secret": consumer_secret}
+    lines: list[str] = []
+    for name in parser.sections():
+        lines.append(f"[{name}]")
+        lines.extend(f"{k} = {v}" for k, v in parser[name].items())
+        lines.append("")
+    write_private(path, "\n".join(lines).encode("utf-8"))
+    return path

@@ -1,0 +1,113 @@
+"""Where E*TRADE lives: OAuth host, data host and authorize page for sandbox and live.
+
+OAuth runs on ``https://api.etrade.com`` for both environments; only the data host differs.
+Two documented environment variables point everything elsewhere (the built-in emulator, a test):
+
+- ``ETRADE_NB_API_BASE`` replaces both the OAuth host and the data host;
+- ``ETRADE_NB_AUTHORIZE_URL`` replaces the authorize page.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote, urlsplit
+
+from .errors import ConfigurationError
+
+OAUTH_BASE = "https://api.etrade.com"
+SANDBOX_API_BASE = "https://apisb.etrade.com"
+LIVE_API_BASE = "https://api.etrade.com"
+AUTHORIZE_PAGE = "https://us.etrade.com/e/t/etws/authorize"
+
+API_BASE_VAR = "ETRADE_NB_API_BASE"
+AUTHORIZE_URL_VAR = "ETRADE_NB_AUTHORIZE_URL"
+
+EnvironmentName = Literal["sandbox", "live"]
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The hosts of one E*TRADE environment."""
+
+    name: EnvironmentName
+    oauth_base: str
+    api_base: str
+    authorize_page: str
+    overridden: bool = False
+
+    @property
+    def sandbox(self) -> bool:
+        return self.name == "sandbox"
+
+    @property
+    def local(self) -> bool:
+        """True when every host is a loopback address (the built-in emulator)."""
+        return all(is_loopback_url(u) for u in (self.oauth_base, self.api_base))
+
+    def authorize_url(self, consumer_key: str, request_token: str) -> str:
+        """The page where the user approves the request token."""
+        return authorize_url(consumer_key, request_token, page=self.authorize_page)
+
+
+def authorize_url(consumer_key: str, request_token: str, *, page: str = AUTHORIZE_PAGE) -> str:
+    """E*TRADE's authorize link, ``{page}?key={consumer_key}&token={request_token}``.
+
+    Both values are percent-encoded: request tokens are base64 and contain ``/``, ``+``, ``=``.
+
+    >>> authorize_url("282683cc", "/iQRgQCRGPo7X+6G8QDSEzX0=")
+    'https://us.etrade.com/e/t/etws/authorize?key=282683cc&token=%2FiQRgQCRGPo7X%2B6G8QDSEzX0%3D'
+    """
+    sep = "&" if "?" in page else "?"
+    return f"{page}{sep}key={quote(consumer_key, safe='')}&token={quote(request_token, safe='')}"
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url`` points at this machine (127.0.0.0/8, ::1 or localhost)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _checked_base(url: str, var: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"{var}={url!r} is not an http(s) URL. Set it to a base such as "
+            "'http://127.0.0.1:8765' (the emulator) or unset it to use E*TRADE."
+        )
+    if parts.scheme == "http" and not is_loopback_url(url):
+        raise ConfigurationError(
+            f"{var} points at {parts.hostname} over plain http, which would send your keys "
+            "unencrypted. Use https, or a loopback address for the built-in emulator."
+        )
+    return url.rstrip("/")
+
+
+def resolve_environment(
+    *, sandbox: bool = True, environ: Mapping[str, str] | None = None
+) -> Environment:
+    """The hosts for sandbox (default) or live, with the documented overrides applied."""
+    env = os.environ if environ is None else environ
+    name: EnvironmentName = "sandbox" if sandbox else "live"
+    base = env.get(API_BASE_VAR, "").strip()
+    page = env.get(AUTHORIZE_URL_VAR, "").strip()
+    oauth_base = api_base = _checked_base(base, API_BASE_VAR) if base else ""
+    if not base:
+        oauth_base = OAUTH_BASE
+        api_base = SANDBOX_API_BASE if sandbox else LIVE_API_BASE
+    authorize_page = _checked_base(page, AUTHORIZE_URL_VAR) if page else AUTHORIZE_PAGE
+    return Environment(
+        name=name,
+        oauth_base=oauth_base,
+        api_base=api_base,
+        authorize_page=authorize_page,
+        overridden=bool(base or page),
+    )

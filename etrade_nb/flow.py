@@ -1,0 +1,301 @@
+"""The three-step E*TRADE login as a plain object: ``start()`` → user approves → ``finish()``.
+
+``OAuthFlow`` holds at most one pending request token. Calling :meth:`OAuthFlow.start` again
+while it is fresh returns the same link (a new request token would invalidate the code the
+user is typing); a wrong code can be retried; an expired link is replaced by ``start()``.
+No printing, prompting or IPython here: the widget, the magics and the callback receiver all
+drive this object.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import threading
+import time
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from .config import Credentials, load_credentials
+from .environments import Environment, resolve_environment
+from .errors import (
+    AuthorizeLinkExpiredError,
+    ConfigurationError,
+    LoginNotStartedError,
+    TokenMismatchError,
+    VerifierFormatError,
+    VerifierRejectedError,
+)
+from .oauth import oauth1
+from .redaction import register_secret
+from .responses import error_for, oauth_problem, parse_token_body
+from .session import Session, new_http_session
+from .store import StoredToken, TokenStore, default_store
+from .tokens import AccessToken, Clock, RequestToken, format_duration
+from .transport import RetryPolicy, send
+
+_CODE = re.compile(r"[A-Za-z0-9]{1,64}")
+
+
+class LoginState(str, enum.Enum):
+    """Where a login stands."""
+
+    NEW = "new"  # start() not called yet
+    PENDING = "pending"  # link shown, waiting for the verification code
+    EXPIRED = "expired"  # the link's 5 minutes are over: start() again
+    AUTHORIZED = "authorized"  # finish() succeeded
+
+
+def extract_verifier(text: str) -> tuple[str, str | None]:
+    """``(verifier, oauth_token or None)`` from what a user pastes.
+
+    Accepts a bare code (``' K7Q2M\\n'``), a query string (``oauth_verifier=K7Q2M&...``) or a
+    whole callback URL (``https://host/cb?app=1&oauth_verifier=K7Q2M``).
+    """
+    raw = (text or "").strip().strip("'\"")
+    if not raw:
+        raise VerifierFormatError(
+            "No verification code was given. Approve the request on the E*TRADE page, copy "
+            "the code it shows, and paste it here."
+        )
+    if "oauth_verifier" in raw:
+        query = urlsplit(raw).query if "?" in raw else raw.lstrip("?#")
+        fields = parse_qs(query, keep_blank_values=True)
+        verifier = (fields.get("oauth_verifier") or [""])[0].strip()
+        token = (fields.get("oauth_token") or [None])[0]
+        if not _CODE.fullmatch(verifier):
+            raise VerifierFormatError(
+                "The pasted address has no usable oauth_verifier. Paste the whole address "
+                "the browser was sent to after you clicked Accept, or just the code."
+            )
+        return verifier, token
+    if raw.startswith(("http://", "https://")):
+        raise VerifierFormatError(
+            "That address has no oauth_verifier in it: it looks like the authorize link "
+            "itself. Open it, click Accept, then paste the code E*TRADE shows."
+        )
+    if not _CODE.fullmatch(raw):
+        raise VerifierFormatError(
+            "A verification code has only letters and digits (E*TRADE shows about 5 of "
+            "them). Copy it again from the E*TRADE page and paste it here."
+        )
+    return raw, None
+
+
+class OAuthFlow:
+    """One E*TRADE login: ``url = flow.start()``; the user approves; ``flow.finish(code)``.
+
+    ``sandbox=True`` is the default; live trading needs ``sandbox=False``. ``callback`` is
+    ``"oob"`` (copy and paste) or the callback URL registered with E*TRADE for this consumer
+    key, where E*TRADE sends the user with ``oauth_verifier`` appended (the request itself
+    always says ``oob``, as E*TRADE requires).
+    """
+
+    def __init__(
+        self,
+        consumer_key: str | None = None,
+        consumer_secret: str | None = None,
+        *,
+        sandbox: bool = True,
+        callback: str = "oob",
+        store: TokenStore | None = None,
+        clock: Clock = time.time,
+        http: requests.Session | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        if callback != "oob" and not callback.startswith(("http://", "https://")):
+            raise ConfigurationError(
+                f"callback must be 'oob' or the http(s) URL registered with E*TRADE, "
+                f"not {callback!r}."
+            )
+        self.environment: Environment = resolve_environment(sandbox=sandbox, environ=environ)
+        self.credentials: Credentials = load_credentials(
+            consumer_key, consumer_secret, environment=self.environment.name, environ=environ
+        )
+        self.callback = callback
+        self.store = store if store is not None else default_store(environ)
+        self.clock = clock
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._http = http or new_http_session()
+        self._lock = threading.RLock()
+        self._request_token: RequestToken | None = None
+        self._url: str | None = None
+        self._session: Session | None = None
+        self._authorized = False
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def consumer_key(self) -> str:
+        return self.credentials.consumer_key
+
+    @property
+    def state(self) -> LoginState:
+        if self._authorized:
+            return LoginState.AUTHORIZED
+        if self._request_token is None:
+            return LoginState.NEW
+        if self._request_token.expired(self.clock()):
+            return LoginState.EXPIRED
+        return LoginState.PENDING
+
+    @property
+    def authorize_url(self) -> str | None:
+        """The pending authorize link, or ``None`` when no fresh link exists."""
+        return self._url if self.state is LoginState.PENDING else None
+
+    @property
+    def expires_at(self) -> float | None:
+        """When the pending link stops working (POSIX seconds)."""
+        return self._request_token.expires_at if self._request_token else None
+
+    def seconds_left(self) -> float:
+        """Seconds until the pending link expires (0 when there is none)."""
+        if self._request_token is None:
+            return 0.0
+        return max(0.0, self._request_token.expires_at - self.clock())
+
+    @property
+    def session(self) -> Session | None:
+        """The session made by the last successful :meth:`finish`."""
+        return self._session
+
+    def __repr__(self) -> str:
+        return f"OAuthFlow(environment={self.environment.name!r}, state={self.state.value!r})"
+
+    # -- steps ---------------------------------------------------------------------------
+    def start(self, *, force: bool = False) -> str:
+        """Get a request token and return the authorize URL for the user to open.
+
+        While the previous link is fresh (5 minutes) the same URL is returned, unless
+        ``force=True``.
+        """
+        with self._lock:
+            if not force and self.state is LoginState.PENDING and self._url:
+                return self._url
+            creds = self.credentials
+            auth = oauth1(
+                creds.consumer_key, creds.consumer_secret, callback="oob", clock=self.clock
+            )
+            response = send(
+                self._http,
+                "GET",
+                f"{self.environment.oauth_base}/oauth/request_token",
+                auth=auth,
+                timeout=self.timeout,
+                policy=self.retry,
+                what="Getting a request token",
+            )
+            if response.status_code != 200:
+                raise error_for(response, env=self.environment.name)
+            fields = parse_token_body(response)
+            token = RequestToken(
+                token=fields["oauth_token"],
+                secret=fields["oauth_token_secret"],
+                issued_at=self.clock(),
+                callback_confirmed=fields.get("oauth_callback_confirmed") == "true",
+            )
+            register_secret(token.token, token.secret)
+            self._request_token = token
+            self._authorized = False
+            self._url = self.environment.authorize_url(creds.consumer_key, token.token)
+            return self._url
+
+    def finish(self, verifier: str) -> Session:
+        """Exchange the verification code (or pasted callback URL) for a :class:`Session`."""
+        code, pasted_token = extract_verifier(verifier)
+        register_secret(code)
+        with self._lock:
+            if self._authorized and self._session is not None:
+                return self._session
+            pending = self._request_token
+            if pending is None:
+                raise LoginNotStartedError(
+                    "There is no login waiting for a code. Call start() (or run %etrade_login), "
+                    "open the link, approve, then enter the code."
+                )
+            if pasted_token is not None and pasted_token != pending.token:
+                raise TokenMismatchError(
+                    "That address belongs to an earlier login, not the link shown now. Open "
+                    "the current link, click Accept, and paste what it gives you."
+                )
+            if pending.expired(self.clock()):
+                raise self._expired_error()
+            creds = self.credentials
+            auth = oauth1(
+                creds.consumer_key,
+                creds.consumer_secret,
+                token=pending.token,
+                token_secret=pending.secret,
+                verifier=code,
+                clock=self.clock,
+            )
+            response = send(
+                self._http,
+                "GET",
+                f"{self.environment.oauth_base}/oauth/access_token",
+                auth=auth,
+                timeout=self.timeout,
+                policy=self.retry,
+                what="Exchanging the verification code",
+            )
+            if response.status_code != 200:
+                raise self._access_error(response, pending)
+            fields = parse_token_body(response)
+            now = self.clock()
+            access = AccessToken(fields["oauth_token"], fields["oauth_token_secret"], issued_at=now)
+            register_secret(access.token, access.secret)
+            self.store.save(creds.consumer_key, self.environment.name, StoredToken(access, now))
+            self._session = self._make_session(access, last_used=now)
+            self._authorized = True
+            return self._session
+
+    def cached_session(self) -> Session | None:
+        """A session from the token store if it holds a token from today, else ``None``."""
+        stored = self.store.load(self.consumer_key, self.environment.name, self.clock())
+        if stored is None:
+            return None
+        register_secret(stored.token.token, stored.token.secret)
+        return self._make_session(stored.token, last_used=stored.last_used)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _make_session(self, access: AccessToken, *, last_used: float) -> Session:
+        return Session(
+            self.credentials.consumer_key,
+            self.credentials.consumer_secret,
+            access,
+            environment=self.environment,
+            last_used=last_used,
+            http=self._http,
+            clock=self.clock,
+            store=self.store,
+            timeout=self.timeout,
+            retry=self.retry,
+        )
+
+    def _expired_error(self) -> AuthorizeLinkExpiredError:
+        return AuthorizeLinkExpiredError(
+            "The authorize link has expired (E*TRADE links last 5 minutes). Get a new link "
+            "with start() (the login widget shows one by itself), approve, and enter the new code."
+        )
+
+    def _access_error(self, response: requests.Response, pending: RequestToken) -> Exception:
+        found = oauth_problem(response)
+        problem = found[0] if found else None
+        if problem == "token_expired" or (
+            problem == "token_rejected" and pending.expired(self.clock())
+        ):
+            return self._expired_error()
+        if problem in ("token_rejected", "verifier_invalid", "permission_denied"):
+            left = format_duration(self.seconds_left())
+            return VerifierRejectedError(
+                "E*TRADE did not accept that verification code. Check it (copy it again from "
+                f"the E*TRADE page) and submit it again; this link works for {left} more. If it "
+                "keeps failing, start a new login.",
+                response=response,
+            )
+        return error_for(response, env=self.environment.name)

@@ -1,0 +1,74 @@
+"""Files only their owner may read: 0700 directories, 0600 files, atomic writes.
+
+A file or directory that others can read, or that belongs to someone else, is refused
+rather than silently used: it may have been tampered with or leaked already.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from .errors import TokenCacheError
+
+
+def _check_owner_and_mode(st: os.stat_result, path: Path, *, kind: str, mode: int) -> None:
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        raise TokenCacheError(
+            f"The {kind} {path} belongs to another user, so etrade-nb will not use it. "
+            f"Delete it (or fix its owner) and log in again."
+        )
+    if stat.S_IMODE(st.st_mode) & 0o077:
+        raise TokenCacheError(
+            f"The {kind} {path} can be read by other users (mode "
+            f"{stat.S_IMODE(st.st_mode):04o}). Run `chmod {mode:o} '{path}'`, or delete it "
+            f"and log in again."
+        )
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) with mode 0700, or check that it is already private."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.lstat()
+    if not stat.S_ISDIR(st.st_mode):
+        raise TokenCacheError(f"{path} is not a directory. Remove it and try again.")
+    if os.name == "posix":
+        _check_owner_and_mode(st, path, kind="directory", mode=0o700)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically with mode 0600 in a private directory."""
+    ensure_private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_CREAT | os.O_WRONLY | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def read_private(path: Path, *, kind: str = "token file") -> bytes | None:
+    """The bytes of ``path``, ``None`` if it does not exist; refuses loose permissions."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise TokenCacheError(
+            f"Cannot open the {kind} {path} ({exc.strerror}). Delete it and log in again."
+        ) from None
+    with os.fdopen(fd, "rb") as fh:
+        if os.name == "posix":
+            _check_owner_and_mode(os.fstat(fh.fileno()), path, kind=kind, mode=0o600)
+        return fh.read()

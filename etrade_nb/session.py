@@ -1,0 +1,466 @@
+"""An authenticated E*TRADE session: signed calls, renew when idle, never repeat an order.
+
+    >>> accounts = session.accounts()                     # doctest: +SKIP
+    >>> quotes = session.quotes(["AAPL", "BRK.B", "^VIX"]) # doctest: +SKIP
+    >>> session.get("/v1/accounts/list")                   # any documented GET, parsed JSON
+
+Calls are JSON (``.json`` suffix and ``Accept: application/json``) over one keep-alive pool.
+Before a call the session renews a token that has been idle for (nearly) 2 hours; a GET that
+still meets ``token_expired`` is renewed and sent once more. Past midnight US Eastern the
+token is dead and :class:`AccessTokenExpiredError` says to log in again. POST, PUT and DELETE
+are sent exactly once. A session may be shared by threads.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .environments import Environment, resolve_environment
+from .errors import (
+    AccessTokenExpiredError,
+    AccessTokenInactiveError,
+    ConfigurationError,
+    TokenRejectedError,
+)
+from .oauth import oauth1
+from .ratelimit import RateLimiter
+from .redaction import register_secret
+from .responses import decode_json, error_for, oauth_problem
+from .store import NO_STORE, StoredToken, TokenStore
+from .tokens import (
+    IDLE_LIMIT,
+    AccessToken,
+    Clock,
+    TokenState,
+    access_token_state,
+    format_duration,
+    format_eastern,
+)
+from .transport import RetryPolicy, send
+
+RENEW_MARGIN = 60.0
+"""Renew this many seconds before the 2-hour idle limit rather than risk a refused call."""
+
+QUOTE_BATCH = 25
+QUOTE_BATCH_OVERRIDE = 50
+_JSON_HEADERS = {"Accept": "application/json"}
+_ORDER_MARKERS = ("/orders",)
+
+
+def new_http_session(pool_size: int = 16) -> requests.Session:
+    """A requests session with a keep-alive pool sized for a few concurrent calls."""
+    http = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+    http.mount("https://", adapter)
+    http.mount("http://", adapter)
+    http.headers["User-Agent"] = "etrade-nb"
+    return http
+
+
+class QuoteList(list):  # type: ignore[type-arg]
+    """Quote documents in the order asked for; ``.messages`` holds E*TRADE's per-symbol notes."""
+
+    def __init__(
+        self, quotes: Iterable[dict[str, Any]] = (), messages: Iterable[dict] = ()
+    ) -> None:
+        super().__init__(quotes)
+        self.messages: list[dict[str, Any]] = list(messages)
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """A secret-free snapshot of a session for display."""
+
+    environment: str
+    state: TokenState
+    now: float
+    expires_at: float
+    idle_at: float
+    live_trading: bool
+
+    @property
+    def seconds_to_idle(self) -> float:
+        return max(0.0, self.idle_at - self.now)
+
+    @property
+    def seconds_to_expiry(self) -> float:
+        return max(0.0, self.expires_at - self.now)
+
+    def lines(self) -> list[str]:
+        """Human lines: environment, state, time to idle and to midnight ET."""
+        out = [f"environment: {self.environment}", f"token: {self.state.value}"]
+        if self.state in (TokenState.ACTIVE, TokenState.INACTIVE):
+            idle = (
+                "now (the next call renews it)"
+                if self.state is TokenState.INACTIVE
+                else f"in {format_duration(self.seconds_to_idle)} without calls"
+            )
+            out.append(f"goes idle: {idle}")
+            out.append(
+                f"expires: {format_eastern(self.expires_at)} "
+                f"(in {format_duration(self.seconds_to_expiry)}; log in again after that)"
+            )
+        if self.environment == "live":
+            out.append("LIVE: calls act on your real E*TRADE accounts")
+        return out
+
+
+class Session:
+    """Signed access to the E*TRADE API with one access token."""
+
+    def __init__(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        access_token: AccessToken,
+        *,
+        environment: Environment | None = None,
+        last_used: float | None = None,
+        http: requests.Session | None = None,
+        clock: Clock = time.time,
+        store: TokenStore | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        rate_limit: float | None = 4.0,
+    ) -> None:
+        register_secret(consumer_secret, access_token.token, access_token.secret)
+        self.environment = environment or resolve_environment()
+        self.consumer_key = consumer_key
+        self._consumer_secret = consumer_secret
+        self._token = access_token
+        self._clock = clock
+        self._http = http or new_http_session()
+        self._store = store if store is not None else NO_STORE
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.market_limiter = RateLimiter(rate_limit) if rate_limit else None
+        self._last_used = clock() if last_used is None else last_used
+        self._revoked = False
+        self._live_orders = False
+        self._generation = 0  # bumped by every successful renew
+        self._renew_lock = threading.Lock()
+        self._auth = oauth1(
+            consumer_key,
+            consumer_secret,
+            token=access_token.token,
+            token_secret=access_token.secret,
+            clock=clock,
+        )
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def sandbox(self) -> bool:
+        return self.environment.sandbox
+
+    @property
+    def expires_at(self) -> float:
+        """Midnight US Eastern after the login: the token's hard end (POSIX seconds)."""
+        return self._token.expires_at
+
+    @property
+    def last_used(self) -> float:
+        return self._last_used
+
+    @property
+    def state(self) -> TokenState:
+        if self._revoked:
+            return TokenState.REVOKED
+        return access_token_state(self._token, self._last_used, self._clock())
+
+    def status(self) -> SessionStatus:
+        """A snapshot for display: state, time to idle, time to midnight-ET expiry."""
+        return SessionStatus(
+            environment=self.environment.name,
+            state=self.state,
+            now=self._clock(),
+            expires_at=self._token.expires_at,
+            idle_at=self._last_used + IDLE_LIMIT,
+            live_trading=self._live_orders,
+        )
+
+    def __repr__(self) -> str:
+        return f"<etrade_nb.Session {self.environment.name}: {self.state.value}>"
+
+    def _repr_html_(self) -> str:
+        st = self.status()
+        live = st.environment == "live"
+        color = "#b00020" if live else "#1b6e3a"
+        badge = (
+            f'<span style="background:{color};color:#fff;border-radius:3px;padding:1px 6px;'
+            f'font-weight:bold">{"LIVE" if live else "sandbox"}</span>'
+        )
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in st.lines()[1:])
+        return (
+            f'<div class="etrade-nb-session">{badge} <b>E*TRADE session</b>'
+            f'<ul style="margin:2px 0">{items}</ul></div>'
+        )
+
+    def enable_live_trading(self) -> None:
+        """Allow order calls (POST/PUT/DELETE under ``/orders``) on a live session."""
+        self._live_orders = True
+
+    # -- calls ---------------------------------------------------------------------------
+    def _url(self, path: str) -> str:
+        base = self.environment.api_base
+        if path.startswith(("http://", "https://")):
+            if not path.startswith(base + "/"):
+                raise ConfigurationError(
+                    f"Refusing to send signed requests to {path.split('?')[0]!r}: only "
+                    f"{base} belongs to this session. Pass a path such as '/v1/accounts/list'."
+                )
+            path = path[len(base) :]
+        if not path.startswith("/"):
+            path = "/" + path
+        if not path.startswith(("/v1/", "/oauth/")):
+            path = "/v1" + path
+        if not path.endswith((".json", ".xml")) and not path.startswith("/oauth/"):
+            path += ".json"
+        return base + path
+
+    def _check_usable(self, method: str, url: str) -> None:
+        now = self._clock()
+        if self._revoked:
+            raise TokenRejectedError(
+                "This session was logged out (revoked). Log in again with %etrade_login or "
+                "OAuthFlow.start()."
+            )
+        if self._token.expired(now):
+            self._store.delete(self.consumer_key, self.environment.name)
+            raise AccessTokenExpiredError(
+                "The E*TRADE access token expired at midnight US Eastern (tokens last one "
+                "trading day). Log in again with %etrade_login (or OAuthFlow.start())."
+            )
+        if (
+            method != "GET"
+            and not self.sandbox
+            and not self._live_orders
+            and any(m in url for m in _ORDER_MARKERS)
+        ):
+            raise ConfigurationError(
+                "This is a LIVE session and order calls are switched off. If you really mean "
+                "to trade with real money, call session.enable_live_trading() first."
+            )
+        if now - self._last_used >= IDLE_LIMIT - RENEW_MARGIN:
+            self._renew(seen_generation=self._generation)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send a signed call and return its parsed JSON (``None`` for 204 No Content)."""
+        method = method.upper()
+        url = self._url(path)
+        self._check_usable(method, url)
+        what = f"{method} {url[len(self.environment.api_base) :]}"
+        generation = self._generation
+        response = self._send(method, url, params, json, what)
+        if response.status_code == 401:
+            found = oauth_problem(response)
+            if found and found[0] == "token_expired":
+                self._renew(seen_generation=generation)
+                if method != "GET":
+                    raise AccessTokenInactiveError(
+                        f"{what} was refused because the token had gone idle, so E*TRADE did "
+                        "NOT act on it. The session has been renewed: send it again.",
+                        problem="token_expired",
+                        response=response,
+                    )
+                response = self._send(method, url, params, json, what)
+        if response.status_code >= 400:
+            raise error_for(response, env=self.environment.name)
+        self._last_used = self._clock()
+        return decode_json(response)
+
+    def _send(self, method: str, url: str, params: Any, json: Any, what: str) -> requests.Response:
+        return send(
+            self._http,
+            method,
+            url,
+            auth=self._auth,
+            params=params,
+            json=json,
+            headers=_JSON_HEADERS,
+            timeout=self.timeout,
+            policy=self.retry,
+            what=what,
+        )
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Signed GET; retried a few times on 5xx and broken connections."""
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, json: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+        """Signed POST, sent exactly once (never retried: it may place an order)."""
+        return self.request("POST", path, params=params, json=json)
+
+    def put(self, path: str, json: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+        """Signed PUT, sent exactly once."""
+        return self.request("PUT", path, params=params, json=json)
+
+    def delete(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Signed DELETE, sent exactly once."""
+        return self.request("DELETE", path, params=params)
+
+    # -- token lifecycle -----------------------------------------------------------------
+    def _oauth_get(self, step: str, what: str) -> requests.Response:
+        return send(
+            self._http,
+            "GET",
+            f"{self.environment.oauth_base}/oauth/{step}",
+            auth=self._auth,
+            timeout=self.timeout,
+            policy=self.retry,
+            what=what,
+        )
+
+    def renew(self) -> str:
+        """Revive an idle token (E*TRADE keeps the same token); returns E*TRADE's message."""
+        return self._renew(seen_generation=None)
+
+    def _renew(self, *, seen_generation: int | None) -> str:
+        with self._renew_lock:
+            if seen_generation is not None and self._generation != seen_generation:
+                return "Access Token has been renewed"  # another thread just did it
+            now = self._clock()
+            if self._token.expired(now):
+                raise AccessTokenExpiredError(
+                    "The E*TRADE access token expired at midnight US Eastern and cannot be "
+                    "renewed. Log in again with %etrade_login (or OAuthFlow.start())."
+                )
+            response = self._oauth_get("renew_access_token", "Renewing the access token")
+            if response.status_code != 200:
+                found = oauth_problem(response)
+                if found and found[0] == "token_expired":
+                    raise AccessTokenExpiredError(
+                        "E*TRADE would not renew the access token (token_expired): it has "
+                        "ended for today. Log in again with %etrade_login.",
+                        problem="token_expired",
+                        response=response,
+                    )
+                raise error_for(response, env=self.environment.name)
+            self._last_used = self._clock()
+            self._generation += 1
+            self._store.save(
+                self.consumer_key, self.environment.name, StoredToken(self._token, self._last_used)
+            )
+            return response.text.strip()
+
+    def revoke(self) -> None:
+        """End the token at E*TRADE (logout) and forget it from the token store."""
+        try:
+            if not self._revoked and not self._token.expired(self._clock()):
+                response = self._oauth_get("revoke_access_token", "Revoking the access token")
+                found = oauth_problem(response) if response.status_code != 200 else None
+                dead = found is not None and found[0] in ("token_rejected", "token_expired")
+                if response.status_code != 200 and not dead:
+                    raise error_for(response, env=self.environment.name)
+        finally:
+            self._store.delete(self.consumer_key, self.environment.name)
+        self._revoked = True
+
+    def close(self) -> None:
+        """Close the connection pool (the token stays valid)."""
+        self._http.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- conveniences --------------------------------------------------------------------
+    def accounts(self, *, as_frame: bool = False) -> Any:
+        """The accounts of this login (``/v1/accounts/list``), as dicts or a DataFrame."""
+        doc = self.get("/v1/accounts/list") or {}
+        accounts = doc.get("AccountListResponse", {}).get("Accounts", {}).get("Account", [])
+        if isinstance(accounts, dict):
+            accounts = [accounts]
+        if as_frame:
+            from .frames import accounts_frame
+
+            return accounts_frame(accounts)
+        return accounts
+
+    def balance(self, account_id_key: str, *, inst_type: str = "BROKERAGE") -> Any:
+        """``BalanceResponse`` of one account (real-time NAV)."""
+        doc = self.get(
+            f"/v1/accounts/{quote(account_id_key, safe='')}/balance",
+            params={"instType": inst_type, "realTimeNAV": "true"},
+        )
+        return (doc or {}).get("BalanceResponse", doc)
+
+    def portfolio(self, account_id_key: str) -> Any:
+        """``PortfolioResponse`` of one account."""
+        doc = self.get(f"/v1/accounts/{quote(account_id_key, safe='')}/portfolio")
+        return (doc or {}).get("PortfolioResponse", doc)
+
+    def quotes(
+        self,
+        symbols: str | Iterable[str],
+        detail: str = "ALL",
+        *,
+        override_symbol_count: bool = True,
+        as_frame: bool = False,
+        max_workers: int = 2,
+    ) -> Any:
+        """Quotes for any number of symbols, 50 per call (25 without the override).
+
+        Calls go out at most ``max_workers`` at a time and within the session's
+        ``rate_limit`` (calls per second). Per-symbol problems E*TRADE reports are in
+        ``.messages`` (or ``DataFrame.attrs['messages']``).
+        """
+        wanted = _symbols(symbols)
+        size = QUOTE_BATCH_OVERRIDE if override_symbol_count else QUOTE_BATCH
+        batches = [wanted[i : i + size] for i in range(0, len(wanted), size)]
+
+        def one(batch: list[str]) -> Any:
+            if self.market_limiter is not None:
+                self.market_limiter.acquire()
+            params = {"detailFlag": detail}
+            if len(batch) > QUOTE_BATCH:
+                params["overrideSymbolCount"] = "true"
+            path = "/v1/market/quote/" + ",".join(quote(s, safe=":.") for s in batch)
+            return self.get(path, params=params)
+
+        if len(batches) <= 1 or max_workers <= 1:
+            docs = [one(b) for b in batches]
+        else:
+            with ThreadPoolExecutor(max_workers=min(max_workers, len(batches))) as pool:
+                docs = list(pool.map(one, batches))
+        result = QuoteList()
+        for doc in docs:
+            body = (doc or {}).get("QuoteResponse", {})
+            result.extend(body.get("QuoteData", []))
+            msgs = body.get("Messages", {}).get("Message", [])
+            result.messages.extend([msgs] if isinstance(msgs, dict) else msgs)
+        if as_frame:
+            from .frames import quotes_frame
+
+            return quotes_frame(result)
+        return result
+
+
+def _symbols(symbols: str | Iterable[str]) -> list[str]:
+    items = symbols.split(",") if isinstance(symbols, str) else list(symbols)
+    seen: dict[str, None] = {}
+    for item in items:
+        s = str(item).strip()
+        if s:
+            seen.setdefault(s, None)
+    if not seen:
+        raise ConfigurationError("No symbols given. Pass e.g. ['AAPL', 'MSFT'] or 'AAPL,MSFT'.")
+    return list(seen)
