@@ -1,0 +1,237 @@
+"""Session stepped against a scripted transport: paths, renew, retries, no order repeats."""
+
+import json
+from urllib.parse import unquote
+
+import pytest
+
+from etrade_nb import (
+    AccessToken,
+    AccessTokenExpiredError,
+    AccessTokenInactiveError,
+    ApiError,
+    ConfigurationError,
+    MemoryTokenStore,
+    OrderStatusUnknownError,
+    RetryPolicy,
+    ServiceUnavailableError,
+    Session,
+    TokenRejectedError,
+    TokenState,
+    resolve_environment,
+)
+from etrade_nb.tokens import IDLE_LIMIT
+from tests.unit.fake_http import fake_http
+
+T0 = 1_780_408_800.0  # 10:00 in New York
+EXPIRED = (401, "", {"WWW-Authenticate": 'OAuth realm="",oauth_problem=token_expired'})
+BUSY = (500, '{"Error":{"code":100,"message":"The requested service is not available."}}')
+ACCOUNTS = {"AccountListResponse": {"Accounts": {"Account": [{"accountIdKey": "a1"}]}}}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = T0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make_session(*answers, sandbox=True, store=None):
+    http, adapter = fake_http(*answers)
+    clock = Clock()
+    delays: list[float] = []
+    session = Session(
+        "ckey",
+        "csecret",
+        AccessToken("TOKEN+/=", "TSECRET", issued_at=T0),
+        environment=resolve_environment(sandbox=sandbox, environ={}),
+        http=http,
+        clock=clock,
+        store=store,
+        retry=RetryPolicy(sleep=delays.append),
+        rate_limit=None,
+    )
+    return session, adapter, clock, delays
+
+
+def test_get_uses_json_suffix_accept_header_and_the_data_host():
+    session, adapter, *_ = make_session((200, json.dumps(ACCOUNTS)))
+    assert session.accounts() == [{"accountIdKey": "a1"}]
+    (request,) = adapter.sent
+    assert request.url == "https://apisb.etrade.com/v1/accounts/list.json"
+    assert request.headers["Accept"] in ("application/json", b"application/json")
+    assert b'oauth_token="TOKEN%2B%2F%3D"' in _auth(request)
+
+
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        ("accounts/list", "https://apisb.etrade.com/v1/accounts/list.json"),
+        ("/v1/accounts/list.json", "https://apisb.etrade.com/v1/accounts/list.json"),
+        (
+            "https://apisb.etrade.com/v1/market/quote/GOOG",
+            "https://apisb.etrade.com/v1/market/quote/GOOG.json",
+        ),
+    ],
+)
+def test_paths_are_normalised(path, url):
+    session, adapter, *_ = make_session((200, "{}"))
+    session.get(path)
+    assert adapter.sent[0].url == url
+
+
+def test_signed_requests_never_go_to_another_host():
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="Refusing"):
+        session.get("https://evil.example.com/v1/accounts/list")
+    assert adapter.sent == []
+
+
+def test_idle_token_is_renewed_before_the_call():
+    session, adapter, clock, _ = make_session(
+        (200, "Access Token has been renewed"), (200, json.dumps(ACCOUNTS))
+    )
+    clock.t += IDLE_LIMIT + 1
+    assert session.state is TokenState.INACTIVE
+    session.accounts()
+    assert [r.url for r in adapter.sent] == [
+        "https://api.etrade.com/oauth/renew_access_token",
+        "https://apisb.etrade.com/v1/accounts/list.json",
+    ]
+    assert session.state is TokenState.ACTIVE
+
+
+def test_get_meeting_token_expired_is_renewed_and_sent_once_more():
+    session, adapter, *_ = make_session(EXPIRED, (200, "renewed"), (200, "{}"))
+    assert session.get("/v1/accounts/list") == {}
+    assert [r.method for r in adapter.sent] == ["GET", "GET", "GET"]
+    assert "renew_access_token" in adapter.sent[1].url
+
+
+def test_post_meeting_token_expired_is_renewed_but_not_resent():
+    session, adapter, *_ = make_session(EXPIRED, (200, "renewed"))
+    with pytest.raises(AccessTokenInactiveError, match="did NOT act on it"):
+        session.post("/v1/accounts/a1/orders/place", json={"PlaceOrderRequest": {}})
+    assert [r.method for r in adapter.sent] == ["POST", "GET"]
+
+
+def test_post_is_never_retried_on_500():
+    session, adapter, _, delays = make_session(BUSY)
+    with pytest.raises(OrderStatusUnknownError, match="may or may not") as info:
+        session.post("/v1/accounts/a1/orders/place", json={"x": 1})
+    assert "orders" in str(info.value)
+    assert len(adapter.sent) == 1 and delays == []
+
+
+def test_get_is_retried_with_backoff_then_fails_clearly():
+    session, adapter, _, delays = make_session(BUSY, BUSY, BUSY, BUSY)
+    with pytest.raises(ServiceUnavailableError, match="failed 4 times"):
+        session.get("/v1/accounts/list")
+    assert len(adapter.sent) == 4
+    assert delays == [0.5, 1.0, 2.0]
+
+
+def test_auth_failure_dressed_as_500_is_not_retried():
+    body = (
+        "<Error><message>Unauthorized request - invalid Consumer key and/or session token"
+        "</message></Error>"
+    )
+    session, adapter, *_ = make_session((500, body))
+    with pytest.raises(TokenRejectedError, match="Log in again"):
+        session.get("/v1/accounts/list")
+    assert len(adapter.sent) == 1
+
+
+def test_expired_token_raises_before_sending():
+    store = MemoryTokenStore()
+    session, adapter, clock, _ = make_session(store=store)
+    clock.t = session.expires_at
+    with pytest.raises(AccessTokenExpiredError, match=r"midnight US Eastern.*Log in again"):
+        session.get("/v1/accounts/list")
+    with pytest.raises(AccessTokenExpiredError):
+        session.renew()
+    assert adapter.sent == []
+
+
+def test_api_error_document_and_no_content():
+    err = '{"Error":{"code":1023,"message":"Too many symbols"}}'
+    session, *_ = make_session((400, err), (204, ""))
+    with pytest.raises(ApiError) as info:
+        session.get("/v1/market/quote/A")
+    assert info.value.code == 1023 and info.value.status == 400
+    assert "Too many symbols" in str(info.value)
+    assert session.get("/v1/accounts/list") is None
+
+
+def test_live_orders_need_an_explicit_opt_in():
+    session, adapter, *_ = make_session((200, "{}"), sandbox=False)
+    with pytest.raises(ConfigurationError, match="enable_live_trading"):
+        session.post("/v1/accounts/a1/orders/place", json={})
+    assert adapter.sent == []
+    session.enable_live_trading()
+    session.post("/v1/accounts/a1/orders/place", json={})
+    assert adapter.sent[0].url == "https://api.etrade.com/v1/accounts/a1/orders/place.json"
+    assert "LIVE" in session.status().lines()[-1]
+
+
+def test_revoke_forgets_the_token_and_ends_the_session():
+    store = MemoryTokenStore()
+    session, adapter, *_ = make_session((200, "Revoked Access Token"), store=store)
+    from etrade_nb.store import StoredToken
+
+    store.save("ckey", "sandbox", StoredToken(session._token, T0))
+    session.revoke()
+    assert store.load("ckey", "sandbox", T0) is None
+    assert session.state is TokenState.REVOKED
+    assert "revoke_access_token" in adapter.sent[0].url
+    with pytest.raises(TokenRejectedError, match="logged out"):
+        session.get("/v1/accounts/list")
+
+
+def test_quotes_are_batched_50_per_call_and_keep_order():
+    symbols = [f"S{i}" for i in range(60)] + ["BRK.B", "^VIX", "GOOG:2026:12:18:CALL:190.000000"]
+
+    def answer(request):
+        from tests.unit.fake_http import make_response
+
+        path = request.path_url.split("?")[0]
+        names = unquote(path.rsplit("/", 1)[1].removesuffix(".json")).split(",")
+        data = [{"Product": {"symbol": n}, "All": {"lastTrade": 1.0}} for n in names]
+        return make_response(request, 200, json.dumps({"QuoteResponse": {"QuoteData": data}}), {})
+
+    session, adapter, *_ = make_session(answer, answer)
+    quotes = session.quotes(symbols, max_workers=1)
+    assert len(adapter.sent) == 2
+    assert "overrideSymbolCount=true" in adapter.sent[0].url
+    assert "overrideSymbolCount" not in adapter.sent[1].url
+    assert "/quote/S50,S51," in adapter.sent[1].url
+    assert (
+        "%5EVIX" in adapter.sent[1].url and "GOOG:2026:12:18:CALL:190.000000" in adapter.sent[1].url
+    )
+    assert [q["Product"]["symbol"] for q in quotes][-3:] == [
+        "BRK.B",
+        "^VIX",
+        "GOOG:2026:12:18:CALL:190.000000",
+    ]
+
+
+def test_quotes_without_override_use_25():
+    session, adapter, *_ = make_session(*[(200, "{}")] * 2)
+    session.quotes([f"S{i}" for i in range(30)], override_symbol_count=False, max_workers=1)
+    assert len(adapter.sent) == 2
+    assert all("overrideSymbolCount" not in r.url for r in adapter.sent)
+
+
+def test_repr_is_stable_and_secret_free():
+    session, *_ = make_session()
+    assert repr(session) == "<etrade_nb.Session sandbox: active>"
+    html = session._repr_html_()
+    for secret in ("TOKEN", "TSECRET", "csecret"):
+        assert secret not in repr(session) and secret not in html
+    assert "sandbox" in html and "00:00 ET" in html
+
+
+def _auth(request) -> bytes:
+    value = request.headers["Authorization"]
+    return value if isinstance(value, bytes) else value.encode()
