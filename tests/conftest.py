@@ -57,13 +57,17 @@ def emulator_env(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> d
     return env
 
 
+class RecordedSleep(list):
+    """A ``sleep`` that returns at once and remembers each delay it was asked for."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
 @pytest.fixture
 def fast_retry() -> RetryPolicy:
-    """Retries without real sleeping; records the backoff delays it was asked for."""
-    delays: list[float] = []
-    policy = RetryPolicy(retries=3, backoff=0.5, sleep=delays.append)
-    policy.delays = delays  # type: ignore[attr-defined]
-    return policy
+    """Retries without real sleeping; ``fast_retry.sleep`` lists the backoff delays asked for."""
+    return RetryPolicy(retries=3, backoff=0.5, sleep=RecordedSleep())
 
 
 @pytest.fixture

@@ -1,0 +1,115 @@
+"""The whole login against the running emulator: real signatures, real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from etrade_nb import (
+    NO_STORE,
+    AuthorizeLinkExpiredError,
+    FileTokenStore,
+    LoginState,
+    OAuthFlow,
+    SignatureRejectedError,
+    TokenMismatchError,
+    VerifierRejectedError,
+)
+
+
+def token_of(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["token"][0]
+
+
+def test_whole_flow_then_accounts(flow, emulator):
+    url = flow.start()
+    assert url.startswith(emulator.authorize_url + "?key=" + emulator.consumer_key + "&token=")
+    token = token_of(url)
+    assert quote(token, safe="") in url  # tokens with / + = travel percent-encoded
+    session = flow.finish(emulator.approve_token(token))
+    accounts = session.accounts()
+    assert len(accounts) >= 1 and all("accountIdKey" in a for a in accounts)
+    calls = [(r.method, r.path, r.status) for r in emulator.log]
+    assert calls[0] == ("GET", "/oauth/request_token", 200)
+    assert ("GET", "/oauth/access_token", 200) in calls
+    assert calls[-1][2] == 200
+
+
+def test_authorize_page_is_what_the_link_opens(flow, emulator):
+    import requests
+
+    page = requests.get(flow.start(), timeout=10)
+    assert page.status_code == 200 and 'id="accept"' in page.text
+
+
+def test_wrong_verifier_then_right_one(flow, emulator):
+    token = token_of(flow.start())
+    right = emulator.approve_token(token)
+    with pytest.raises(VerifierRejectedError, match="submit it again"):
+        flow.finish("ZZZZ9" if right != "ZZZZ9" else "YYYY8")
+    assert flow.state is LoginState.PENDING
+    assert flow.finish(right).accounts()
+
+
+def test_pasted_callback_url_finishes_the_login(flow, emulator):
+    token = token_of(flow.start())
+    code = emulator.approve_token(token)
+    pasted = f"https://myapp.example/cb?myapp=trading&oauth_verifier={code}"
+    assert flow.finish(pasted).accounts()
+
+
+def test_callback_url_of_another_login_is_refused(flow, emulator):
+    token = token_of(flow.start())
+    code = emulator.approve_token(token)
+    with pytest.raises(TokenMismatchError):
+        flow.finish(f"https://cb/?oauth_token=someoneElse%3D&oauth_verifier={code}")
+    assert flow.finish(code).accounts()
+
+
+def test_expired_request_token_then_a_fresh_link(flow, emulator, clock):
+    first = flow.start()
+    code = emulator.approve_token(token_of(first))
+    clock.advance(301)
+    with pytest.raises(AuthorizeLinkExpiredError, match="5 minutes"):
+        flow.finish(code)
+    second = flow.start()
+    assert second != first
+    assert flow.finish(emulator.approve_token(token_of(second))).accounts()
+
+
+def test_expiry_seen_only_by_the_server_is_reported_as_expired(flow, emulator):
+    token = token_of(flow.start())
+    code = emulator.approve_token(token)
+    emulator.expire_request_tokens()
+    with pytest.raises(AuthorizeLinkExpiredError):
+        flow.finish(code)
+
+
+def test_start_again_returns_the_same_link_and_token(flow, emulator):
+    first = flow.start()
+    assert flow.start() == first
+    issued = [r for r in emulator.log if r.path == "/oauth/request_token"]
+    assert len(issued) == 1
+    # the code for the first link still works after the "re-run"
+    assert flow.finish(emulator.approve_token(token_of(first))).accounts()
+
+
+def test_wrong_consumer_secret_is_explained(emulator_env, emulator, clock):
+    bad = OAuthFlow(emulator.consumer_key, "0" * 32, store=NO_STORE, clock=clock)
+    with pytest.raises(SignatureRejectedError, match="consumer secret"):
+        bad.start()
+
+
+def test_token_cache_survives_a_restart_the_same_day(emulator_env, emulator, clock, tmp_path):
+    store = FileTokenStore(tmp_path / "tokens")
+    first = OAuthFlow(store=store, clock=clock)
+    first.finish(emulator.approve_token(token_of(first.start())))
+    # a "restarted kernel": a new flow object finds the token without a login
+    again = OAuthFlow(store=store, clock=clock)
+    cached = again.cached_session()
+    assert cached is not None and cached.accounts()
+    assert len([r for r in emulator.log if r.path == "/oauth/request_token"]) == 1
+    cached.revoke()
+    assert again.cached_session() is None
+    assert list((tmp_path / "tokens").iterdir()) == []
