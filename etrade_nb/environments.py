@@ -4,7 +4,9 @@ OAuth runs on ``https://api.etrade.com`` for both environments; only the data ho
 Two documented environment variables point everything elsewhere (the built-in emulator, a test):
 
 - ``ETRADE_NB_API_BASE`` replaces both the OAuth host and the data host;
-- ``ETRADE_NB_AUTHORIZE_URL`` replaces the authorize page.
+- ``ETRADE_NB_AUTHORIZE_URL`` replaces the authorize page. It may be a path such as
+  ``/user/alice/proxy/8765/e/t/etws/authorize``: the browser then opens it on the Jupyter
+  server's own host (jupyter-server-proxy on Binder or JupyterHub), which the kernel cannot know.
 """
 
 from __future__ import annotations
@@ -103,7 +105,10 @@ def resolve_environment(
     if not base:
         oauth_base = OAUTH_BASE
         api_base = SANDBOX_API_BASE if sandbox else LIVE_API_BASE
-    authorize_page = _checked_base(page, AUTHORIZE_URL_VAR) if page else AUTHORIZE_PAGE
+    if page.startswith("/") and not page.startswith("//"):
+        authorize_page = page.rstrip("/")  # same host as the notebook page
+    else:
+        authorize_page = _checked_base(page, AUTHORIZE_URL_VAR) if page else AUTHORIZE_PAGE
     return Environment(
         name=name,
         oauth_base=oauth_base,

@@ -61,3 +61,17 @@ def test_loopback_detection():
     assert is_loopback_url("http://[::1]:3/")
     assert not is_loopback_url("https://api.etrade.com")
     assert not is_loopback_url("http://10.0.0.1")
+
+
+def test_authorize_page_may_be_a_path_on_the_notebook_host():
+    env = resolve_environment(
+        environ={
+            "ETRADE_NB_API_BASE": "http://127.0.0.1:8765",
+            "ETRADE_NB_AUTHORIZE_URL": "/user/alice/proxy/8765/e/t/etws/authorize",
+        }
+    )
+    assert env.authorize_url("k", "a/b") == (
+        "/user/alice/proxy/8765/e/t/etws/authorize?key=k&token=a%2Fb"
+    )
+    with pytest.raises(ConfigurationError):
+        resolve_environment(environ={"ETRADE_NB_AUTHORIZE_URL": "//evil.example/x"})
