@@ -1,0 +1,65 @@
+"""Callback mode end to end: emulator Accept → 302 → CallbackReceiver → OAuthFlow.finish."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from etrade_nb import OAuthFlow, Session
+from etrade_nb.callback import CallbackReceiver, pending_token
+from etrade_nb.emulator import EmulatorServer
+
+
+def browser_accept(authorize_url: str) -> requests.Response:
+    """What a person's browser does: open the page, click Accept, follow the redirect."""
+    query = parse_qs(urlsplit(authorize_url).query)
+    fields = {"key": query["key"][0], "token": query["token"][0]}
+    page = authorize_url.split("?")[0]
+    assert requests.get(authorize_url, timeout=5).status_code == 200
+    return requests.post(page + "/accept", data=fields, timeout=10)
+
+
+def test_redirect_finishes_the_flow_without_copy_paste(
+    flow: OAuthFlow, emulator: EmulatorServer
+) -> None:
+    sessions: list[Session] = []
+    receiver = CallbackReceiver(
+        lambda q: sessions.append(flow.finish(q)),
+        expected_token=lambda: pending_token(flow.authorize_url),
+    )
+    with receiver.start(lifetime=30):
+        emulator.register_consumer(
+            emulator.consumer_key, emulator.consumer_secret, callback_url=receiver.url
+        )
+        landing = browser_accept(flow.start())
+        assert landing.status_code == 200 and "You can close this tab" in landing.text
+        assert receiver.wait(5)
+    assert len(sessions) == 1 and sessions[0] is flow.session
+    assert flow.session is not None and flow.session.get("/v1/accounts/list")
+    assert [r.status for r in emulator.log if r.path == "/oauth/access_token"] == [200]
+
+
+def test_redirect_of_an_earlier_login_is_refused_and_the_current_one_still_works(
+    flow: OAuthFlow, emulator: EmulatorServer
+) -> None:
+    receiver = CallbackReceiver(
+        flow.finish, expected_token=lambda: pending_token(flow.authorize_url)
+    ).start(lifetime=30)
+    try:
+        emulator.register_consumer(
+            emulator.consumer_key,
+            emulator.consumer_secret,
+            callback_url=receiver.url + "?oauth_token=someone-else",
+        )
+        refused = browser_accept(flow.start())
+        assert refused.status_code == 400 and not receiver.done.is_set()
+        assert not any(r.path == "/oauth/access_token" for r in emulator.log)
+        emulator.register_consumer(
+            emulator.consumer_key, emulator.consumer_secret, callback_url=receiver.url
+        )
+        flow.start(force=True)
+        assert browser_accept(flow.start()).status_code == 200
+        assert receiver.wait(5) and flow.session is not None
+    finally:
+        receiver.stop()
