@@ -1,0 +1,141 @@
+"""Pure builders of what the login shows: ``text/plain`` + ``text/html`` bundles and snippets.
+
+No IPython or ipywidgets here; every function returns strings or a dict of them, so the text
+path, the widget and ``%etrade_status`` all say the same thing. Nothing here takes a secret
+(the authorize link carries only the public request token, and is replaced after login).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..session import SessionStatus
+from ..tokens import format_duration, format_eastern
+
+DEFAULT_NAME = "etrade"
+LINK_ID = "etrade-authorize-link"
+AUTO_APPROVED = "auto-approved by the local emulator"
+LIVE_WARNING = "LIVE: this logs in to your real E*TRADE accounts; orders are real."
+Bundle = dict[str, str]
+
+_COLORS = {"live": "#b00020", "sandbox": "#1b6e3a"}
+
+
+def verify_command(name: str = DEFAULT_NAME) -> str:
+    """The exact magic that finishes a login without the widget."""
+    return "%etrade_verify CODE" + ("" if name == DEFAULT_NAME else f" --name {name}")
+
+
+def badge_html(environment: str) -> str:
+    """A colored ``sandbox`` or ``LIVE`` badge (LIVE adds the warning)."""
+    live = environment == "live"
+    badge = (
+        f'<span style="background:{_COLORS["live" if live else "sandbox"]};color:#fff;'
+        f'border-radius:3px;padding:1px 6px;font-weight:bold">{"LIVE" if live else "sandbox"}'
+        "</span>"
+    )
+    return f"{badge} <b>{escape(LIVE_WARNING)}</b>" if live else badge
+
+
+def link_html(url: str, name: str = DEFAULT_NAME) -> str:
+    """The clickable authorize link (new tab) with the one-line instruction."""
+    return (
+        f'<a id="{LINK_ID}" href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
+        "<b>Open the E*TRADE authorize page</b></a> &mdash; log in, click Accept, then paste "
+        f"the code below and press Enter (or run <code>{escape(verify_command(name))}</code>)."
+    )
+
+
+def countdown_text(seconds_left: float) -> str:
+    """The link's 5-minute countdown."""
+    if seconds_left <= 0:
+        return "This link has expired; getting a new one."
+    return f"This link works for {format_duration(seconds_left)} more."
+
+
+def link_bundle(url: str, *, name: str, environment: str, seconds_left: float) -> Bundle:
+    """The text-mode login: the link and the exact next command."""
+    command = verify_command(name)
+    live = f"{LIVE_WARNING}\n" if environment == "live" else ""
+    plain = (
+        f"{live}E*TRADE login ({environment}): open this link, log in and click Accept:\n"
+        f"{url}\n"
+        f"Then run:  {command}   (CODE is the code E*TRADE shows.) "
+        f"{countdown_text(seconds_left)}"
+    )
+    html = (
+        f"<div>{badge_html(environment)} {link_html(url, name)}<br>"
+        f"<small>{escape(countdown_text(seconds_left))}</small></div>"
+    )
+    return {"text/plain": plain, "text/html": html}
+
+
+def authorized_text(name: str, environment: str, expires_at: float, note: str | None = None) -> str:
+    """``Authorized (sandbox) as `etrade` until 00:00 ET``."""
+    extra = f" ({note})" if note else ""
+    return f"Authorized ({environment}) as `{name}` until {format_eastern(expires_at)}{extra}"
+
+
+def authorized_html(name: str, environment: str, expires_at: float, note: str | None = None) -> str:
+    extra = f" <i>({escape(note)})</i>" if note else ""
+    return (
+        f"{badge_html(environment)} Authorized ({escape(environment)}) as "
+        f"<code>{escape(name)}</code> until {escape(format_eastern(expires_at))}{extra}"
+    )
+
+
+def authorized_bundle(
+    name: str, environment: str, expires_at: float, note: str | None = None
+) -> Bundle:
+    return {
+        "text/plain": authorized_text(name, environment, expires_at, note),
+        "text/html": authorized_html(name, environment, expires_at, note),
+    }
+
+
+def message_bundle(text: str, *, warning: bool = False) -> Bundle:
+    """A one-line message; warnings are bold red in HTML."""
+    style = ' style="color:#b00020;font-weight:bold"' if warning else ""
+    return {"text/plain": text, "text/html": f"<div{style}>{escape(text)}</div>"}
+
+
+def reuse_text(name: str, how: str) -> str:
+    return f"Already logged in as `{name}` ({how}); reusing it. Use --force for a new login."
+
+
+def status_bundle(name: str, status: SessionStatus) -> Bundle:
+    """``%etrade_status`` of a session: environment, token state, idle and expiry clocks."""
+    lines = [f"`{name}`:", *status.lines()]
+    items = "".join(f"<li>{escape(line)}</li>" for line in status.lines()[1:])
+    html = (
+        f"<div>{badge_html(status.environment)} <b>E*TRADE session</b> "
+        f'<code>{escape(name)}</code><ul style="margin:2px 0">{items}</ul></div>'
+    )
+    return {"text/plain": "\n".join(lines), "text/html": html}
+
+
+def pending_text(name: str, seconds_left: float) -> str:
+    if seconds_left <= 0:
+        return f"The login link for `{name}` expired. Run %etrade_login for a new one."
+    return (
+        f"Login for `{name}` is waiting for the code: {countdown_text(seconds_left)} "
+        f"Finish with {verify_command(name)}."
+    )
+
+
+def callback_text(url: str, *, via_hub: bool, registered: bool) -> str:
+    """Where E*TRADE must send the browser, and what to do about it."""
+    if registered:
+        return f"Waiting for E*TRADE's redirect to {url} (the registered callback URL)."
+    host = "your hub's https://host followed by " if via_hub else ""
+    return (
+        f"Callback receiver ready. Register {host}{url} as this consumer key's callback URL "
+        "with E*TRADE customer service (one URL per key), then use --callback URL next time. "
+        "Until then, paste the code as usual."
+    )
+
+
+BINDER_CALLBACK = (
+    "Binder gives every session a new address, so the one callback URL E*TRADE registers "
+    "per consumer key cannot reach this kernel. Using copy-paste instead."
+)

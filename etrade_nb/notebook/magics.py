@@ -1,0 +1,119 @@
+"""``%etrade_login``, ``%etrade_verify``, ``%etrade_status``, ``%etrade_logout``.
+
+Thin: each magic parses its arguments and calls :class:`LoginManager`. Errors reach the
+user as IPython ``UsageError`` (the message, no traceback), with what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from ..errors import EtradeError
+from .display import DEFAULT_NAME
+from .manager import LoginManager
+
+_NAME_HELP = f"Variable that holds the Session (default: {DEFAULT_NAME})."
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except EtradeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@magics_class
+class EtradeMagics(Magics):
+    """The E*TRADE login magics; the logic lives in ``self.manager``."""
+
+    def __init__(self, shell: Any, **kwargs: Any) -> None:
+        super().__init__(shell, **kwargs)
+        self.manager = LoginManager(shell)
+
+    @magic_arguments()
+    @argument("--live", action="store_true", help="Log in to LIVE E*TRADE (default: sandbox).")
+    @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
+    @argument("--force", action="store_true", help="New login even if a session or token exists.")
+    @argument(
+        "--callback",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="URL",
+        help="Receive the code by E*TRADE's redirect. URL: the callback registered with "
+        "E*TRADE; without URL, start a receiver and show the URL to register.",
+    )
+    @argument("--callback-port", type=int, default=0, help="Local port the callback URL reaches.")
+    @argument("--text", action="store_true", help="Plain link and %%etrade_verify, no widget.")
+    @argument("--widget", action="store_true", help="Show the widget even if headless.")
+    @line_magic
+    def etrade_login(self, line: str = "") -> None:
+        """Show the E*TRADE login (link + code box) and bind the Session to a name.
+
+        Re-running reuses a valid session or today's saved token (unless --force) and shows
+        the same link while a login is pending. Without a widget front end (nbclient,
+        papermill, terminal) it prints the link and the %etrade_verify command to run.
+        Environment: ETRADE_NB_UI=text|widget picks the interface.
+        """
+        args = parse_argstring(self.etrade_login, line)
+        ui = "text" if args.text else ("widget" if args.widget else None)
+        with _usage_errors():
+            self.manager.login(
+                args.name,
+                live=args.live,
+                force=args.force,
+                callback=args.callback,
+                callback_port=args.callback_port,
+                ui=ui,
+            )
+
+    @magic_arguments()
+    @argument("code", help="The verification code E*TRADE showed, or the whole callback URL.")
+    @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
+    @line_magic
+    def etrade_verify(self, line: str = "") -> None:
+        """Finish the pending %etrade_login with the code and bind the Session."""
+        args = parse_argstring(self.etrade_verify, line)
+        with _usage_errors():
+            self.manager.verify(args.code, args.name)
+
+    @magic_arguments()
+    @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
+    @line_magic
+    def etrade_status(self, line: str = "") -> None:
+        """Show environment, token state, time to idle and to the midnight-ET expiry."""
+        args = parse_argstring(self.etrade_status, line)
+        with _usage_errors():
+            self.manager.status(args.name)
+
+    @magic_arguments()
+    @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
+    @line_magic
+    def etrade_logout(self, line: str = "") -> None:
+        """Revoke the access token, forget it from the cache and unbind the name."""
+        args = parse_argstring(self.etrade_logout, line)
+        with _usage_errors():
+            self.manager.logout(args.name)
+
+
+def load_ipython_extension(ip: Any) -> None:
+    """Register the magics (``%load_ext etrade_nb``); loading twice is harmless."""
+    if "EtradeMagics" not in ip.magics_manager.registry:
+        ip.register_magics(EtradeMagics(ip))
+
+
+def unload_ipython_extension(ip: Any) -> None:
+    """Stop timers and receivers (``%unload_ext etrade_nb``)."""
+    magics = ip.magics_manager.registry.pop("EtradeMagics", None)
+    if magics is not None:
+        magics.manager.close()
+        for kind in ("line", "cell"):
+            for magic_name in magics.magics.get(kind, {}):
+                ip.magics_manager.magics[kind].pop(magic_name, None)

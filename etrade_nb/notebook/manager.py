@@ -1,0 +1,311 @@
+"""``LoginManager``: the logic behind the magics; one login (flow, session, widget) per name.
+
+The magics only parse arguments and delegate here. A name is bound in the user namespace
+once its login succeeds, by whichever path finished it: widget, ``%etrade_verify``, the
+callback receiver or the demo auto-approve.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..callback import CallbackReceiver, pending_token, per_session_host, plan_callback
+from ..errors import ConfigurationError, EtradeError, LoginNotStartedError
+from ..flow import LoginState, OAuthFlow
+from ..session import Session
+from ..tokens import TokenState
+from . import display as D
+from .autoapprove import auto_approve
+
+UI_VAR = "ETRADE_NB_UI"
+Ui = Literal["widget", "text"]
+_USABLE = (TokenState.ACTIVE, TokenState.INACTIVE)  # INACTIVE: the next call renews it
+
+
+def choose_ui(shell: Any, flag: str | None = None, environ: Mapping[str, str] | None = None) -> Ui:
+    """``widget`` or ``text``: the flag, else ``$ETRADE_NB_UI``, else what the kernel can do.
+
+    Text when there is no kernel (terminal IPython, plain Python) or the running request does
+    not allow stdin (nbclient, nbconvert, papermill, nbval set ``allow_stdin`` false), or
+    ipywidgets is missing. Front ends a person looks at (Lab, Notebook 7, VS Code) get the widget.
+    """
+    env = os.environ if environ is None else environ
+    choice = flag or env.get(UI_VAR, "").strip().lower()
+    if choice in ("widget", "text"):
+        return choice  # type: ignore[return-value]
+    if choice:
+        raise ConfigurationError(f"{UI_VAR}={choice!r} is not understood. Use 'widget' or 'text'.")
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None or not getattr(kernel, "_allow_stdin", False):
+        return "text"
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return "text"
+    return "widget"
+
+
+@dataclass
+class Login:
+    """The state kept for one name."""
+
+    flow: OAuthFlow | None = None
+    session: Session | None = None
+    widget: Any = None  # LoginWidget (imported lazily: text mode needs no ipywidgets)
+    receiver: CallbackReceiver | None = None
+    handle: Any = None  # display handle of the text-mode link, replaced after login
+
+    def close(self) -> None:
+        if self.widget is not None:
+            self.widget.close()
+            self.widget = None
+        if self.receiver is not None:
+            self.receiver.stop(timeout=0.5)
+            self.receiver = None
+
+
+def _default_display(obj: Any, display_id: bool | str | None = None) -> Any:
+    from IPython.display import display
+
+    return display(obj, raw=isinstance(obj, dict), display_id=display_id)
+
+
+class LoginManager:
+    """Logins per name for one IPython shell; ``flow_factory(sandbox=...)`` makes flows."""
+
+    def __init__(
+        self,
+        shell: Any,
+        *,
+        flow_factory: Callable[..., OAuthFlow] | None = None,
+        display: Callable[..., Any] = _default_display,
+        timer: bool = True,
+    ) -> None:
+        self.shell = shell
+        self.flow_factory = flow_factory or (lambda sandbox: OAuthFlow(sandbox=sandbox))
+        self.display = display
+        self.timer = timer
+        self.logins: dict[str, Login] = {}
+
+    # -- %etrade_login -----------------------------------------------------------------------
+    def login(
+        self,
+        name: str = D.DEFAULT_NAME,
+        *,
+        live: bool = False,
+        force: bool = False,
+        callback: str | None = None,
+        callback_port: int = 0,
+        ui: str | None = None,
+    ) -> Session | None:
+        """Reuse a usable session or show the login; returns the session if already bound."""
+        if not name.isidentifier():
+            raise ConfigurationError(f"--name {name!r} is not a Python identifier; try `etrade`.")
+        env = "live" if live else "sandbox"
+        rec = self.logins.setdefault(name, Login())
+        flow = rec.flow
+        if (
+            force
+            or flow is None
+            or flow.environment.name != env
+            or flow.state
+            in (
+                LoginState.NEW,
+                LoginState.AUTHORIZED,
+            )
+        ):
+            if not force and (reused := self._reusable(name, rec, env)):
+                return reused
+            rec.close()
+            rec.handle = None
+            rec.flow = flow = self.flow_factory(sandbox=not live)
+            cached = None if force else flow.cached_session()
+            if cached is not None and cached.state in _USABLE:
+                self._bind(name, cached)
+                self._say(D.reuse_text(name, "today's saved token"))
+                self.display(D.status_bundle(name, cached.status()))
+                return cached
+        mode = choose_ui(self.shell, ui)
+        submit = self._show_widget(name, rec, flow) if mode == "widget" else None
+        if submit is None:
+            submit = self._show_text(name, rec, flow)
+        warn = self._warner(rec)
+        if callback is not None:
+            self._start_callback(rec, flow, callback, callback_port, submit, warn)
+        url = flow.authorize_url or flow.start()
+        if auto_approve(url, lambda code: submit(code, D.AUTO_APPROVED), warn):
+            return rec.session
+        if mode == "text" and getattr(self.shell, "kernel", None) is None and _tty():
+            self._prompt(name)
+        return rec.session
+
+    def _reusable(self, name: str, rec: Login, env: str) -> Session | None:
+        for candidate in (rec.session, self.shell.user_ns.get(name)):
+            if (
+                isinstance(candidate, Session)
+                and candidate.environment.name == env
+                and candidate.state in _USABLE
+            ):
+                self._bind(name, candidate)
+                self._say(D.reuse_text(name, "this kernel's session"))
+                self.display(D.status_bundle(name, candidate.status()))
+                return candidate
+        return None
+
+    def _show_widget(self, name: str, rec: Login, flow: OAuthFlow) -> Callable[..., Session]:
+        from .widget import LoginWidget
+
+        if rec.widget is None or rec.widget.flow is not flow:
+            if rec.widget is not None:
+                rec.widget.close()
+            rec.widget = LoginWidget(
+                flow, name=name, on_session=lambda s: self._bind(name, s), timer=self.timer
+            )
+        elif flow.state is LoginState.EXPIRED:
+            rec.widget.refresh_link()
+        self.display(rec.widget)
+        return rec.widget.finish
+
+    def _show_text(self, name: str, rec: Login, flow: OAuthFlow) -> Callable[..., Session]:
+        url = flow.start()
+        bundle = D.link_bundle(
+            url, name=name, environment=flow.environment.name, seconds_left=flow.seconds_left()
+        )
+        rec.handle = self.display(bundle, display_id=True)
+        return lambda code, note=None: self._finish_text(name, code, note)
+
+    def _finish_text(self, name: str, code: str, note: str | None = None) -> Session:
+        rec = self.logins[name]
+        if rec.flow is None:
+            raise LoginNotStartedError("No login is waiting. Run %etrade_login first.")
+        session = rec.flow.finish(code)
+        self._bind(name, session)
+        done = D.authorized_bundle(name, session.environment.name, session.expires_at, note)
+        if rec.handle is not None:  # the link (with its request token) leaves the output
+            rec.handle.update(done, raw=True)
+        else:
+            self.display(done)
+        return session
+
+    def _start_callback(
+        self,
+        rec: Login,
+        flow: OAuthFlow,
+        url: str,
+        port: int,
+        submit: Callable[..., Session],
+        warn: Callable[[str], None],
+    ) -> None:
+        if per_session_host():
+            warn(D.BINDER_CALLBACK)
+            return
+        plan = plan_callback(url or None, port=port)
+        if rec.receiver is None or not rec.receiver.running:
+            rec.receiver = CallbackReceiver(
+                submit,
+                expected_token=lambda: pending_token(flow.authorize_url),
+                port=plan.port,
+                path=plan.path,
+            ).start(lifetime=flow.seconds_left() + 60)
+            if rec.widget is not None:
+                rec.widget.receiver = rec.receiver
+        text = D.callback_text(
+            plan.url_for(rec.receiver.port),
+            via_hub=plan.via_hub,
+            registered=bool(plan.registered_url),
+        )
+        self._say(text)
+
+    def _prompt(self, name: str) -> None:
+        try:
+            code = input("Verification code (Enter to skip): ").strip()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if code:
+            self.verify(code, name)
+
+    # -- %etrade_verify / %etrade_status / %etrade_logout ------------------------------------
+    def verify(self, code: str, name: str = D.DEFAULT_NAME) -> Session:
+        """Finish the pending login of ``name`` with a code or a pasted callback URL."""
+        rec = self.logins.get(name)
+        if rec is None or rec.flow is None:
+            hint = "" if name == D.DEFAULT_NAME else f" --name {name}"
+            raise LoginNotStartedError(
+                f"No login for `{name}` is waiting for a code. Run %etrade_login{hint}, open "
+                "the link, approve, then run this again with the code."
+            )
+        if rec.widget is not None:
+            session = rec.widget.finish(code)
+        else:
+            session = self._finish_text(name, code)
+        if rec.handle is None:
+            env = session.environment.name
+            self.display(D.authorized_bundle(name, env, session.expires_at))
+        return session
+
+    def session_for(self, name: str) -> Session | None:
+        rec = self.logins.get(name)
+        found = rec.session if rec else None
+        candidate = self.shell.user_ns.get(name)
+        return found or (candidate if isinstance(candidate, Session) else None)
+
+    def status(self, name: str = D.DEFAULT_NAME) -> None:
+        session = self.session_for(name)
+        rec = self.logins.get(name)
+        if session is not None:
+            self.display(D.status_bundle(name, session.status()))
+        elif rec is not None and rec.flow is not None and rec.flow.state is not LoginState.NEW:
+            self._say(D.pending_text(name, rec.flow.seconds_left()))
+        else:
+            self._say(f"Not logged in as `{name}`. Run %etrade_login to log in.")
+
+    def logout(self, name: str = D.DEFAULT_NAME) -> None:
+        """Revoke the token, forget it from the cache and unbind ``name``."""
+        session = self.session_for(name)
+        rec = self.logins.pop(name, None)
+        if rec is not None:
+            rec.close()
+        if session is None:
+            self._say(f"Not logged in as `{name}`; nothing to log out.")
+            return
+        try:
+            session.revoke()
+        finally:
+            if self.shell.user_ns.get(name) is session:
+                del self.shell.user_ns[name]
+        self._say(f"Logged out: the token is revoked and forgotten, and `{name}` is unbound.")
+
+    def close(self) -> None:
+        """Stop every widget timer and receiver (``%unload_ext``)."""
+        for rec in self.logins.values():
+            rec.close()
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _bind(self, name: str, session: Session) -> None:
+        self.logins.setdefault(name, Login()).session = session
+        self.shell.push({name: session})
+
+    def _say(self, text: str, *, warning: bool = False) -> None:
+        self.display(D.message_bundle(text, warning=warning))
+
+    def _warner(self, rec: Login) -> Callable[[str], None]:
+        def warn(text: str) -> None:
+            self._say(text, warning=True)
+            if rec.widget is not None:
+                rec.widget.show_note(text, error=True)
+
+        return warn
+
+
+def _tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+__all__ = ["UI_VAR", "EtradeError", "Login", "LoginManager", "choose_ui"]

@@ -1,0 +1,62 @@
+"""Pure display builders: plain asserts on text/plain and text/html."""
+
+from __future__ import annotations
+
+from etrade_nb.notebook import display as D
+from etrade_nb.session import SessionStatus
+from etrade_nb.tokens import TokenState
+
+URL = "http://127.0.0.1:1/e/t/etws/authorize?key=k&token=%2Fab%3D"
+MIDNIGHT = 1780459200.0  # 2026-06-03 00:00 EDT
+
+
+def test_link_bundle_has_a_new_tab_link_and_the_next_command() -> None:
+    b = D.link_bundle(URL, name="etrade", environment="sandbox", seconds_left=250)
+    assert URL in b["text/plain"] and "%etrade_verify CODE" in b["text/plain"]
+    assert "4 min 10 s" in b["text/plain"]
+    html = b["text/html"]
+    assert 'id="etrade-authorize-link"' in html and 'target="_blank"' in html
+    assert 'rel="noopener noreferrer"' in html and "key=k&amp;token=%2Fab%3D" in html
+    assert "sandbox" in html and "LIVE" not in html
+
+
+def test_live_is_loud_and_names_appear_in_the_command() -> None:
+    b = D.link_bundle(URL, name="paper", environment="live", seconds_left=10)
+    assert b["text/plain"].startswith("LIVE:")
+    assert "%etrade_verify CODE --name paper" in b["text/plain"]
+    assert "LIVE" in D.badge_html("live") and "#b00020" in D.badge_html("live")
+
+
+def test_authorized_text_matches_the_issue() -> None:
+    assert (
+        D.authorized_text("etrade", "sandbox", MIDNIGHT)
+        == "Authorized (sandbox) as `etrade` until 00:00 ET"
+    )
+    b = D.authorized_bundle("etrade", "sandbox", MIDNIGHT, D.AUTO_APPROVED)
+    assert b["text/plain"].endswith("(auto-approved by the local emulator)")
+    assert "<code>etrade</code>" in b["text/html"]
+
+
+def test_countdown_and_pending_texts() -> None:
+    assert D.countdown_text(61) == "This link works for 1 min 01 s more."
+    assert "expired" in D.countdown_text(0)
+    assert "%etrade_verify CODE" in D.pending_text("etrade", 30)
+    assert "Run %etrade_login" in D.pending_text("etrade", 0)
+
+
+def test_status_bundle_shows_clocks() -> None:
+    st = SessionStatus("sandbox", TokenState.ACTIVE, MIDNIGHT - 3600, MIDNIGHT, MIDNIGHT, False)
+    b = D.status_bundle("etrade", st)
+    assert "token: active" in b["text/plain"] and "00:00 ET" in b["text/plain"]
+    assert "<li>" in b["text/html"]
+
+
+def test_messages_escape_html() -> None:
+    assert D.message_bundle("<b>", warning=True)["text/html"].count("&lt;b&gt;") == 1
+    assert (
+        "register"
+        in D.callback_text("http://127.0.0.1:5/callback", via_hub=False, registered=False).lower()
+    )
+    assert "https://host" in D.callback_text(
+        "/user/a/proxy/5/callback", via_hub=True, registered=False
+    )

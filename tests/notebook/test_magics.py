@@ -1,0 +1,200 @@
+"""The magics in a real IPython shell against the emulator: login, verify, status, logout."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from etrade_nb import OAuthFlow, Session
+from etrade_nb.emulator import EmulatorClock, EmulatorServer
+from etrade_nb.notebook.manager import LoginManager
+
+from .conftest import request_token_of
+
+
+def run(ip: InteractiveShell, cell: str) -> list[dict[str, str]]:
+    with capture_output() as captured:
+        ip.run_cell(cell)
+    return [o.data for o in captured.outputs]
+
+
+def plain(outputs: list[dict[str, str]]) -> str:
+    return "\n".join(o.get("text/plain", "") for o in outputs)
+
+
+def request_tokens(emulator: EmulatorServer) -> int:
+    return sum(r.path == "/oauth/request_token" and r.status == 200 for r in emulator.log)
+
+
+def test_text_login_then_verify_binds_the_name(ip, manager: LoginManager, approve_url) -> None:
+    out = plain(run(ip, "%etrade_login --text"))
+    url = manager.logins["etrade"].flow.authorize_url
+    assert url in out and "Then run:  %etrade_verify CODE" in out
+    out = run(ip, f"%etrade_verify {approve_url(url)}")
+    session = ip.user_ns["etrade"]
+    assert isinstance(session, Session) and repr(session) == "<etrade_nb.Session sandbox: active>"
+    # the link (with its request token) was replaced in place by the status line
+    assert plain(out).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 00:00 ET"
+    assert request_token_of(url) not in plain(out)
+
+
+def test_verify_accepts_a_pasted_callback_url_and_a_name(ip, manager, approve_url) -> None:
+    run(ip, "%etrade_login --text --name paper")
+    url = manager.logins["paper"].flow.authorize_url
+    run(ip, f'%etrade_verify "https://cb.example/x?oauth_verifier={approve_url(url)}" --name paper')
+    assert isinstance(ip.user_ns["paper"], Session) and "etrade" not in ip.user_ns
+
+
+def test_rerun_while_pending_shows_the_same_link(ip, manager, emulator, clock) -> None:
+    run(ip, "%etrade_login --text")
+    first = manager.logins["etrade"].flow
+    url = first.authorize_url
+    out = plain(run(ip, "%etrade_login --text"))
+    assert manager.logins["etrade"].flow is first and url in out
+    assert request_tokens(emulator) == 1
+    clock.advance(301)  # expired: the same flow gets a fresh link
+    out = plain(run(ip, "%etrade_login --text"))
+    assert manager.logins["etrade"].flow is first and first.authorize_url in out
+    assert first.authorize_url != url and request_tokens(emulator) == 2
+
+
+def test_rerun_reuses_a_session_unless_force(ip, manager, emulator, approve_url) -> None:
+    run(ip, "%etrade_login --text")
+    run(ip, f"%etrade_verify {approve_url(manager.logins['etrade'].flow.authorize_url)}")
+    session = ip.user_ns["etrade"]
+    out = plain(run(ip, "%etrade_login"))
+    assert "Already logged in as `etrade` (this kernel's session)" in out
+    assert "token: active" in out and ip.user_ns["etrade"] is session
+    assert request_tokens(emulator) == 1
+    out = plain(run(ip, "%etrade_login --force --text"))
+    assert "%etrade_verify CODE" in out and request_tokens(emulator) == 2
+
+
+def test_rerun_reuses_the_cached_token_of_a_new_kernel(ip, manager, approve_url) -> None:
+    run(ip, "%etrade_login --text")
+    run(ip, f"%etrade_verify {approve_url(manager.logins['etrade'].flow.authorize_url)}")
+    manager.logins.clear()  # as after a kernel restart: only the token store remains
+    del ip.user_ns["etrade"]
+    out = plain(run(ip, "%etrade_login"))
+    assert "today's saved token" in out and isinstance(ip.user_ns["etrade"], Session)
+
+
+def test_widget_login_binds_and_double_submit_exchanges_once(
+    ip, manager, emulator, approve_url
+) -> None:
+    out = run(ip, "%etrade_login --widget")
+    assert any("application/vnd.jupyter.widget-view+json" in o for o in out)
+    w = manager.logins["etrade"].widget
+    assert "LoginWidget sandbox `etrade`" in plain(out)
+    w.code.value = approve_url(w.flow.authorize_url)
+    w.submit.click()
+    w.submit.click()
+    assert ip.user_ns["etrade"] is w.session
+    assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 1
+    run(ip, "%etrade_login --widget")  # re-run: reuses the session, no new widget
+    assert manager.logins["etrade"].widget is w
+
+
+def test_widget_rerun_while_pending_shows_the_same_widget(ip, manager, emulator) -> None:
+    run(ip, "%etrade_login --widget")
+    w = manager.logins["etrade"].widget
+    run(ip, "%etrade_login --widget")
+    assert manager.logins["etrade"].widget is w and request_tokens(emulator) == 1
+
+
+def test_verify_goes_through_the_widget(ip, manager, approve_url) -> None:
+    run(ip, "%etrade_login --widget")
+    w = manager.logins["etrade"].widget
+    with pytest.raises(UsageError, match="did not accept"):
+        run(ip, "%etrade_verify WRONG1")
+    assert "did not accept" in w.status.value
+    run(ip, f"%etrade_verify {approve_url(w.flow.authorize_url)}")
+    assert "Authorized" in w.link.value and ip.user_ns["etrade"] is w.session
+
+
+def test_live_is_explicit_and_loud(ip, manager) -> None:
+    out = plain(run(ip, "%etrade_login --live --text"))
+    assert out.startswith("LIVE:") and manager.logins["etrade"].flow.environment.name == "live"
+    run(ip, "%etrade_login --live --widget --force")
+    assert "LIVE" in manager.logins["etrade"].widget.badge.value
+
+
+def test_status_and_logout(ip, manager, emulator, approve_url) -> None:
+    assert "Not logged in" in plain(run(ip, "%etrade_status"))
+    run(ip, "%etrade_login --text")
+    assert "waiting for the code" in plain(run(ip, "%etrade_status"))
+    run(ip, f"%etrade_verify {approve_url(manager.logins['etrade'].flow.authorize_url)}")
+    out = plain(run(ip, "%etrade_status"))
+    assert "environment: sandbox" in out and "goes idle: in 2 h 00 min" in out
+    assert "00:00 ET" in out
+    session = ip.user_ns["etrade"]
+    out = plain(run(ip, "%etrade_logout"))
+    assert "revoked" in out and "etrade" not in ip.user_ns
+    assert session.state.value == "revoked"
+    assert any(r.path == "/oauth/revoke_access_token" for r in emulator.log)
+    assert "today's saved token" not in plain(run(ip, "%etrade_login --text"))
+
+
+def test_errors_are_usage_errors_with_the_next_step(ip, monkeypatch) -> None:
+    with pytest.raises(UsageError, match="Run %etrade_login"):
+        ip.run_cell("%etrade_verify K7Q2M")
+    with pytest.raises(UsageError, match="not a Python identifier"):
+        ip.run_cell("%etrade_login --name 1x")
+    monkeypatch.delenv("ETRADE_CONSUMER_SECRET")
+    monkeypatch.setenv("ETRADE_CONSUMER_KEY", "")
+    with pytest.raises(UsageError, match="No E\\*TRADE consumer key"):
+        ip.run_cell("%etrade_login --force")
+
+
+def test_help_is_there(ip) -> None:
+    for magic in ("etrade_login", "etrade_verify", "etrade_status", "etrade_logout"):
+        doc = ip.find_line_magic(magic).__doc__
+        assert doc and f"%{magic}" in doc and "--name" in doc
+    assert "--callback" in ip.find_line_magic("etrade_login").__doc__
+
+
+def test_auto_approve_demo_path(ip, monkeypatch, clock: EmulatorClock) -> None:
+    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+        for key, value in emu.environ().items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "1")
+        out = plain(run(ip, "%etrade_login --text"))
+        assert out.endswith("(auto-approved by the local emulator)")
+        assert isinstance(ip.user_ns["etrade"], Session)
+
+
+def test_auto_approve_refuses_a_non_loopback_link(ip, manager, monkeypatch) -> None:
+    monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "1")
+    monkeypatch.setenv("ETRADE_NB_AUTHORIZE_URL", "https://us.etrade.com/e/t/etws/authorize")
+    out = plain(run(ip, "%etrade_login --text"))
+    assert "not the local emulator" in out and "etrade" not in ip.user_ns
+    assert manager.logins["etrade"].flow.authorize_url.startswith("https://us.etrade.com/")
+
+
+def test_callback_mode_end_to_end(ip, manager, clock: EmulatorClock, monkeypatch) -> None:
+    from etrade_nb.emulator import approve
+
+    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+        for key, value in emu.environ().items():
+            monkeypatch.setenv(key, value)
+        out = plain(run(ip, "%etrade_login --widget --callback"))
+        rec = manager.logins["etrade"]
+        assert rec.receiver is not None and f"Register {rec.receiver.url}" in out
+        emu.register_consumer(emu.consumer_key, emu.consumer_secret, callback_url=rec.receiver.url)
+        approve(rec.flow.authorize_url)  # the browser: Accept → 302 → our receiver
+        assert rec.receiver.wait(5)
+        assert "Authorized (sandbox)" in rec.widget.link.value
+        assert ip.user_ns["etrade"] is rec.widget.session
+
+
+def test_callback_on_binder_falls_back_to_copy_paste(ip, manager, monkeypatch) -> None:
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    out = plain(run(ip, "%etrade_login --text --callback"))
+    assert "Binder gives every session a new address" in out
+    assert manager.logins["etrade"].receiver is None and "%etrade_verify CODE" in out
+
+
+def test_flow_factory_is_used(manager: LoginManager, clock) -> None:
+    assert isinstance(manager.flow_factory(sandbox=True), OAuthFlow)
