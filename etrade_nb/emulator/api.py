@@ -1,0 +1,145 @@
+"""Data endpoints under ``/v1``: accounts, balance, portfolio, quotes and orders.
+
+Every call is OAuth-signed with the access token. ``.json`` suffix or ``Accept:
+application/json`` selects JSON; otherwise XML, E*TRADE's default.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from . import data
+from .context import Context
+from .messages import ApiError, OAuthProblem, Request, Response, data_response, json_response
+from .signing import parse_form, percent_decode
+from .verify import check_access_token, verify
+
+ERR_PARAMETER = 1005  # missing or invalid query parameter
+ERR_ACCOUNT = 1006  # unknown accountIdKey
+ERR_TOO_MANY_SYMBOLS = 1023
+ERR_INVALID_SYMBOL = 10033
+MAX_SYMBOLS, MAX_SYMBOLS_OVERRIDE = 25, 50
+
+_ACCOUNT = r"/v1/accounts/(?P<key>[^/]+)"
+ROUTES: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"/v1/accounts/list"), "GET", "accounts"),
+    (re.compile(_ACCOUNT + r"/balance"), "GET", "balance"),
+    (re.compile(_ACCOUNT + r"/portfolio"), "GET", "portfolio"),
+    (re.compile(_ACCOUNT + r"/orders"), "GET", "orders"),
+    (re.compile(_ACCOUNT + r"/orders/preview"), "POST", "preview"),
+    (re.compile(_ACCOUNT + r"/orders/place"), "POST", "place"),
+    (re.compile(_ACCOUNT + r"/orders/cancel"), "PUT", "cancel"),
+    (re.compile(r"/v1/market/quote/(?P<symbols>[^/]+)"), "GET", "quote"),
+]
+
+
+def _not_found(path: str) -> Response:
+    return json_response(404, {"Error": {"code": 404, "message": f"No resource at {path}"}})
+
+
+def handle_v1(req: Request, ctx: Context) -> Response:
+    """Route, authenticate, then answer one ``/v1`` request."""
+    as_json = req.wants_json
+    path = req.path[: -len(".json")] if req.path.endswith(".json") else req.path
+    found = next(((p.fullmatch(path), m, n) for p, m, n in ROUTES if p.fullmatch(path)), None)
+    if found is None:
+        return _not_found(req.path)
+    match, method, name = found
+    assert match is not None
+    if req.method != method:
+        return json_response(
+            405,
+            {"Error": {"code": 405, "message": f"{req.method} is not allowed here"}},
+            [("Allow", method)],
+        )
+    try:
+        args = {k: percent_decode(v) for k, v in match.groupdict().items()}
+        query = dict(parse_form(req.query))
+    except ValueError:
+        return ApiError(400, ERR_PARAMETER, "Invalid encoding in the URL.").response(as_json)
+    try:
+        at = verify(req, "access", ctx.state, ctx.stats).access_token
+        assert at is not None
+        with ctx.state.lock:
+            now = ctx.state.clock()
+            check_access_token(at, now)
+            at.last_used = now
+        payload = _answer(name, req, ctx, args, query, now)
+    except OAuthProblem as problem:
+        ctx.stats.bump("oauth_rejected")
+        return problem.response(as_json)
+    except ApiError as error:
+        return error.response(as_json)
+    return data_response(200, payload, as_json)
+
+
+def _account(key: str) -> dict[str, Any]:
+    account = data.ACCOUNTS_BY_KEY.get(key)
+    if account is None:
+        raise ApiError(400, ERR_ACCOUNT, "Invalid account key.")
+    return account
+
+
+def _json_body(req: Request) -> Any:
+    try:
+        return json.loads(req.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, 1001, "The request body is not valid JSON.") from None
+
+
+def _answer(
+    name: str, req: Request, ctx: Context, args: dict[str, str], query: dict[str, str], now: float
+) -> dict[str, Any]:
+    if name == "accounts":
+        return {"AccountListResponse": {"Accounts": {"Account": data.ACCOUNTS}}}
+    if name == "quote":
+        return _quote(args["symbols"], query, now)
+    account = _account(args["key"])
+    if name == "balance":
+        if query.get("instType") != "BROKERAGE":
+            raise ApiError(400, ERR_PARAMETER, "instType is required (BROKERAGE).")
+        return data.balance(account, now)
+    if name == "portfolio":
+        return data.portfolio(account, now)
+    if name == "orders":
+        return ctx.orders.list(account)
+    if name == "preview":
+        ctx.stats.bump("orders_previewed")
+        return ctx.orders.preview(account, _json_body(req), now)
+    if name == "place":
+        result = ctx.orders.place(account, _json_body(req), now)
+        ctx.stats.bump("orders_placed")
+        return result
+    ctx.stats.bump("orders_cancelled")
+    return ctx.orders.cancel(account, _json_body(req), now)
+
+
+def _quote(symbols_text: str, query: dict[str, str], now: float) -> dict[str, Any]:
+    symbols = [s.upper() for s in symbols_text.split(",")]
+    if not all(symbols):
+        raise ApiError(400, ERR_PARAMETER, "Symbol list must not contain empty symbols.")
+    limit = MAX_SYMBOLS_OVERRIDE if query.get("overrideSymbolCount") == "true" else MAX_SYMBOLS
+    if len(symbols) > limit:
+        raise ApiError(
+            400,
+            ERR_TOO_MANY_SYMBOLS,
+            f"Too many symbols: {len(symbols)}. The maximum is {MAX_SYMBOLS}, or "
+            f"{MAX_SYMBOLS_OVERRIDE} with overrideSymbolCount=true.",
+        )
+    detail = query.get("detailFlag", "ALL")
+    if detail not in data.DETAIL_FLAGS:
+        raise ApiError(400, ERR_PARAMETER, f"Invalid detailFlag {detail}.")
+    quotes = [data.quote(s, detail, now) for s in symbols if data.is_valid_symbol(s)]
+    messages = [
+        {"description": f"{s} is not a valid symbol", "code": ERR_INVALID_SYMBOL, "type": "WARNING"}
+        for s in symbols
+        if not data.is_valid_symbol(s)
+    ]
+    body: dict[str, Any] = {}
+    if quotes:
+        body["QuoteData"] = quotes
+    if messages:
+        body["Messages"] = {"Message": messages}
+    return {"QuoteResponse": body}

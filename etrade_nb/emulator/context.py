@@ -1,0 +1,16 @@
+"""What every endpoint handler can reach: state, counters, the order book, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .orders import OrderBook
+from .state import State, Stats
+
+
+@dataclass
+class Context:
+    state: State
+    stats: Stats = field(default_factory=Stats)
+    orders: OrderBook = field(default_factory=OrderBook)
+    auto_approve: bool = False

@@ -1,0 +1,106 @@
+"""Request/response values passed between the HTTP handler and the endpoint code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from . import pages
+
+
+@dataclass
+class Request:
+    """One parsed HTTP request. ``path`` is the raw path as the client addressed it."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]  # lowercase names
+    body: bytes = b""
+    robot: bool = False
+
+    @property
+    def wants_json(self) -> bool:
+        return self.path.endswith(".json") or "application/json" in self.headers.get("accept", "")
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+class OAuthProblem(Exception):
+    """An OAuth failure: ``oauth_problem=<code>`` plus extra parameters (RFC problem reporting)."""
+
+    def __init__(self, problem: str, status: int = 401, **extra: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.status = status
+        self.extra = extra
+
+    def response(self, as_json: bool = False) -> Response:
+        params = ",".join(f"{k}={v}" for k, v in self.extra.items())
+        message = f"oauth_problem={self.problem}" + (f",{params}" if params else "")
+        www = f'OAuth realm="",oauth_problem={self.problem}' + (f",{params}" if params else "")
+        headers = [("WWW-Authenticate", www)]
+        if as_json:
+            return json_response(self.status, error_body(self.status, message), headers)
+        return html_response(self.status, pages.tomcat_error(self.status, message), headers)
+
+
+class ApiError(Exception):
+    """A data-API error: ``{"Error":{"code":..,"message":..}}`` (or the XML equivalent)."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self, as_json: bool) -> Response:
+        body = error_body(self.code, self.message)
+        return json_response(self.status, body) if as_json else xml_response(self.status, body)
+
+
+def error_body(code: int, message: str) -> dict[str, Any]:
+    return {"Error": {"code": code, "message": message}}
+
+
+def json_response(
+    status: int, payload: Any, headers: list[tuple[str, str]] | None = None
+) -> Response:
+    body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+    return Response(status, body, "application/json", list(headers or []))
+
+
+def html_response(status: int, html: str, headers: list[tuple[str, str]] | None = None) -> Response:
+    return Response(status, html.encode("utf-8"), "text/html;charset=utf-8", list(headers or []))
+
+
+def text_response(status: int, text: str) -> Response:
+    return Response(status, text.encode("utf-8"))
+
+
+def _xml(name: str, value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(_xml(name, item) for item in value)
+    if isinstance(value, dict):
+        inner = "".join(_xml(k, v) for k, v in value.items())
+        return f"<{name}>{inner}</{name}>"
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return f"<{name}>{escape(text)}</{name}>"
+
+
+def xml_response(status: int, payload: dict[str, Any]) -> Response:
+    """E*TRADE's default format: the JSON tree as XML, one element per key."""
+    body = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + "".join(
+        _xml(k, v) for k, v in payload.items()
+    )
+    return Response(status, body.encode("utf-8"), "application/xml")
+
+
+def data_response(status: int, payload: dict[str, Any], as_json: bool) -> Response:
+    return json_response(status, payload) if as_json else xml_response(status, payload)

@@ -1,0 +1,343 @@
+"""``EmulatorServer``: a threaded HTTP server on 127.0.0.1 speaking E*TRADE's OAuth 1.0a."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import pages
+from .api import handle_v1
+from .context import Context
+from .endpoints import AUTHORIZE_PATH, handle_authorize, handle_oauth
+from .faults import Failure, Faults
+from .messages import Request, Response, error_body, html_response, json_response
+from .signing import parse_authorization_header, parse_form
+from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, Stats
+
+MAX_BODY = 1 << 20
+ROBOT_HEADER = "X-Etrade-Emulator-Robot"
+UNAVAILABLE = "The requested service is not currently available."
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One answered request. Never holds secrets or signatures (``oauth_signature`` dropped)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int  # 0 when the connection was reset by a fault
+    oauth_token: str | None
+
+
+def route(req: Request, ctx: Context) -> Response:
+    if req.path.startswith("/oauth/"):
+        return handle_oauth(req, ctx)
+    if req.path == AUTHORIZE_PATH or req.path.startswith(AUTHORIZE_PATH + "/"):
+        return handle_authorize(req, ctx)
+    if req.path.startswith("/v1/"):
+        return handle_v1(req, ctx)
+    if req.path == "/" and req.method == "GET":
+        return html_response(200, pages.index("http://" + req.headers.get("host", "")))
+    return html_response(404, pages.tomcat_error(404, req.path))
+
+
+def _oauth_token(req: Request) -> str | None:
+    try:
+        auth = req.headers.get("authorization", "")
+        pairs = parse_authorization_header(auth) if auth[:6].lower() == "oauth " else []
+        pairs += parse_form(req.query)
+    except ValueError:
+        return None
+    return next((v for k, v in pairs if k == "oauth_token"), None)
+
+
+def _safe_query(query: str) -> dict[str, str]:
+    try:
+        return {k: v for k, v in parse_form(query) if k != "oauth_signature"}
+    except ValueError:
+        return {}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    server: _HTTPServer
+
+    def version_string(self) -> str:
+        return "EtradeEmulator/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: request lines can carry oauth_signature in the query."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        self.server.connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def _dispatch(self) -> None:
+        emu = self.server.emulator
+        target = self.path
+        if not target.startswith("/"):  # absolute-form request target
+            parts = urlsplit(target)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+        path, _, query = target.partition("#")[0].partition("?")
+        if self.headers.get("Transfer-Encoding"):
+            self._send(html_response(411, pages.tomcat_error(411, "Length Required")))
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.close_connection = True
+            self._send(html_response(413, pages.tomcat_error(413, "Request too large")))
+            return
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        req = Request(
+            self.command, path, query, headers, body, robot=ROBOT_HEADER.lower() in headers
+        )
+        emu.stats.count_request(req.method, path)
+
+        delay = emu.faults.take_delay()
+        if delay:
+            emu._stopping.wait(delay)
+        failure = emu.faults.take_failure(path)
+        if failure and not failure.after_processing:
+            self._fail(req, failure)
+            return
+        try:
+            response = route(req, emu._ctx)
+        except Exception:  # keep serving; report like Tomcat would, without details
+            response = html_response(500, pages.tomcat_error(500, "Internal Server Error"))
+        if failure:
+            self._fail(req, failure)
+            return
+        if path.startswith("/v1/") and response.status == 200:
+            kind = emu.faults.take_malformed()
+            if kind:
+                emu.stats.bump("faults_fired")
+                response = _malformed(kind, response)
+        emu._record(req, response.status)  # before sending: the client never outruns the log
+        self._send(response)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _fail(self, req: Request, failure: Failure) -> None:
+        emu = self.server.emulator
+        emu.stats.bump("faults_fired")
+        if failure.mode == "reset":
+            emu._record(req, 0)
+            self.close_connection = True
+            try:  # SO_LINGER 0: close() sends RST, the client sees a reset, not a response
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
+            except OSError:
+                pass
+            return
+        if req.path.startswith("/v1/"):
+            response = json_response(failure.status, error_body(100, UNAVAILABLE))
+        else:
+            response = html_response(
+                failure.status, pages.tomcat_error(failure.status, UNAVAILABLE)
+            )
+        emu._record(req, failure.status)
+        self._send(response)
+
+
+def _malformed(kind: str, response: Response) -> Response:
+    if kind == "html":
+        return html_response(200, pages.maintenance())
+    if kind == "garbage":
+        return Response(200, os.urandom(64), response.content_type)
+    return Response(200, response.body[: max(1, len(response.body) // 2)], response.content_type)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = False
+
+    def __init__(self, address: tuple[str, int], emulator: EmulatorServer) -> None:
+        self.emulator = emulator
+        self.connections: set[socket.socket] = set()
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about dropped connections (resets, stop()); report anything else."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.IPv4Address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class EmulatorServer:
+    """A local E*TRADE-compatible OAuth 1.0a provider and data API.
+
+    >>> with EmulatorServer() as emu:          # doctest: +SKIP
+    ...     os.environ.update(emu.environ())
+
+    Listens on 127.0.0.1 only; ``port=0`` picks a free port (read it back from ``.port``).
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        clock: Callable[[], float] | None = None,
+        callback_url: str | None = None,
+        auto_approve: bool = False,
+        host: str = "127.0.0.1",
+    ) -> None:
+        if not _loopback(host):
+            raise ValueError(f"the emulator listens on loopback only, not {host!r}")
+        self.host = host
+        self._requested_port = port
+        self.clock: Callable[[], float] = clock or time.time
+        self.state = State(self.clock)
+        self.stats = Stats()
+        self._ctx = Context(self.state, self.stats, auto_approve=auto_approve)
+        self.faults = Faults()
+        self.log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.port = port
+        self.consumer_key = DEMO_CONSUMER_KEY
+        self.consumer_secret = DEMO_CONSUMER_SECRET
+        self.state.add_consumer(DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, callback_url)
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running else "stopped"
+        return f"<EmulatorServer {self.url if self.is_running else ''} {state}>"
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> EmulatorServer:
+        """Bind and serve on a daemon thread; returns ``self``."""
+        if self.is_running:
+            return self
+        self._stopping.clear()
+        self._httpd = _HTTPServer((self.host, self._requested_port), self)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            daemon=True,
+            name=f"etrade-emulator-{self.port}",
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and drop open keep-alive connections."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        self._stopping.set()
+        httpd.shutdown()
+        for conn in list(httpd.connections):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    @property
+    def is_running(self) -> bool:
+        return self._httpd is not None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- addresses ----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def authorize_url(self) -> str:
+        return self.url + AUTHORIZE_PATH
+
+    def environ(self) -> dict[str, str]:
+        """The environment variables that point etrade-nb at this emulator."""
+        return {
+            "ETRADE_NB_API_BASE": self.url,
+            "ETRADE_NB_AUTHORIZE_URL": self.authorize_url,
+            "ETRADE_CONSUMER_KEY": self.consumer_key,
+            "ETRADE_CONSUMER_SECRET": self.consumer_secret,
+        }
+
+    # -- test controls ------------------------------------------------------------------
+
+    @property
+    def auto_approve(self) -> bool:
+        return self._ctx.auto_approve
+
+    def register_consumer(self, key: str, secret: str, callback_url: str | None = None) -> None:
+        """Add a consumer key; ``callback_url`` is registered the way E*TRADE support does."""
+        self.state.add_consumer(key, secret, callback_url)
+
+    def approve_token(self, request_token: str) -> str:
+        """Do what a person clicking Accept does; return the verifier."""
+        return self.state.approve(request_token)
+
+    def expire_request_tokens(self) -> None:
+        with self.state.lock:
+            for rt in self.state.request_tokens.values():
+                rt.forced_expired = True
+
+    def idle_access_tokens(self) -> None:
+        """Make every access token inactive (as after 2 h without requests)."""
+        with self.state.lock:
+            for at in self.state.access_tokens.values():
+                at.last_used = min(at.last_used, self.clock() - IDLE_LIMIT - 1)
+
+    def expire_access_tokens(self) -> None:
+        """Expire every access token (as after midnight US Eastern)."""
+        with self.state.lock:
+            for at in self.state.access_tokens.values():
+                at.expires_at = min(at.expires_at, self.clock())
+
+    def _record(self, req: Request, status: int) -> None:
+        record = RequestRecord(
+            req.method, req.path, _safe_query(req.query), status, _oauth_token(req)
+        )
+        with self._log_lock:
+            self.log.append(record)
+
+
+__all__ = ["EmulatorServer", "RequestRecord", "Stats"]
