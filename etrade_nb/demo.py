@@ -1,0 +1,186 @@
+"""``etrade-nb demo``: the built-in emulator and JupyterLab on 127.0.0.1, quickstart open.
+
+The emulator runs on a thread of this process; Jupyter runs as a child process (in its own
+session, so Ctrl-C reaches only this command, which then stops Jupyter and its kernels
+cleanly). Jupyter and every kernel inherit the variables that point etrade-nb at the emulator
+(``ETRADE_NB_API_BASE``, ``ETRADE_NB_AUTHORIZE_URL``, the demo consumer key and secret) and
+``ETRADE_NB_TOKEN_CACHE=memory``, so the demo writes no token file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .emulator import EmulatorServer
+
+QUICKSTART = "01-quickstart.ipynb"
+AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
+_APPS = {
+    "lab": ("jupyterlab", "JupyterLab", "lab/tree"),
+    "notebook": ("notebook", "Jupyter Notebook", "notebooks"),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="etrade-nb demo",
+        description="Start the built-in E*TRADE emulator and JupyterLab (127.0.0.1 only) with "
+        "the quickstart notebook open. Ctrl-C stops both.",
+    )
+    p.add_argument("--port", type=int, default=8888, help="Jupyter port (0: any free port)")
+    p.add_argument("--emulator-port", type=int, default=0, help="emulator port (0: any free)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    p.add_argument("--app", choices=sorted(_APPS), default="lab", help="JupyterLab or Notebook 7")
+    p.add_argument(
+        "--notebook-dir",
+        type=Path,
+        default=None,
+        help="folder with the demo notebooks (default: the repository's notebooks/, or a "
+        "temporary copy of the packaged ones)",
+    )
+    p.add_argument("--token", default=None, help="Jupyter token (default: a random one)")
+    return p
+
+
+def notebooks_dir() -> Path | None:
+    """The folder holding the demo notebooks: the source checkout's, else the packaged copy."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "notebooks", package / "_notebooks"):
+        if (candidate / QUICKSTART).is_file():
+            return candidate
+    return None
+
+
+def _writable_notebooks(explicit: Path | None) -> Path:
+    if explicit is not None:
+        if not (explicit / QUICKSTART).is_file():
+            raise SystemExit(f"etrade-nb demo: {explicit} has no {QUICKSTART}")
+        return explicit
+    found = notebooks_dir()
+    if found is None:
+        raise SystemExit(
+            "etrade-nb demo: the demo notebooks are not installed. Pass --notebook-dir, or run "
+            "from a clone of the repository (pip install -e '.[demo]')."
+        )
+    if os.access(found, os.W_OK):
+        return found
+    copy = Path(tempfile.mkdtemp(prefix="etrade-nb-demo-")) / "notebooks"
+    shutil.copytree(found, copy, ignore=shutil.ignore_patterns("*.py", "*.cfg", "__pycache__"))
+    print(f"Copied the demo notebooks to {copy} (a temporary folder).", flush=True)
+    return copy
+
+
+def free_port() -> int:
+    """A port that was free a moment ago on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def jupyter_command(
+    app: str, port: int, token: str, root: Path, *, open_browser: bool
+) -> list[str]:
+    """The Jupyter command line: loopback only, the quickstart as the file to open."""
+    module = _APPS[app][0]
+    cmd = [
+        sys.executable,
+        "-m",
+        module,
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.open_browser={open_browser}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    cmd.append(str(root / QUICKSTART))
+    return cmd
+
+
+def demo_environ(emu: EmulatorServer, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The Jupyter server's environment: ``base`` plus the emulator's variables."""
+    env = dict(os.environ if base is None else base)
+    env.update(emu.environ())
+    env.setdefault("ETRADE_NB_TOKEN_CACHE", "memory")
+    return env
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    return False
+
+
+def _stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    if proc.poll() is None:
+        proc.terminate()  # Jupyter shuts its kernels down on SIGTERM
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the demo until Ctrl-C or SIGTERM; returns Jupyter's exit status otherwise."""
+    args = _parser().parse_args(argv)
+    root = _writable_notebooks(args.notebook_dir)
+    port = args.port or free_port()
+    token = args.token or secrets.token_hex(16)
+    _, title, path = _APPS[args.app]
+    requested = os.environ.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
+    emu = EmulatorServer(port=args.emulator_port, auto_approve=requested).start()
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        print(f"E*TRADE emulator (not the real E*TRADE) at {emu.url}", flush=True)
+        cmd = jupyter_command(args.app, port, token, root, open_browser=not args.no_browser)
+        proc = subprocess.Popen(cmd, env=demo_environ(emu), start_new_session=True)
+        print(f"Starting {title} (pid {proc.pid}) on http://127.0.0.1:{port}/ ...", flush=True)
+        base = f"http://127.0.0.1:{port}"
+        if not _wait_ready(f"{base}/api/status?token={token}", proc):
+            print(f"etrade-nb demo: {title} did not start; see the messages above.", flush=True)
+            return 1
+        print(f"{title} is ready: {base}/{path}/{QUICKSTART}?token={token}", flush=True)
+        print("Run the cells from the top. Press Ctrl-C to stop the demo.", flush=True)
+        while not stop.wait(0.2):
+            if proc.poll() is not None:
+                print(f"{title} exited with status {proc.returncode}.", flush=True)
+                return int(proc.returncode or 0)
+        print("Stopping ...", flush=True)
+        return 0
+    finally:
+        if proc is not None:
+            _stop(proc)
+        emu.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if proc is not None:
+            print(f"Stopped {title} and the emulator.", flush=True)
+
+
+__all__ = ["demo_environ", "free_port", "jupyter_command", "main", "notebooks_dir"]
