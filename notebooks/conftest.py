@@ -1,0 +1,82 @@
+"""nbval runs these notebooks with no person, against the built-in emulator (README's tests).
+
+Each notebook's kernel starts with:
+
+- ``ETRADE_NB_DEMO_AUTO_APPROVE=1``: the emulator-only robot presses Accept (it refuses any
+  non-loopback authorize page, so it can never approve a real E*TRADE login);
+- no ``ETRADE_NB_API_BASE``, keys, JupyterHub or Binder variables: ``01`` starts its own
+  in-kernel emulator and ``02`` finds no keys, so it never calls E*TRADE;
+- ``HOME``, ``IPYTHONDIR``, ``JUPYTER_*`` and etrade-nb's config and token paths in a temp dir.
+
+The variables are set only while nbval starts the kernel, then restored.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nbval.plugin import IPyNbCell
+
+_DROP = (
+    "ETRADE_NB_API_BASE",
+    "ETRADE_NB_AUTHORIZE_URL",
+    "ETRADE_CONSUMER_KEY",
+    "ETRADE_CONSUMER_SECRET",
+    "ETRADE_NB_UI",
+    "JUPYTERHUB_SERVICE_PREFIX",
+    "JUPYTERHUB_API_TOKEN",
+    "BINDER_LAUNCH_HOST",
+    "BINDER_REPO_URL",
+    "BINDER_REQUEST",
+    "BINDER_SERVICE_HOST",
+)
+_tmp: tempfile.TemporaryDirectory[str] | None = None
+
+
+def kernel_environ(base: dict[str, str], tmp: Path) -> dict[str, str]:
+    """The environment an nbval kernel starts with."""
+    env = {k: v for k, v in base.items() if k not in _DROP}
+    dirs = {
+        "HOME": "home",
+        "IPYTHONDIR": "ipython",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "ETRADE_NB_TOKEN_DIR": "tokens",
+    }
+    for var, name in dirs.items():
+        (tmp / name).mkdir(parents=True, exist_ok=True)
+        env[var] = str(tmp / name)
+    env["ETRADE_NB_CONFIG"] = str(tmp / "config" / "credentials.ini")
+    env["ETRADE_NB_DEMO_AUTO_APPROVE"] = "1"
+    env["ETRADE_NB_TOKEN_CACHE"] = "memory"
+    return env
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """Start each notebook's kernel (set up with its first cell) in :func:`kernel_environ`."""
+    global _tmp
+    if not isinstance(item, IPyNbCell) or item.parent.kernel is not None:
+        return (yield)
+    if _tmp is None:
+        _tmp = tempfile.TemporaryDirectory(prefix="etrade-nb-nbval-")
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(kernel_environ(saved, Path(_tmp.name)))
+    try:
+        return (yield)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _tmp
+    if _tmp is not None:
+        _tmp.cleanup()
+        _tmp = None
