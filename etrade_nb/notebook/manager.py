@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..callback import CallbackReceiver, pending_token, per_session_host, plan_callback
-from ..errors import ConfigurationError, EtradeError, LoginNotStartedError
+from ..errors import ConfigurationError, LoginNotStartedError
 from ..flow import LoginState, OAuthFlow
 from ..session import Session
 from ..tokens import TokenState
@@ -308,4 +308,4 @@ def _tty() -> bool:
         return False
 
 
-__all__ = ["UI_VAR", "EtradeError", "Login", "LoginManager", "choose_ui"]
+__all__ = ["UI_VAR", "Login", "LoginManager", "choose_ui"]
