@@ -1,0 +1,124 @@
+"""``etrade-nb demo``: emulator + JupyterLab come up on 127.0.0.1 and both stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from etrade_nb.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir
+from etrade_nb.emulator import EmulatorServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
+READY = re.compile(r"is ready: (http://127\.0\.0\.1:(\d+))/lab/tree/\S+\?token=(\w+)")
+EMULATOR = re.compile(r"E\*TRADE emulator \(not the real E\*TRADE\) at (http://127\.0\.0\.1:\d+)")
+PID = re.compile(r"\(pid (\d+)\)")
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.status
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return (
+        Path(f"/proc/{pid}/stat").exists() and ") Z " not in Path(f"/proc/{pid}/stat").read_text()
+    )
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
+    env = dict(os.environ)
+    for var in (
+        "HOME",
+        "IPYTHONDIR",
+        "JUPYTER_CONFIG_DIR",
+        "JUPYTER_DATA_DIR",
+        "JUPYTER_RUNTIME_DIR",
+    ):
+        (tmp_path / var).mkdir()
+        env[var] = str(tmp_path / var)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etrade_nb", "demo", "--no-browser", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=(tmp_path / "stderr.log").open("w"),
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
+    yield proc, lines
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+
+
+def _read_until(
+    lines: queue.Queue[str], pattern: re.Pattern[str], seen: list[str]
+) -> re.Match[str]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(line)
+        if match := pattern.search(line):
+            return match
+    raise AssertionError(f"no line matching {pattern.pattern!r} in 60 s; got:\n{''.join(seen)}")
+
+
+def test_demo_serves_quickstart_and_stops_on_ctrl_c(demo) -> None:
+    proc, lines = demo
+    seen: list[str] = []
+    emulator_url = _read_until(lines, EMULATOR, seen).group(1)
+    jupyter_pid = int(_read_until(lines, PID, seen).group(1))
+    ready = _read_until(lines, READY, seen)
+    base, port, token = ready.group(1), int(ready.group(2)), ready.group(3)
+
+    assert _get(f"{base}/api/status?token={token}") == 200
+    assert _get(f"{base}/api/contents/{QUICKSTART}?content=0&token={token}") == 200
+    assert _get(emulator_url + "/") == 200
+    with pytest.raises(urllib.error.HTTPError) as denied:  # the token is really required
+        _get(f"{base}/api/contents/{QUICKSTART}?content=0")
+    assert denied.value.code == 403
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(15) == 0
+    deadline = time.monotonic() + 15
+    while _alive(jupyter_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(jupyter_pid), "Jupyter outlived the demo"
+    for url in (emulator_url + "/", f"http://127.0.0.1:{port}/api/status"):
+        with pytest.raises(OSError):
+            _get(url)
+
+
+def test_jupyter_gets_the_emulator_environment_and_loopback_only() -> None:
+    emu = EmulatorServer(port=0)  # not started: environ() needs only the address
+    env = demo_environ(emu, base={"PATH": "/bin"})
+    assert env["ETRADE_NB_API_BASE"] == emu.url
+    assert env["ETRADE_NB_AUTHORIZE_URL"].startswith("http://127.0.0.1:")
+    assert env["ETRADE_CONSUMER_KEY"] == emu.consumer_key
+    assert env["ETRADE_NB_TOKEN_CACHE"] == "memory"
+    assert "ETRADE_NB_DEMO_AUTO_APPROVE" not in env
+    root = notebooks_dir()
+    assert root is not None and (root / QUICKSTART).is_file()
+    cmd = jupyter_command("lab", 8899, "T0K", root, open_browser=False)
+    assert "--ServerApp.ip=127.0.0.1" in cmd and cmd[-1].endswith(QUICKSTART)
+    assert ("--allow-root" in cmd) == (os.geteuid() == 0)
