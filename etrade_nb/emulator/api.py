@@ -39,15 +39,22 @@ def _not_found(path: str) -> Response:
     return json_response(404, {"Error": {"code": 404, "message": f"No resource at {path}"}})
 
 
+def _route(path: str) -> tuple[re.Match[str], str, str] | None:
+    for pattern, method, name in ROUTES:
+        match = pattern.fullmatch(path)
+        if match:
+            return match, method, name
+    return None
+
+
 def handle_v1(req: Request, ctx: Context) -> Response:
     """Route, authenticate, then answer one ``/v1`` request."""
     as_json = req.wants_json
     path = req.path[: -len(".json")] if req.path.endswith(".json") else req.path
-    found = next(((p.fullmatch(path), m, n) for p, m, n in ROUTES if p.fullmatch(path)), None)
+    found = _route(path)
     if found is None:
         return _not_found(req.path)
     match, method, name = found
-    assert match is not None
     if req.method != method:
         return json_response(
             405,

@@ -102,7 +102,7 @@ def handle_oauth(req: Request, ctx: Context) -> Response:
 
 
 def _token_from(fields: dict[str, str], ctx: Context) -> tuple[str, str] | None:
-    """(consumer key, request token) if the pair names a live, unapproved-or-approved token."""
+    """(consumer key, request token) if ``key``/``token`` name a live request token."""
     key, token = fields.get("key", ""), fields.get("token", "")
     with ctx.state.lock:
         rt = ctx.state.request_tokens.get(token)

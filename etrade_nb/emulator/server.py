@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import os
 import socket
 import struct
@@ -25,6 +26,7 @@ from .messages import Request, Response, error_body, html_response, json_respons
 from .signing import parse_authorization_header, parse_form
 from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, Stats
 
+_log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 ROBOT_HEADER = "X-Etrade-Emulator-Robot"
 UNAVAILABLE = "The requested service is not currently available."
@@ -100,10 +102,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Transfer-Encoding"):
             self._send(html_response(411, pages.tomcat_error(411, "Length Required")))
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
             self.close_connection = True
-            self._send(html_response(413, pages.tomcat_error(413, "Request too large")))
+            self._send(html_response(400, pages.tomcat_error(400, "Bad Content-Length")))
             return
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -121,7 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             response = route(req, emu._ctx)
-        except Exception:  # keep serving; report like Tomcat would, without details
+        except Exception:  # keep serving; the client sees a bare Tomcat 500
+            _log.exception("emulator error on %s %s", req.method, path)  # no query, no headers
             response = html_response(500, pages.tomcat_error(500, "Internal Server Error"))
         if failure:
             self._fail(req, failure)

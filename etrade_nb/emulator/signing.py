@@ -18,6 +18,15 @@ Params = list[tuple[str, str]]
 # RFC 5849 §3.6: unreserved characters are never encoded.
 _UNRESERVED = "-._~"
 _PCT_TRIPLET = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_ENCODED = re.compile(r"[A-Za-z0-9\-._~%]*")
+
+
+class HeaderParameterError(ValueError):
+    """A malformed Authorization header parameter; ``name`` says which one."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def percent_encode(value: str) -> str:
@@ -53,7 +62,8 @@ def parse_form(text: str) -> Params:
 def parse_authorization_header(value: str) -> Params:
     """§3.5.1: parse ``OAuth realm="",oauth_x="v",...``; values are percent-decoded exactly once.
 
-    Raises ``ValueError`` if the scheme is not OAuth or a parameter is malformed.
+    Raises ``ValueError`` if the scheme is not OAuth, ``HeaderParameterError`` if a parameter
+    is unquoted or not percent-encoded (a raw ``/``, ``+`` or ``=`` in ``oauth_token``).
     """
     scheme, _, rest = value.strip().partition(" ")
     if scheme.lower() != "oauth":
@@ -67,8 +77,11 @@ def parse_authorization_header(value: str) -> Params:
         name = name.strip()
         quoted = quoted.strip()
         if not eq or len(quoted) < 2 or quoted[0] != '"' or quoted[-1] != '"':
-            raise ValueError("malformed Authorization header parameter")
-        pairs.append((percent_decode(name), percent_decode(quoted[1:-1])))
+            raise HeaderParameterError(name, f"{name} is not a quoted value")
+        raw = quoted[1:-1]
+        if name != "realm" and not _ENCODED.fullmatch(raw):
+            raise HeaderParameterError(name, f"{name} is not percent-encoded (§3.6)")
+        pairs.append((percent_decode(name), percent_decode(raw)))
     return pairs
 
 

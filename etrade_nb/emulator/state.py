@@ -7,7 +7,7 @@ import secrets
 import string
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -192,7 +192,9 @@ class Stats:
     revocations: int = 0
     faults_fired: int = 0
     requests_by_path: dict[str, int] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()  # not a field: asdict() and repr() stay clean
 
     def bump(self, name: str, n: int = 1) -> None:
         with self._lock:
@@ -203,3 +205,8 @@ class Stats:
         with self._lock:
             self.requests += 1
             self.requests_by_path[key] = self.requests_by_path.get(key, 0) + 1
+
+    def as_dict(self) -> dict[str, object]:
+        """A consistent snapshot of every counter."""
+        with self._lock:
+            return {**asdict(self), "requests_by_path": dict(self.requests_by_path)}

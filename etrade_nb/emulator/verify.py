@@ -46,6 +46,8 @@ def _collect(req: Request) -> tuple[dict[str, str], list[tuple[str, str]]]:
         ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype == "application/x-www-form-urlencoded" and req.body:
             body = signing.parse_form(req.body.decode("utf-8"))
+    except signing.HeaderParameterError as error:
+        raise _rejected(error.name) from None
     except (ValueError, UnicodeDecodeError):
         raise OAuthProblem("parameter_rejected", 400) from None
     in_body = [k for k, _ in body if k.startswith("oauth_")]

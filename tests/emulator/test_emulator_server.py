@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import http.client
@@ -539,3 +540,39 @@ def test_stop_closes_keep_alive_connections(clock):
         conn.request("GET", "/")
         conn.getresponse().read()
     conn.close()
+
+
+def _raw_header(client, oauth: dict[str, str], path: str, encode_token: bool) -> str:
+    sig = client.sign("GET", path, list(oauth.items()))
+    parts = [
+        f'{k}="{v if (k == "oauth_token" and not encode_token) else enc(v)}"'
+        for k, v in oauth.items()
+    ]
+    return 'OAuth realm="",' + ",".join(parts) + f',oauth_signature="{enc(sig)}"'
+
+
+def test_unencoded_token_in_header_rejected(logged_in):
+    """RFC 5849 §3.5.1: header values are percent-encoded; a raw / + = token is refused."""
+    header = _raw_header(logged_in, logged_in.oauth_params(), ACCOUNTS, encode_token=False)
+    reply = logged_in.get(ACCOUNTS, oauth={}, sign=False, headers={"Authorization": header})
+    _assert_oauth_error(reply, "parameter_rejected", 400)
+    assert "oauth_parameters_rejected=oauth_token" in reply.headers["www-authenticate"]
+    header = _raw_header(logged_in, logged_in.oauth_params(), ACCOUNTS, encode_token=True)
+    reply = logged_in.get(ACCOUNTS, oauth={}, sign=False, headers={"Authorization": header})
+    assert reply.status == 200
+
+
+def test_unquoted_header_value_rejected(logged_in):
+    header = _raw_header(logged_in, logged_in.oauth_params(), ACCOUNTS, encode_token=True)
+    header = header.replace('oauth_nonce="', "oauth_nonce=").replace(
+        '",oauth_signature_method', ",oauth_signature_method"
+    )
+    reply = logged_in.get(ACCOUNTS, oauth={}, sign=False, headers={"Authorization": header})
+    _assert_oauth_error(reply, "parameter_rejected", 400)
+
+
+def test_stats_snapshot(emu, logged_in):
+    logged_in.get(ACCOUNTS)
+    snap = emu.stats.as_dict()
+    assert snap["requests"] == 3 and snap["requests_by_path"]["GET " + ACCOUNTS] == 1
+    assert dataclasses.asdict(emu.stats)["access_tokens_issued"] == 1
