@@ -60,7 +60,8 @@ def link_bundle(url: str, *, name: str, environment: str, seconds_left: float) -
     plain = (
         f"{live}E*TRADE login ({environment}): open this link, log in and click Accept:\n"
         f"{url}\n"
-        f"Then run:  {command}   (CODE is the code E*TRADE shows.) "
+        f"Then run:  {command}   (CODE is the code E*TRADE shows; run it without CODE to "
+        "be asked for it instead, which keeps the code out of the notebook.) "
         f"{countdown_text(seconds_left)}"
     )
     html = (

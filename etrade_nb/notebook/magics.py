@@ -6,6 +6,8 @@ user as IPython ``UsageError`` (the message, no traceback), with what to do next
 
 from __future__ import annotations
 
+import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -75,14 +77,43 @@ class EtradeMagics(Magics):
             )
 
     @magic_arguments()
-    @argument("code", help="The verification code E*TRADE showed, or the whole callback URL.")
+    @argument(
+        "code",
+        nargs="?",
+        default=None,
+        help="The verification code E*TRADE showed, or the whole callback URL. Leave it out "
+        "to be asked for it: the code then never enters the notebook.",
+    )
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
     @line_magic
     def etrade_verify(self, line: str = "") -> None:
-        """Finish the pending %etrade_login with the code and bind the Session."""
+        """Finish the pending %etrade_login with the code and bind the Session.
+
+        With no CODE, asks for it in a password box where the front end can (the code is
+        then not saved). With CODE, once it has been used, asks the front end to take the
+        code out of the cell's text (JupyterLab and Notebook 7 honour this).
+        """
         args = parse_argstring(self.etrade_verify, line)
         with _usage_errors():
-            self.manager.verify(args.code, args.name)
+            code = args.code if args.code is not None else self._ask_code(args.name)
+            self.manager.verify(code, args.name)
+        if args.code is not None and getattr(self.shell, "kernel", None) is not None:
+            suffix = "" if args.name == DEFAULT_NAME else f" --name {args.name}"
+            self.shell.set_next_input(
+                f"%etrade_verify{suffix}  # the code was used and removed from this cell",
+                replace=True,
+            )
+
+    def _ask_code(self, name: str) -> str:
+        kernel = getattr(self.shell, "kernel", None)
+        can_ask = getattr(kernel, "_allow_stdin", False) if kernel is not None else _tty()
+        if not can_ask:
+            suffix = "" if name == DEFAULT_NAME else f" --name {name}"
+            raise UsageError(
+                f"This run cannot ask for the code (no input). Run %etrade_verify CODE{suffix} "
+                "with the code E*TRADE showed."
+            )
+        return getpass.getpass("E*TRADE verification code: ")
 
     @magic_arguments()
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
@@ -101,6 +132,13 @@ class EtradeMagics(Magics):
         args = parse_argstring(self.etrade_logout, line)
         with _usage_errors():
             self.manager.logout(args.name)
+
+
+def _tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def load_ipython_extension(ip: Any) -> None:

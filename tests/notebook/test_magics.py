@@ -198,3 +198,43 @@ def test_callback_on_binder_falls_back_to_copy_paste(ip, manager, monkeypatch) -
 
 def test_flow_factory_is_used(manager: LoginManager, clock) -> None:
     assert isinstance(manager.flow_factory(sandbox=True), OAuthFlow)
+
+
+class _Kernel:
+    """Just what the magics read of an ipykernel: whether this request may ask for input."""
+
+    _allow_stdin = True
+
+
+def test_verify_without_code_asks_in_a_password_box(ip, manager, approve_url, monkeypatch):
+    run(ip, "%etrade_login --text")
+    code = approve_url(manager.logins["etrade"].flow.authorize_url)
+    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or code)
+    monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: asked.append("scrubbed"))
+    run(ip, "%etrade_verify")
+    assert asked == ["E*TRADE verification code: "]  # no scrub needed: the cell has no code
+    assert isinstance(ip.user_ns["etrade"], Session)
+
+
+def test_verify_with_code_in_a_kernel_removes_it_from_the_cell(
+    ip, manager, approve_url, monkeypatch
+):
+    run(ip, "%etrade_login --text")
+    code = approve_url(manager.logins["etrade"].flow.authorize_url)
+    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)
+    replaced: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        ip, "set_next_input", lambda text, replace=False: replaced.append((text, replace))
+    )
+    run(ip, f"%etrade_verify {code}")
+    assert isinstance(ip.user_ns["etrade"], Session)
+    ((text, replace),) = replaced
+    assert replace and code not in text and text.startswith("%etrade_verify")
+
+
+def test_verify_without_code_and_without_input_says_what_to_run(ip, manager):
+    run(ip, "%etrade_login --text")
+    with pytest.raises(UsageError, match="Run %etrade_verify CODE"):
+        ip.run_line_magic("etrade_verify", "")
