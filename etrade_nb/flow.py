@@ -244,7 +244,7 @@ class OAuthFlow:
                 what="Exchanging the verification code",
             )
             if response.status_code != 200:
-                raise self._access_error(response, pending)
+                raise self._access_error(response, pending, code)
             fields = parse_token_body(response)
             now = self.clock()
             access = AccessToken(fields["oauth_token"], fields["oauth_token_secret"], issued_at=now)
@@ -283,7 +283,9 @@ class OAuthFlow:
             "with start() (the login widget shows one by itself), approve, and enter the new code."
         )
 
-    def _access_error(self, response: requests.Response, pending: RequestToken) -> Exception:
+    def _access_error(
+        self, response: requests.Response, pending: RequestToken, code: str
+    ) -> Exception:
         found = oauth_problem(response)
         problem = found[0] if found else None
         if problem == "token_expired" or (
@@ -292,10 +294,11 @@ class OAuthFlow:
             return self._expired_error()
         if problem in ("token_rejected", "verifier_invalid", "permission_denied"):
             left = format_duration(self.seconds_left())
+            case = " Codes are upper-case: check the letters." if code != code.upper() else ""
             return VerifierRejectedError(
                 "E*TRADE did not accept that verification code. Check it (copy it again from "
-                f"the E*TRADE page) and submit it again; this link works for {left} more. If it "
-                "keeps failing, start a new login.",
+                f"the E*TRADE page) and submit it again; this link works for {left} more.{case} "
+                "If it keeps failing, start a new login.",
                 response=response,
             )
         return error_for(response, env=self.environment.name)

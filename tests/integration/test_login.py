@@ -49,6 +49,9 @@ def test_wrong_verifier_then_right_one(flow, emulator):
     with pytest.raises(VerifierRejectedError, match="submit it again"):
         flow.finish("ZZZZ9" if right != "ZZZZ9" else "YYYY8")
     assert flow.state is LoginState.PENDING
+    if right.upper() != right.lower():
+        with pytest.raises(VerifierRejectedError, match="upper-case"):
+            flow.finish(right.lower())
     assert flow.finish(right).accounts()
 
 
