@@ -27,22 +27,34 @@ _AUTH_HEADER = re.compile(r"(Authorization['\"]?\s*:\s*b?['\"]?OAuth )[^'\"\n]*"
 _lock = threading.Lock()
 _secrets: set[str] = set()
 _pattern: re.Pattern[str] | None = None
+_dirty = False  # secrets were added since _pattern was compiled
 
 
 def register_secret(*values: str | None) -> None:
     """Mask ``values`` (and their percent-encodings) from now on."""
-    global _pattern
+    global _dirty
     with _lock:
         for value in values:
-            if value and len(value) >= _MIN_SECRET_LEN:
+            if value and len(value) >= _MIN_SECRET_LEN and value not in _secrets:
                 _secrets.update({value, quote(value, safe=""), quote_plus(value, safe="")})
-        forms = sorted(_secrets, key=len, reverse=True)
-        _pattern = re.compile("|".join(map(re.escape, forms))) if forms else None
+                _dirty = True
+
+
+def _secret_pattern() -> re.Pattern[str] | None:
+    # Compiled lazily: one alternation of every secret so far is costly to build (tens of ms
+    # after a few dozen logins), and most registrations are never followed by a redaction.
+    global _pattern, _dirty
+    with _lock:
+        if _dirty:
+            forms = sorted(_secrets, key=len, reverse=True)
+            _pattern = re.compile("|".join(map(re.escape, forms))) if forms else None
+            _dirty = False
+        return _pattern
 
 
 def redact(text: str) -> str:
     """``text`` with every registered secret and OAuth credential field masked."""
-    pattern = _pattern
+    pattern = _secret_pattern()
     if pattern is not None:
         text = pattern.sub(MASK, text)
     text = _AUTH_HEADER.sub(lambda m: m.group(1) + MASK, text)
