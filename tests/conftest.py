@@ -10,6 +10,9 @@ import pytest
 from etrade_nb import NO_STORE, OAuthFlow, RetryPolicy, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer, approve  # noqa: F401
 
+# Planted-secret fixtures for the audit tests are data, not tests (nbval would run the notebooks).
+collect_ignore_glob = ["fixtures/*"]
+
 # A weekday morning in New York (2026-06-02 10:00 EDT = 14:00 UTC): 14 h before midnight ET.
 T0 = 1780408800.0
 
