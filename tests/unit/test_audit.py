@@ -18,11 +18,11 @@ from etrade_nb.__main__ import main as cli_main
 from etrade_nb.audit_patterns import scan_line
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
-KEY = "deadbeefc0ffee00facade00badc0de1"
-SECRET = "badc0de1facade00c0ffee00deadbeef0123456789abcdef0123456789abcdef"
-TOKEN = "FAKE/TOKEN+for+etrade+nb+tests+only+0000001="
-TOKEN_SECRET = "FAKE/SECRET+for+etrade+nb+tests+only+000001="
-VERIFIER = "F4KE9"
+KEY = "deadbeefc0ffee00facade00badc0de1"  # etrade-nb: allow (planted fake)
+SECRET = "badc0de1facade00c0ffee00deadbeef0123456789abcdef0123456789abcdef"  # etrade-nb: allow
+TOKEN = "FAKE/TOKEN+for+etrade+nb+tests+only+0000001="  # etrade-nb: allow (planted fake)
+TOKEN_SECRET = "FAKE/SECRET+for+etrade+nb+tests+only+000001="  # etrade-nb: allow (planted fake)
+VERIFIER = "F4KE9"  # etrade-nb: allow (planted fake)
 PLANTED = (KEY, SECRET, TOKEN, TOKEN_SECRET, VERIFIER)
 
 
