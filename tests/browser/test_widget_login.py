@@ -1,0 +1,104 @@
+"""A person in a real browser: widget login in JupyterLab and Notebook 7, and callback mode."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from etrade_nb.emulator import EmulatorServer
+
+from .jupyter_page import (
+    WAIT_MS,
+    cell,
+    cell_index,
+    expect_authorized,
+    login_with_code,
+    open_notebook,
+    run_cell,
+    run_cells,
+    save_and_read,
+    start_cell,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+QUICKSTART = "01-quickstart.ipynb"
+CALLBACK = "03-callback.ipynb"
+
+
+def _secrets(emu: EmulatorServer, code: str) -> list[str]:
+    """Every secret the login produced, from the emulator's own state and request log."""
+    found = [emu.consumer_secret]
+    with emu.state.lock:
+        for rt in emu.state.request_tokens.values():
+            found += [rt.secret] + ([rt.verifier] if rt.verifier else [])
+        for token, at in emu.state.access_tokens.items():
+            found += [token, at.secret]
+    found += [r.oauth_token for r in emu.log if r.oauth_token and r.path.startswith("/v1/")]
+    return sorted({s for s in [*found, code] if s})
+
+
+def _assert_secret_free(saved: str, secrets: list[str]) -> None:
+    for marker in ("oauth_token_secret=", "oauth_verifier="):
+        assert marker not in saved
+    for secret in secrets:
+        pattern = re.escape(secret) if len(secret) > 8 else rf"(?<![\w/+]){re.escape(secret)}(?!\w)"
+        assert not re.search(pattern, saved), "a secret was saved in the notebook"
+
+
+def _quickstart(jupyter, page, emulator: EmulatorServer) -> None:
+    nb = jupyter.root / QUICKSTART
+    open_notebook(page, jupyter.url(QUICKSTART))
+    setup = run_cell(page, cell_index(nb, "import os"))
+    expect(setup).to_contain_text("Using the E*TRADE emulator from the environment")
+    run_cells(page, nb, "%load_ext etrade_nb")
+    login = cell(page, cell_index(nb, "%etrade_login"))
+    start_cell(page, cell_index(nb, "%etrade_login"))
+    url, code = login_with_code(page, page.context, login)
+    assert url.startswith(emulator.authorize_url + "?key=")
+    expect_authorized(login)
+    accounts = run_cell(page, cell_index(nb, "accounts = etrade.accounts"))
+    expect(accounts.locator(".jp-OutputArea-output")).to_contain_text(
+        "Individual Brokerage", timeout=WAIT_MS
+    )
+    check = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\nprint"))
+    expect(check).to_contain_text("2 accounts: Individual Brokerage, Roth IRA")
+    saved = save_and_read(page, nb, "accountIdKey")
+    assert code not in page.locator(".widget-text input").first.input_value()
+    _assert_secret_free(saved, _secrets(emulator, code))
+
+
+def test_lab_quickstart_login_through_the_widget(lab, page, emulator) -> None:
+    _quickstart(lab, page, emulator)
+
+
+def test_notebook7_quickstart_login_through_the_widget(notebook7, page, emulator) -> None:
+    _quickstart(notebook7, page, emulator)
+
+
+def test_lab_callback_login_needs_no_code(lab, page) -> None:
+    nb = lab.root / CALLBACK
+    open_notebook(page, lab.url(CALLBACK))
+    setup = run_cell(page, cell_index(nb, "import os"))
+    expect(setup).to_contain_text("Registered callback URL: http://127.0.0.1:")
+    run_cells(page, nb, "%load_ext etrade_nb")
+    index = cell_index(nb, "%etrade_login --callback")
+    start_cell(page, index)
+    login = cell(page, index)
+    link = login.locator(".widget-html a#etrade-authorize-link")
+    expect(link).to_be_visible(timeout=WAIT_MS)
+    with page.context.expect_page() as new_tab:
+        link.click()
+    authorize = new_tab.value
+    authorize.wait_for_load_state()
+    authorize.locator("#accept").click()
+    authorize.wait_for_url(re.compile(r"http://127\.0\.0\.1:\d+/callback\?"), timeout=WAIT_MS)
+    verifier = parse_qs(urlsplit(authorize.url).query)["oauth_verifier"][0]
+    page.bring_to_front()
+    expect_authorized(login)  # nothing typed: the receiver got the code
+    check = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\naccounts"))
+    expect(check).to_contain_text("2 accounts: Individual Brokerage, Roth IRA")
+    saved = save_and_read(page, nb, "2 accounts")
+    _assert_secret_free(saved, [verifier])
