@@ -6,8 +6,9 @@ Importing this package imports IPython (and ipywidgets when the widget is shown)
 
 from __future__ import annotations
 
+from typing import Any
+
 from .magics import EtradeMagics, load_ipython_extension, unload_ipython_extension
-from .manager import LoginManager, choose_ui
 
 __all__ = [
     "EtradeMagics",
@@ -16,3 +17,12 @@ __all__ = [
     "load_ipython_extension",
     "unload_ipython_extension",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The manager pulls in the HTTP stack; import it only when asked for.
+    if name in ("LoginManager", "choose_ui"):
+        from . import manager
+
+        return getattr(manager, name)
+    raise AttributeError(f"module 'etrade_nb.notebook' has no attribute {name!r}")

@@ -8,9 +8,12 @@ path, the widget and ``%etrade_status`` all say the same thing. Nothing here tak
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from ..session import SessionStatus
 from ..tokens import format_duration, format_eastern
+
+if TYPE_CHECKING:
+    from ..session import SessionStatus
 
 DEFAULT_NAME = "etrade"
 LINK_ID = "etrade-authorize-link"

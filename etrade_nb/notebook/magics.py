@@ -10,7 +10,7 @@ import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
@@ -18,7 +18,9 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from ..errors import EtradeError
 from .display import DEFAULT_NAME
-from .manager import LoginManager
+
+if TYPE_CHECKING:
+    from .manager import LoginManager
 
 _NAME_HELP = f"Variable that holds the Session (default: {DEFAULT_NAME})."
 
@@ -37,7 +39,16 @@ class EtradeMagics(Magics):
 
     def __init__(self, shell: Any, **kwargs: Any) -> None:
         super().__init__(shell, **kwargs)
-        self.manager = LoginManager(shell)
+        self._manager: LoginManager | None = None
+
+    @property
+    def manager(self) -> LoginManager:
+        """The login logic, imported on first use so ``%load_ext`` stays cheap."""
+        if self._manager is None:
+            from .manager import LoginManager
+
+            self._manager = LoginManager(self.shell)
+        return self._manager
 
     @magic_arguments()
     @argument("--live", action="store_true", help="Log in to LIVE E*TRADE (default: sandbox).")
@@ -150,8 +161,8 @@ def load_ipython_extension(ip: Any) -> None:
 def unload_ipython_extension(ip: Any) -> None:
     """Stop timers and receivers (``%unload_ext etrade_nb``)."""
     magics = ip.magics_manager.registry.pop("EtradeMagics", None)
-    if magics is not None:
-        magics.manager.close()
+    if magics is not None and magics._manager is not None:
+        magics._manager.close()
         for kind in ("line", "cell"):
             for magic_name in magics.magics.get(kind, {}):
                 ip.magics_manager.magics[kind].pop(magic_name, None)
