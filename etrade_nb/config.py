@@ -15,7 +15,6 @@ path), mode 0600, one section per environment::
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,6 +58,8 @@ def _from_file(path: Path, environment: str) -> tuple[str, str] | None:
         raise ConfigurationError(exc.message) from None
     if raw is None:
         return None
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(raw.decode("utf-8"), source=str(path))
@@ -122,6 +123,8 @@ def save_credentials(
     """Store the keys for ``environment`` in the private config file and return its path."""
     if environment not in ("sandbox", "live"):
         raise ConfigurationError("environment must be 'sandbox' or 'live'.")
+    import configparser
+
     path = config_path(environ)
     parser = configparser.ConfigParser(interpolation=None)
     try:

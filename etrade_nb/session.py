@@ -17,7 +17,6 @@ import html
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -439,6 +438,8 @@ class Session:
         if len(batches) <= 1 or max_workers <= 1:
             docs = [one(b) for b in batches]
         else:
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(max_workers=min(max_workers, len(batches))) as pool:
                 docs = list(pool.map(one, batches))
         result = QuoteList()
