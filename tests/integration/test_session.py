@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from urllib.parse import quote
 
 import pytest
@@ -83,28 +82,6 @@ def test_get_retries_are_bounded(session, emulator, fast_retry):
         session.accounts()
     assert fast_retry.sleep == [0.5, 1.0, 0.5, 1.0, 2.0]
     emulator.faults.reset()
-
-
-def test_threads_share_a_session_while_it_renews(session, emulator, clock):
-    clock.advance(IDLE_LIMIT + 5)
-    errors: list[BaseException] = []
-    results: list[object] = []
-
-    def work() -> None:
-        try:
-            for _ in range(3):
-                results.append(session.accounts())
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors and len(results) == 24
-    assert emulator.stats.renewals == 1
-    assert emulator.stats.nonce_reuse_rejected == 0
 
 
 def test_no_secret_in_reprs_errors_or_debug_logs(flow, emulator, caplog):
