@@ -9,6 +9,7 @@ drive this object.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 import threading
@@ -25,6 +26,7 @@ from .errors import (
     ConfigurationError,
     LoginNotStartedError,
     TokenMismatchError,
+    TransportError,
     VerifierFormatError,
     VerifierRejectedError,
 )
@@ -32,7 +34,7 @@ from .oauth import oauth1
 from .redaction import register_secret
 from .responses import error_for, oauth_problem, parse_token_body
 from .session import Session, new_http_session
-from .store import StoredToken, TokenStore, default_store
+from .store import StoredToken, TokenStore, default_store, save_or_explain
 from .tokens import AccessToken, Clock, RequestToken, format_duration
 from .transport import RetryPolicy, send
 
@@ -121,12 +123,14 @@ class OAuthFlow:
         self.clock = clock
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self._http = http or new_http_session()
+        self._http = http or new_http_session(trust_env=not self.environment.local)
         self._lock = threading.RLock()
         self._request_token: RequestToken | None = None
         self._url: str | None = None
         self._session: Session | None = None
         self._authorized = False
+        self._link_dead = False  # E*TRADE stopped accepting the request token early
+        self._exchange_uncertain = False  # an exchange failed in flight: it may have used it
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -139,7 +143,7 @@ class OAuthFlow:
             return LoginState.AUTHORIZED
         if self._request_token is None:
             return LoginState.NEW
-        if self._request_token.expired(self.clock()):
+        if self._link_dead or self._request_token.expired(self.clock()):
             return LoginState.EXPIRED
         return LoginState.PENDING
 
@@ -202,6 +206,7 @@ class OAuthFlow:
             register_secret(token.token, token.secret)
             self._request_token = token
             self._authorized = False
+            self._link_dead = self._exchange_uncertain = False
             self._url = self.environment.authorize_url(creds.consumer_key, token.token)
             return self._url
 
@@ -223,7 +228,7 @@ class OAuthFlow:
                     "That address belongs to an earlier login, not the link shown now. Open "
                     "the current link, click Accept, and paste what it gives you."
                 )
-            if pending.expired(self.clock()):
+            if self.state is LoginState.EXPIRED:
                 raise self._expired_error()
             creds = self.credentials
             auth = oauth1(
@@ -234,23 +239,35 @@ class OAuthFlow:
                 verifier=code,
                 clock=self.clock,
             )
-            response = send(
-                self._http,
-                "GET",
-                f"{self.environment.oauth_base}/oauth/access_token",
-                auth=auth,
-                timeout=self.timeout,
-                policy=self.retry,
-                what="Exchanging the verification code",
-            )
+            try:
+                # Sent once: a lost answer may hide a used-up request token, so a silent
+                # retry would turn a success into a confusing "wrong code".
+                response = send(
+                    self._http,
+                    "GET",
+                    f"{self.environment.oauth_base}/oauth/access_token",
+                    auth=auth,
+                    timeout=self.timeout,
+                    policy=dataclasses.replace(self.retry, retries=0),
+                    what="Exchanging the verification code",
+                )
+            except TransportError as exc:
+                self._exchange_uncertain = True
+                raise type(exc)(
+                    f"{exc.message} E*TRADE may or may not have used the code: submit the same "
+                    "code again; if it is then refused, start a new login."
+                ) from None
             if response.status_code != 200:
                 raise self._access_error(response, pending, code)
             fields = parse_token_body(response)
             now = self.clock()
             access = AccessToken(fields["oauth_token"], fields["oauth_token_secret"], issued_at=now)
             register_secret(access.token, access.secret)
-            self.store.save(creds.consumer_key, self.environment.name, StoredToken(access, now))
+            note = save_or_explain(
+                self.store, creds.consumer_key, self.environment.name, StoredToken(access, now)
+            )
             self._session = self._make_session(access, last_used=now)
+            self._session.store_warning = note
             self._authorized = True
             return self._session
 
@@ -288,9 +305,18 @@ class OAuthFlow:
     ) -> Exception:
         found = oauth_problem(response)
         problem = found[0] if found else None
+        if problem == "token_rejected" and self._exchange_uncertain:
+            self._link_dead = True
+            return AuthorizeLinkExpiredError(
+                "E*TRADE no longer accepts this login link: the interrupted attempt probably "
+                "used it up. Get a new link with start() (the login widget shows one by "
+                "itself), approve, and enter the new code.",
+                response=response,
+            )
         if problem == "token_expired" or (
             problem == "token_rejected" and pending.expired(self.clock())
         ):
+            self._link_dead = True
             return self._expired_error()
         if problem in ("token_rejected", "verifier_invalid", "permission_denied"):
             left = format_duration(self.seconds_left())

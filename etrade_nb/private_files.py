@@ -31,8 +31,14 @@ def _check_owner_and_mode(st: os.stat_result, path: Path, *, kind: str, mode: in
 
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) with mode 0700, or check that it is already private."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    st = path.lstat()
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = path.lstat()
+    except OSError as exc:
+        raise TokenCacheError(
+            f"Cannot create the private folder {path} ({exc.strerror}). Set "
+            "ETRADE_NB_TOKEN_DIR to a folder you can write, or ETRADE_NB_TOKEN_CACHE=memory."
+        ) from None
     if not stat.S_ISDIR(st.st_mode):
         raise TokenCacheError(f"{path} is not a directory. Remove it and try again.")
     if os.name == "posix":
@@ -45,16 +51,27 @@ def write_private(path: Path, data: bytes) -> None:
     ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     flags = os.O_CREAT | os.O_WRONLY | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o600)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except OSError as exc:
+        raise TokenCacheError(
+            f"Cannot write {path} ({exc.strerror}). Set ETRADE_NB_TOKEN_DIR to a folder you "
+            "can write, or ETRADE_NB_TOKEN_CACHE=memory."
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise TokenCacheError(
+                f"Cannot write {path} ({exc.strerror}). Free some disk space or set "
+                "ETRADE_NB_TOKEN_CACHE=memory."
+            ) from None
         raise
 
 

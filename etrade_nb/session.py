@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -35,7 +35,7 @@ from .oauth import oauth1
 from .ratelimit import RateLimiter
 from .redaction import register_secret
 from .responses import decode_json, error_for, oauth_problem
-from .store import NO_STORE, StoredToken, TokenStore
+from .store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
 from .tokens import (
     IDLE_LIMIT,
     AccessToken,
@@ -56,9 +56,14 @@ _JSON_HEADERS = {"Accept": "application/json"}
 _ORDER_MARKERS = ("/orders",)
 
 
-def new_http_session(pool_size: int = 16) -> requests.Session:
-    """A requests session with a keep-alive pool sized for a few concurrent calls."""
+def new_http_session(pool_size: int = 16, *, trust_env: bool = True) -> requests.Session:
+    """A requests session with a keep-alive pool sized for a few concurrent calls.
+
+    ``trust_env=False`` ignores proxy variables and ``.netrc``: used for the loopback emulator,
+    which a corporate ``HTTP_PROXY`` could not reach.
+    """
     http = requests.Session()
+    http.trust_env = trust_env
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
     http.mount("https://", adapter)
     http.mount("http://", adapter)
@@ -138,8 +143,10 @@ class Session:
         self._consumer_secret = consumer_secret
         self._token = access_token
         self._clock = clock
-        self._http = http or new_http_session()
+        self._http = http or new_http_session(trust_env=not self.environment.local)
         self._store = store if store is not None else NO_STORE
+        self.store_warning: str | None = None
+        """Why the token could not be saved for a kernel restart, if it could not."""
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.market_limiter = RateLimiter(rate_limit) if rate_limit else None
@@ -188,7 +195,10 @@ class Session:
         )
 
     def __repr__(self) -> str:
-        return f"<etrade_nb.Session {self.environment.name}: {self.state.value}>"
+        text = f"<etrade_nb.Session {self.environment.name}: {self.state.value}>"
+        if not self.sandbox:
+            text += "\nLIVE: calls act on your real E*TRADE accounts"
+        return text
 
     def _repr_html_(self) -> str:
         st = self.status()
@@ -209,7 +219,8 @@ class Session:
         self._live_orders = True
 
     # -- calls ---------------------------------------------------------------------------
-    def _url(self, path: str) -> str:
+    def _url(self, path: str) -> tuple[str, dict[str, str]]:
+        """The full URL for ``path`` and any query parameters that were written into it."""
         base = self.environment.api_base
         if path.startswith(("http://", "https://")):
             if not path.startswith(base + "/"):
@@ -218,13 +229,18 @@ class Session:
                     f"{base} belongs to this session. Pass a path such as '/v1/accounts/list'."
                 )
             path = path[len(base) :]
+        path, _, query = path.partition("?")
         if not path.startswith("/"):
             path = "/" + path
-        if not path.startswith(("/v1/", "/oauth/")):
+        if path.startswith("/oauth/"):
+            raise ConfigurationError(
+                "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
+            )
+        if not path.startswith("/v1/"):
             path = "/v1" + path
-        if not path.endswith((".json", ".xml")) and not path.startswith("/oauth/"):
+        if not path.endswith((".json", ".xml")):
             path += ".json"
-        return base + path
+        return base + path, dict(parse_qsl(query, keep_blank_values=True))
 
     def _check_usable(self, method: str, url: str) -> None:
         now = self._clock()
@@ -234,7 +250,7 @@ class Session:
                 "OAuthFlow.start()."
             )
         if self._token.expired(now):
-            self._store.delete(self.consumer_key, self.environment.name)
+            delete_quietly(self._store, self.consumer_key, self.environment.name)
             raise AccessTokenExpiredError(
                 "The E*TRADE access token expired at midnight US Eastern (tokens last one "
                 "trading day). Log in again with %etrade_login (or OAuthFlow.start())."
@@ -262,7 +278,9 @@ class Session:
     ) -> Any:
         """Send a signed call and return its parsed JSON (``None`` for 204 No Content)."""
         method = method.upper()
-        url = self._url(path)
+        url, query = self._url(path)
+        if query:
+            params = {**query, **(params or {})}
         self._check_usable(method, url)
         what = f"{method} {url[len(self.environment.api_base) :]}"
         generation = self._generation
@@ -353,8 +371,11 @@ class Session:
                 raise error_for(response, env=self.environment.name)
             self._last_used = self._clock()
             self._generation += 1
-            self._store.save(
-                self.consumer_key, self.environment.name, StoredToken(self._token, self._last_used)
+            self.store_warning = save_or_explain(
+                self._store,
+                self.consumer_key,
+                self.environment.name,
+                StoredToken(self._token, self._last_used),
             )
             return response.text.strip()
 
@@ -368,7 +389,7 @@ class Session:
                 if response.status_code != 200 and not dead:
                     raise error_for(response, env=self.environment.name)
         finally:
-            self._store.delete(self.consumer_key, self.environment.name)
+            delete_quietly(self._store, self.consumer_key, self.environment.name)
         self._revoked = True
 
     def close(self) -> None:

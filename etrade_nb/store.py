@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from .tokens import AccessToken
 
 TOKEN_CACHE_VAR = "ETRADE_NB_TOKEN_CACHE"
 TOKEN_DIR_VAR = "ETRADE_NB_TOKEN_DIR"
+log = logging.getLogger("etrade_nb")
 _SHARED_HOST_VARS = (
     "BINDER_LAUNCH_HOST",
     "BINDER_REPO_URL",
@@ -196,3 +198,27 @@ def default_store(environ: Mapping[str, str] | None = None) -> TokenStore:
     raise ConfigurationError(
         f"{TOKEN_CACHE_VAR}={choice!r} is not understood. Use 'file', 'memory' or 'off'."
     )
+
+
+def save_or_explain(
+    store: TokenStore, consumer_key: str, environment: str, stored: StoredToken
+) -> str | None:
+    """Save ``stored``; on failure return why (the login itself stays good), else ``None``."""
+    try:
+        store.save(consumer_key, environment, stored)
+    except (TokenCacheError, OSError) as exc:
+        reason = exc.message if isinstance(exc, TokenCacheError) else str(exc.strerror)
+        log.warning("etrade-nb could not save the access token: %s", reason)
+        return (
+            "Logged in, but the token could not be saved, so a restarted kernel will need a "
+            f"new login. {reason}"
+        )
+    return None
+
+
+def delete_quietly(store: TokenStore, consumer_key: str, environment: str) -> None:
+    """Forget a token; a store that cannot delete is logged, never raised."""
+    try:
+        store.delete(consumer_key, environment)
+    except OSError as exc:
+        log.warning("etrade-nb could not delete the saved token: %s", exc.strerror)

@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase
 
 from .errors import OrderStatusUnknownError, RequestTimeoutError, ServiceUnavailableError
+from .redaction import redact
 from .responses import is_transient, snippet
 
 log = logging.getLogger("etrade_nb")
@@ -69,6 +71,7 @@ def send(
             response = http.request(
                 method, url, params=params, json=json, headers=headers, auth=auth, timeout=timeout
             )
+            _scrub(response)
         except requests.Timeout as exc:
             if not idempotent and not _never_sent(exc):
                 raise _unknown_outcome(method, what, "timed out") from None
@@ -80,14 +83,15 @@ def send(
             if not idempotent:
                 if _never_sent(exc):
                     raise ServiceUnavailableError(
-                        f"{what} could not connect to {url.split('/v1/')[0]}; nothing was sent. "
-                        "Check the network and try again."
+                        f"{what} could not connect to {_host(url)}; nothing was sent. Check the "
+                        "network (and HTTPS_PROXY/NO_PROXY if you use a proxy) and try again."
                     ) from None
                 raise _unknown_outcome(method, what, "lost its connection") from None
             if last:
+                tries = f" {attempts} times" if attempts > 1 else ""
                 raise ServiceUnavailableError(
-                    f"{what} failed: the connection to E*TRADE broke {attempts} times. "
-                    "Check the network and try again in a minute."
+                    f"{what} failed{tries}: no answer from {_host(url)}. Check the network "
+                    "(and HTTPS_PROXY/NO_PROXY if you use a proxy), then try again in a minute."
                 ) from None
             log.info("%s: connection error, retry %d/%d", what, attempt + 1, policy.retries)
             policy.sleep(policy.delay(attempt))
@@ -98,8 +102,9 @@ def send(
                     method, what, f"got HTTP {response.status_code}", response=response
                 )
             if last:
+                tries = f" {attempts} times" if attempts > 1 else ""
                 raise ServiceUnavailableError(
-                    f"{what} failed {attempts} times with HTTP {response.status_code} "
+                    f"{what} failed{tries} with HTTP {response.status_code} "
                     f"({snippet(response.text, 80)!r}). E*TRADE may be busy (it happens around "
                     "the market open and close); try again in a minute.",
                     response=response,
@@ -112,6 +117,26 @@ def send(
             continue
         return response
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _scrub(response: requests.Response) -> None:
+    """Mask the token, verifier and signature in the sent ``Authorization`` header.
+
+    Errors keep ``.response`` (and with it ``.response.request``) for debugging; what was
+    signed must not be readable there, while ``oauth_timestamp`` stays for the skew check.
+    """
+    request = response.request
+    if request is None:
+        return
+    value = request.headers.get("Authorization")
+    if value:
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        request.headers["Authorization"] = redact(text)
 
 
 def _unknown_outcome(

@@ -12,6 +12,7 @@ from etrade_nb import (
     FileTokenStore,
     LoginState,
     OAuthFlow,
+    ServiceUnavailableError,
     SignatureRejectedError,
     TokenMismatchError,
     VerifierRejectedError,
@@ -116,3 +117,49 @@ def test_token_cache_survives_a_restart_the_same_day(emulator_env, emulator, clo
     cached.revoke()
     assert again.cached_session() is None
     assert list((tmp_path / "tokens").iterdir()) == []
+
+
+def test_a_broken_token_cache_does_not_lose_the_login(emulator_env, emulator, clock, tmp_path):
+    folder = tmp_path / "tokens"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # readable by others: the store refuses it
+    flow = OAuthFlow(store=FileTokenStore(folder), clock=clock)
+    session = flow.finish(emulator.approve_token(token_of(flow.start())))
+    assert session.accounts()
+    assert "could not be saved" in session.store_warning and "chmod 700" in session.store_warning
+
+
+def test_the_code_exchange_is_sent_once_and_a_used_up_link_says_so(flow, emulator):
+    first = flow.start()
+    code = emulator.approve_token(token_of(first))
+    emulator.faults.fail_next(
+        1, path_prefix="/oauth/access_token", after_processing=True, mode="reset"
+    )
+    with pytest.raises(ServiceUnavailableError, match="submit the same code again"):
+        flow.finish(code)
+    assert len([r for r in emulator.log if r.path == "/oauth/access_token"]) == 1
+    with pytest.raises(AuthorizeLinkExpiredError, match="used it up"):
+        flow.finish(code)
+    assert flow.state is LoginState.EXPIRED
+    second = flow.start()
+    assert second != first
+    assert flow.finish(emulator.approve_token(token_of(second))).accounts()
+
+
+def test_proxy_variables_do_not_break_the_local_emulator(
+    emulator_env, emulator, clock, monkeypatch
+):
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "")
+    flow = OAuthFlow(store=NO_STORE, clock=clock)
+    assert flow.finish(emulator.approve_token(token_of(flow.start()))).accounts()
+
+
+def test_errors_keep_the_response_but_not_what_was_signed(flow, emulator):
+    token = token_of(flow.start())
+    emulator.approve_token(token)
+    with pytest.raises(VerifierRejectedError) as info:
+        flow.finish("WRONG9")
+    sent = info.value.response.request.headers["Authorization"]
+    assert "WRONG9" not in sent and quote(token, safe="") not in sent
+    assert "oauth_timestamp" in sent

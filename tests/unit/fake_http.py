@@ -22,7 +22,7 @@ class FakeAdapter(BaseAdapter):
         super().__init__()
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-        self.sent.append(request)
+        self.sent.append(request.copy())  # as sent: the client scrubs secrets afterwards
         if not self.answers:
             raise AssertionError(f"unexpected request {request.method} {request.url}")
         answer = self.answers.pop(0)

@@ -81,6 +81,29 @@ def test_paths_are_normalised(path, url):
     assert adapter.sent[0].url == url
 
 
+def test_a_query_written_into_the_path_is_kept_as_parameters():
+    session, adapter, *_ = make_session((200, "{}"))
+    session.get("/v1/accounts/a1/transactions?count=5&startDate=01012026", params={"count": 9})
+    assert adapter.sent[0].url == (
+        "https://apisb.etrade.com/v1/accounts/a1/transactions.json?count=9&startDate=01012026"
+    )
+
+
+def test_oauth_paths_are_not_api_calls():
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="renew"):
+        session.get("/oauth/renew_access_token")
+    assert adapter.sent == []
+
+
+def test_live_repr_carries_a_warning_line():
+    session, *_ = make_session(sandbox=False)
+    assert repr(session).splitlines() == [
+        "<etrade_nb.Session live: active>",
+        "LIVE: calls act on your real E*TRADE accounts",
+    ]
+
+
 def test_signed_requests_never_go_to_another_host():
     session, adapter, *_ = make_session()
     with pytest.raises(ConfigurationError, match="Refusing"):
