@@ -2,16 +2,37 @@
 
 When a consumer key has a callback URL registered with E*TRADE, the browser is sent there
 with ``oauth_verifier`` appended after the user clicks Accept. :class:`CallbackReceiver`
-listens on ``127.0.0.1``, accepts exactly one such request, hands its query to ``finish``
-(usually ``OAuthFlow.finish`` or the login widget's ``finish``) and answers the browser::
+listens on ``127.0.0.1``, hands the query of such a request to ``finish`` (usually
+``OAuthFlow.finish`` or the login widget's ``finish``) and answers the browser::
 
-    receiver = CallbackReceiver(flow.finish, expected_token=lambda: pending_token(flow))
+    pending = lambda: pending_token(flow.authorize_url)
+    receiver = CallbackReceiver(flow.finish, expected_token=pending)
     receiver.start(lifetime=flow.seconds_left() + 60)
     print("register:", receiver.url)       # http://127.0.0.1:PORT/callback
 
-Wrong path, no verifier or another login's ``oauth_token``: 400, nothing happens, it keeps
-waiting. After the login succeeded every request gets 410. It stops by itself when its
-lifetime ends (extend it with :meth:`CallbackReceiver.extend`) or on :meth:`stop`.
+Anything can send a request to a local port: another process, or any web page the user
+opens (``<img src="http://127.0.0.1:PORT/callback?oauth_verifier=X">``). Each exchange of a
+wrong verifier counts against the request token (E*TRADE, like the emulator, may burn it),
+so a request reaches ``finish`` only when all of these hold:
+
+- it is a ``GET`` of the receiver's path with one ``oauth_verifier`` of 1-64 letters/digits,
+  and an ``oauth_token``, if any, that is the pending one;
+- ``Host`` is the receiver's own (``127.0.0.1:PORT``, ``localhost:PORT``), the registered
+  URL's host, or (``proxied=True``) the request was relayed by jupyter-server-proxy, which
+  keeps the browser's ``Host`` and adds ``X-Forwarded-Context``: this stops DNS rebinding;
+- if the request has ``Sec-Fetch-*`` headers (every current browser sends them), it is a
+  top-level navigation: ``Sec-Fetch-Mode: navigate`` and ``Sec-Fetch-Dest: document``. An
+  ``<img>``, ``<iframe>``, ``fetch()`` or script from a web page is refused. Requests without
+  them (Safari before 16.4, curl, the emulator's robot) are accepted: a local process can
+  forge every header anyway, so refusing them would only break old browsers;
+- and, the bound that holds whatever the headers say: **one exchange per login link**. After
+  a failed exchange the receiver stops exchanging for that request token (409) and asks the
+  user to paste the redirect's address (it holds the code) into the notebook instead; the
+  code box and ``%etrade_verify`` keep working. A new link (new request token) gets one more.
+
+Refused requests get 400/403/405 and nothing happens. After the login succeeded every request
+gets 410. It stops by itself when its lifetime ends (extend it with
+:meth:`CallbackReceiver.extend`) or on :meth:`stop`.
 
 Behind Jupyter Server (JupyterHub, Binder) the browser reaches a kernel port through
 jupyter-server-proxy at ``{base_url}proxy/{port}/callback``; :func:`plan_callback` works out
@@ -30,7 +51,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from .environments import is_loopback_url
 from .errors import ConfigurationError, EtradeError
@@ -39,9 +60,21 @@ log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/callback"
 HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
-_BINDER_VARS = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REQUEST", "BINDER_SERVICE_HOST")
+BINDER_VARS = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REQUEST", "BINDER_SERVICE_HOST")
+"""Environment variables of which any one, set, means the kernel runs on Binder."""
 _PROXY_PATH = re.compile(r"/proxy/(?:absolute/)?(\d{1,5})(/.*)?$")
 _GRACE = 10.0  # seconds of 410 answers after success (the browser may ask for a favicon)
+_VERIFIER = re.compile(r"[A-Za-z0-9]{1,64}")  # E*TRADE shows ~5; OAuthFlow accepts up to 64
+_NAVIGATION = ("navigate", "document")  # Sec-Fetch-Mode, Sec-Fetch-Dest of a top-level load
+RECEIVER_GAVE_UP = (
+    "This address tries only one code per login link and will not try again. Copy this "
+    "page's full address from the address bar (it holds the code) and paste it into the "
+    "notebook's login box, or give it to %etrade_verify."
+)
+WIDGET_PASTE_INSTEAD = (
+    "The callback receiver will not try again for this link: paste the address your browser "
+    "was sent to (it holds the code), or the code, here instead."
+)
 
 
 def pending_token(authorize_url: str | None) -> str | None:
@@ -54,7 +87,7 @@ def pending_token(authorize_url: str | None) -> str | None:
 def per_session_host(environ: Mapping[str, str] | None = None) -> bool:
     """True on Binder, whose public host changes with every session."""
     env = os.environ if environ is None else environ
-    return any(env.get(v) for v in _BINDER_VARS)
+    return any(env.get(v) for v in BINDER_VARS)
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,13 @@ class CallbackPlan:
         if self.registered_url:
             return self.registered_url
         return suggested_callback_url(port, environ)
+
+    @property
+    def public_host(self) -> str | None:
+        """The registered URL's ``host[:port]`` (the ``Host`` its requests carry), if known."""
+        if not self.registered_url:
+            return None
+        return urlsplit(self.registered_url).netloc.rpartition("@")[2].lower() or None
 
 
 def suggested_callback_url(port: int, environ: Mapping[str, str] | None = None) -> str:
@@ -139,19 +179,26 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the request line carries the verifier."""
 
-    def do_GET(self) -> None:
-        status, title, message = self.server.receiver._handle(self.path)
+    def _answer(self, status: int, title: str, message: str) -> None:
         body = _page(title, message)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("Referrer-Policy", "no-referrer")
+        if status == 405:
+            self.send_header("Allow", "GET")
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:
-        self.do_GET()
+    def do_GET(self) -> None:
+        self._answer(*self.server.receiver._handle(self.path, dict(self.headers.items())))
+
+    def _not_get(self) -> None:
+        # E*TRADE redirects with GET; a POST can only come from some page's form.
+        self._answer(405, "Not an E*TRADE callback", "This address only takes E*TRADE's redirect.")
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_get
 
 
 class _Server(HTTPServer):
@@ -167,9 +214,13 @@ class CallbackReceiver:
     """Receives one ``oauth_verifier`` redirect on 127.0.0.1 and calls ``finish(query)``.
 
     ``finish`` gets the raw query string (``oauth_verifier=...&oauth_token=...``), which
-    ``OAuthFlow.finish`` accepts as is; an :class:`EtradeError` from it becomes a 400 page and
-    the receiver keeps waiting. ``expected_token`` returns the pending request token (or
-    ``None`` to skip the check). ``clock`` is a monotonic clock for the lifetime.
+    ``OAuthFlow.finish`` accepts as is. It is called at most once per pending request token
+    (``expected_token()``, or once in all when that is ``None``): on an error from it the
+    browser gets the message and the advice to paste the address instead, ``on_refused``
+    gets the same text (the login widget shows it), and later requests for that token get 409.
+    ``public_host``: the registered URL's ``host[:port]`` when it is not loopback;
+    ``proxied``: also accept requests relayed by jupyter-server-proxy (any ``Host``, unless
+    ``public_host`` is known). ``clock`` is a monotonic clock for the lifetime.
     """
 
     def __init__(
@@ -180,17 +231,25 @@ class CallbackReceiver:
         host: str = "127.0.0.1",
         port: int = 0,
         path: str = CALLBACK_PATH,
+        public_host: str | None = None,
+        proxied: bool = False,
+        on_refused: Callable[[str], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._finish = finish
         self._expected = expected_token or (lambda: None)
         self._host, self._port, self.path = host, port, path
+        self._public_host = public_host.lower() if public_host else None
+        self._proxied = proxied
+        self._on_refused = on_refused
         self._clock = clock
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._busy = threading.Lock()
         self._deadline = 0.0
+        self._spent: set[str | None] = set()  # request tokens whose one exchange was used
+        self.exchanges = 0  # calls of ``finish`` so far
         self.done = threading.Event()
         self.error: EtradeError | None = None
 
@@ -263,30 +322,73 @@ class CallbackReceiver:
             server.server_close()
 
     # -- one request ---------------------------------------------------------------------
-    def _handle(self, target: str) -> tuple[int, str, str]:
-        if self.done.is_set():
-            return 410, "Already signed in", "This login is complete. You can close this tab."
-        parts = urlsplit(target)
+    def _hosts(self) -> set[str]:
+        hosts = {f"127.0.0.1:{self._port}", f"localhost:{self._port}", f"{self._host}:{self._port}"}
+        if self._public_host:
+            hosts.add(self._public_host)
+        return hosts
+
+    def _refusal(
+        self, parts: SplitResult, headers: Mapping[str, str]
+    ) -> tuple[int, str, str] | None:
+        """Why this request must not reach ``finish`` (status, title, message), or ``None``."""
         fields = parse_qs(parts.query)
-        verifier = (fields.get("oauth_verifier") or [""])[0]
+        verifiers = fields.get("oauth_verifier") or []
         token = (fields.get("oauth_token") or [None])[0]
-        expected = self._expected()
-        if parts.path != self.path or not verifier:
+        if parts.path != self.path or len(verifiers) != 1 or not _VERIFIER.fullmatch(verifiers[0]):
             return 400, "Not an E*TRADE callback", "This address only takes E*TRADE's redirect."
+        expected = self._expected()
         if token is not None and expected is not None and token != expected:
             return 400, "Another login", "This redirect belongs to an earlier login link."
+        host = headers.get("host", "").strip().lower()
+        relayed = self._proxied and bool(headers.get("x-forwarded-context"))
+        if host not in self._hosts() and not (relayed and self._public_host is None):
+            return 403, "Not an E*TRADE callback", "This address was reached under another name."
+        fetch = {k: v.strip().lower() for k, v in headers.items() if k.startswith("sec-fetch-")}
+        if fetch and (fetch.get("sec-fetch-mode"), fetch.get("sec-fetch-dest")) != _NAVIGATION:
+            return 403, "Not an E*TRADE callback", "Only the browser's redirect is taken here."
+        return None
+
+    def _handle(
+        self, target: str, headers: Mapping[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        """The answer to ``GET target``; calls ``finish`` only for an acceptable redirect."""
+        if self.done.is_set():
+            return 410, "Already signed in", "This login is complete. You can close this tab."
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        parts = urlsplit(target)
+        refused = self._refusal(parts, lowered)
+        if refused is not None:
+            return refused
         with self._busy:
             if self.done.is_set():
                 return 410, "Already signed in", "You can close this tab."
+            pending = self._expected()
+            if pending in self._spent:
+                return 409, "Not signed in", RECEIVER_GAVE_UP
+            self._spent.add(pending)
+            self.exchanges += 1
             try:
                 self._finish(parts.query)
             except EtradeError as exc:
                 self.error = exc
-                return 400, "Not signed in", exc.message
+                return 400, "Not signed in", self._gave_up(exc.message)
             except Exception:
                 log.exception("The callback could not finish the login")
-                return 500, "Not signed in", "Something went wrong; see the notebook."
+                return (
+                    500,
+                    "Not signed in",
+                    self._gave_up("Something went wrong; see the notebook."),
+                )
             self.done.set()
             self.error = None
             self._deadline = min(self._deadline, self._clock() + _GRACE)
         return 200, "Signed in to E*TRADE", "You can close this tab and return to the notebook."
+
+    def _gave_up(self, reason: str) -> str:
+        if self._on_refused is not None:
+            try:
+                self._on_refused(f"{reason} {WIDGET_PASTE_INSTEAD}")
+            except Exception:
+                log.debug("on_refused failed", exc_info=True)
+        return f"{reason} {RECEIVER_GAVE_UP}"

@@ -210,6 +210,9 @@ class LoginManager:
                 expected_token=lambda: pending_token(flow.authorize_url),
                 port=plan.port,
                 path=plan.path,
+                public_host=plan.public_host,
+                proxied=plan.via_hub,
+                on_refused=lambda text: rec.widget and rec.widget.show_note(text, error=True),
             ).start(lifetime=flow.seconds_left() + 60)
             if rec.widget is not None:
                 rec.widget.receiver = rec.receiver

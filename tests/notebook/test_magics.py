@@ -189,6 +189,21 @@ def test_callback_mode_end_to_end(ip, manager, clock: EmulatorClock, monkeypatch
         assert ip.user_ns["etrade"] is rec.widget.session
 
 
+def test_callback_tries_once_then_the_widget_says_paste(ip, manager, approve_url) -> None:
+    import requests
+
+    run(ip, "%etrade_login --widget --callback")
+    rec = manager.logins["etrade"]
+    stray = requests.get(rec.receiver.url + "?oauth_verifier=WRONG1", timeout=5)
+    assert stray.status_code == 400 and "address bar" in stray.text
+    assert "did not accept" in rec.widget.status.value
+    assert "will not try again for this link" in rec.widget.status.value
+    again = requests.get(rec.receiver.url + "?oauth_verifier=WRONG2", timeout=5)
+    assert again.status_code == 409 and rec.receiver.exchanges == 1
+    rec.widget.code.value = approve_url(rec.flow.authorize_url)  # the box keeps working
+    assert ip.user_ns["etrade"] is rec.widget.session
+
+
 def test_callback_on_binder_falls_back_to_copy_paste(ip, manager, monkeypatch) -> None:
     monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
     out = plain(run(ip, "%etrade_login --text --callback"))

@@ -16,10 +16,14 @@ from etrade_nb.callback import (
 )
 from etrade_nb.errors import ConfigurationError, VerifierRejectedError
 
+# What Chromium, Firefox and Safari >= 16.4 send when E*TRADE's 302 lands on the receiver.
+NAVIGATION = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}
 
-def get(url: str) -> tuple[int, str]:
+
+def get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:
+        with urllib.request.urlopen(request, timeout=5) as r:
             return r.status, r.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -73,11 +77,72 @@ def test_bad_requests_get_400_without_side_effects_and_it_keeps_waiting(
     assert get(receiver.url + "?oauth_verifier=K7Q2M&oauth_token=tok%2F1%3D")[0] == 200
 
 
-def test_rejected_code_is_a_400_page_with_the_message_and_a_retry_works(receiver, finish) -> None:
-    status, body = get(receiver.url + "?oauth_verifier=BAD")
-    assert status == 400 and "did not accept" in body
-    assert isinstance(receiver.error, VerifierRejectedError)
-    assert get(receiver.url + "?oauth_verifier=GOOD")[0] == 200
+def test_a_rejected_code_is_the_only_exchange_for_that_link(finish) -> None:
+    link = ["tok/1="]
+    refused: list[str] = []
+    r = CallbackReceiver(finish, expected_token=lambda: link[0], on_refused=refused.append)
+    with r.start(lifetime=30):
+        status, body = get(r.url + "?oauth_verifier=BAD", NAVIGATION)
+        assert status == 400 and "did not accept" in body and "address bar" in body
+        assert isinstance(r.error, VerifierRejectedError)
+        assert len(refused) == 1 and "paste the address" in refused[0]
+        for _ in range(5):  # the real redirect, or more stray requests: no more exchanges
+            status, body = get(r.url + "?oauth_verifier=GOOD", NAVIGATION)
+            assert status == 409 and "paste it into the notebook" in body
+        assert finish.calls == ["oauth_verifier=BAD"] and r.exchanges == 1
+        link[0] = "tok/2="  # a new link was shown: it gets its own single try
+        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 200
+        assert r.exchanges == 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "why"),
+    [
+        ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}, "<img> on a web page"),
+        ({"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"}, "fetch() from a web page"),
+        ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"}, "<iframe>"),
+        ({"Sec-Fetch-Dest": "document"}, "no mode"),
+        ({"Host": "evil.example:80"}, "DNS rebinding"),
+        ({**NAVIGATION, "Host": "127.0.0.2"}, "another host"),
+        ({"X-Forwarded-Context": "/user/a/proxy/1", "Host": "hub.example"}, "not proxied"),
+    ],
+)
+def test_requests_that_are_not_the_browsers_redirect_get_403_and_no_exchange(
+    receiver, finish, headers: dict[str, str], why: str
+) -> None:
+    assert get(receiver.url + "?oauth_verifier=K7Q2M", headers)[0] == 403, why
+    assert finish.calls == [] and receiver.exchanges == 0
+    assert get(receiver.url + "?oauth_verifier=K7Q2M", NAVIGATION)[0] == 200  # still its one try
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["oauth_verifier=a-b", "oauth_verifier=" + "A" * 65, "oauth_verifier=A&oauth_verifier=B"],
+)
+def test_malformed_verifiers_and_posts_never_exchange(receiver, finish, query: str) -> None:
+    assert get(f"{receiver.url}?{query}", NAVIGATION)[0] == 400
+    assert get(receiver.url + "?oauth_verifier=K7Q2M", NAVIGATION, method="POST")[0] == 405
+    assert finish.calls == [] and receiver.exchanges == 0
+
+
+def test_requests_without_sec_fetch_headers_count_as_the_one_try(receiver, finish) -> None:
+    """Old browsers, curl, the emulator's robot: accepted when Host and shape are right."""
+    assert get(receiver.url.replace("127.0.0.1", "localhost") + "?oauth_verifier=BAD")[0] == 400
+    assert get(receiver.url + "?oauth_verifier=K7Q2M")[0] == 409
+    assert finish.calls == ["oauth_verifier=BAD"]
+
+
+def test_behind_jupyter_server_proxy(finish) -> None:
+    relayed = {**NAVIGATION, "Host": "hub.example", "X-Forwarded-Context": "/user/a/proxy/1"}
+    unknown = CallbackReceiver(finish, proxied=True).start(lifetime=30)
+    with unknown:  # the hub's public host is not known: the proxy's header is enough
+        assert get(unknown.url + "?oauth_verifier=K7Q2M", relayed)[0] == 200
+    known = CallbackReceiver(finish, proxied=True, public_host="Hub.Example").start(lifetime=30)
+    with known:
+        evil = {**relayed, "Host": "evil.example"}
+        assert get(known.url + "?oauth_verifier=K7Q2M", evil)[0] == 403
+        assert get(known.url + "?oauth_verifier=K7Q2M", relayed)[0] == 200
+    assert len(finish.calls) == 2
 
 
 def test_lifetime_is_bounded_and_stop_releases_the_thread(finish) -> None:
@@ -117,6 +182,8 @@ def test_plan_from_registered_urls() -> None:
     hub = plan_callback("https://hub.example/user/alice/proxy/9000/callback", environ={})
     assert (hub.port, hub.path, hub.via_hub) == (9000, "/callback", True)
     assert hub.url_for(9000) == "https://hub.example/user/alice/proxy/9000/callback"
+    assert (hub.public_host, local.public_host) == ("hub.example", "127.0.0.1:8765")
+    assert plan_callback(environ={}).public_host is None
     own = plan_callback("https://me.example/etrade/cb", port=7000, environ={})
     assert (own.port, own.path) == (7000, "/etrade/cb")
 
