@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--auto-approve", action="store_true", help="let etrade_nb.emulator.approve() accept"
     )
+    p.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="enforce E*TRADE's published per-second and hourly request limits per consumer "
+        "key (HTTP 400 over the limit)",
+    )
     return p
 
 
@@ -38,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=args.host,
             callback_url=args.callback_url,
             auto_approve=args.auto_approve,
+            rate_limits=args.rate_limits,
         ).start()
     except (ValueError, OSError) as error:
         print(f"etrade-nb-emulator: {error}", file=sys.stderr)
@@ -47,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"E*TRADE emulator (not the real E*TRADE) listening on {emu.url}")
         print(f"Demo consumer key: {emu.consumer_key}  (works only on this emulator)")
+        if emu.rate_limits:
+            print("Rate limits on: over E*TRADE's published per-second limits answers HTTP 400.")
         print("Point etrade-nb at it with:")
         for name, value in emu.environ().items():
             print(f"  export {name}={value}")

@@ -117,6 +117,14 @@ def tomcat_error(status: int, message: str) -> str:
     )
 
 
+def rate_limited() -> str:
+    """The HTTP 400 page for a request over the rate limit (legacy E*TRADE docs' wording)."""
+    return (
+        "<html><head><title>Rate limit exceeded</title></head><body>"
+        "<p>Number of requests exceeded the rate limit set</p></body></html>"
+    )
+
+
 def maintenance() -> str:
     """An HTML maintenance page served with HTTP 200 (a fault)."""
     return _page(

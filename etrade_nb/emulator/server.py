@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import os
 import socket
@@ -23,12 +22,14 @@ from .context import Context
 from .endpoints import AUTHORIZE_PATH, handle_authorize, handle_oauth
 from .faults import Failure, Faults
 from .messages import Request, Response, error_body, html_response, json_response
+from .net import is_loopback
+from .ratelimits import RateLimits
+from .robot import ROBOT_HEADER
 from .signing import parse_authorization_header, parse_form
 from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, Stats
 
 _log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
-ROBOT_HEADER = "X-Etrade-Emulator-Robot"
 UNAVAILABLE = "The requested service is not currently available."
 
 
@@ -55,14 +56,15 @@ def route(req: Request, ctx: Context) -> Response:
     return html_response(404, pages.tomcat_error(404, req.path))
 
 
-def _oauth_token(req: Request) -> str | None:
+def _oauth_param(req: Request, name: str) -> str | None:
+    """``name`` from the ``Authorization: OAuth`` header or the query; None if absent or bad."""
     try:
         auth = req.headers.get("authorization", "")
         pairs = parse_authorization_header(auth) if auth[:6].lower() == "oauth " else []
         pairs += parse_form(req.query)
     except ValueError:
         return None
-    return next((v for k, v in pairs if k == "oauth_token"), None)
+    return next((v for k, v in pairs if k == name), None)
 
 
 def _safe_query(query: str) -> dict[str, str]:
@@ -116,6 +118,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.command, path, query, headers, body, robot=ROBOT_HEADER.lower() in headers
         )
         emu.stats.count_request(req.method, path)
+        if emu.rate_limits and not emu._rate.admit(
+            _oauth_param(req, "oauth_consumer_key") or "", path
+        ):
+            emu.stats.bump("rate_limited")
+            emu._record(req, 400)
+            self._send(html_response(400, pages.rate_limited()))
+            return
 
         delay = emu.faults.take_delay()
         if delay:
@@ -199,13 +208,6 @@ class _HTTPServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.IPv4Address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class EmulatorServer:
     """A local E*TRADE-compatible OAuth 1.0a provider and data API.
 
@@ -213,6 +215,8 @@ class EmulatorServer:
     ...     os.environ.update(emu.environ())
 
     Listens on 127.0.0.1 only; ``port=0`` picks a free port (read it back from ``.port``).
+    ``rate_limits=True`` enforces E*TRADE's published per-second and hourly request limits
+    per consumer key (see :mod:`.ratelimits`); the flag can be flipped while running.
     """
 
     def __init__(
@@ -222,8 +226,9 @@ class EmulatorServer:
         callback_url: str | None = None,
         auto_approve: bool = False,
         host: str = "127.0.0.1",
+        rate_limits: bool = False,
     ) -> None:
-        if not _loopback(host):
+        if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
         self.host = host
         self._requested_port = port
@@ -232,6 +237,8 @@ class EmulatorServer:
         self.stats = Stats()
         self._ctx = Context(self.state, self.stats, auto_approve=auto_approve)
         self.faults = Faults()
+        self.rate_limits = rate_limits
+        self._rate = RateLimits()
         self.log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -298,11 +305,31 @@ class EmulatorServer:
     def authorize_url(self) -> str:
         return self.url + AUTHORIZE_PATH
 
-    def environ(self) -> dict[str, str]:
-        """The environment variables that point etrade-nb at this emulator."""
+    def proxied_authorize_url(self, proxy_prefix: str) -> str:
+        """The authorize page through jupyter-server-proxy under Jupyter's base path.
+
+        ``proxy_prefix`` is the Jupyter server's base URL path (``/user/alice/``, what
+        JupyterHub and Binder put in ``JUPYTERHUB_SERVICE_PREFIX``): the result is a path
+        on the notebook's own host, which the user's browser can reach.
+        """
+        base = "/" + "/".join(part for part in proxy_prefix.split("/") if part)
+        return f"{base.rstrip('/')}/proxy/{self.port}{AUTHORIZE_PATH}"
+
+    def environ(self, proxy_prefix: str | None = None) -> dict[str, str]:
+        """The environment variables that point etrade-nb at this emulator.
+
+        The kernel always calls the API on loopback (``ETRADE_NB_API_BASE``). The browser
+        opens ``ETRADE_NB_AUTHORIZE_URL``: ``http://127.0.0.1:PORT/...`` by default, which
+        only a browser on this machine reaches. Behind JupyterHub or Binder pass
+        ``proxy_prefix=os.environ.get("JUPYTERHUB_SERVICE_PREFIX")`` to send the browser
+        through jupyter-server-proxy instead (see :meth:`proxied_authorize_url`); ``None``
+        or ``""`` keeps the loopback URL.
+        """
         return {
             "ETRADE_NB_API_BASE": self.url,
-            "ETRADE_NB_AUTHORIZE_URL": self.authorize_url,
+            "ETRADE_NB_AUTHORIZE_URL": (
+                self.proxied_authorize_url(proxy_prefix) if proxy_prefix else self.authorize_url
+            ),
             "ETRADE_CONSUMER_KEY": self.consumer_key,
             "ETRADE_CONSUMER_SECRET": self.consumer_secret,
         }
@@ -340,7 +367,7 @@ class EmulatorServer:
 
     def _record(self, req: Request, status: int) -> None:
         record = RequestRecord(
-            req.method, req.path, _safe_query(req.query), status, _oauth_token(req)
+            req.method, req.path, _safe_query(req.query), status, _oauth_param(req, "oauth_token")
         )
         with self._log_lock:
             self.log.append(record)

@@ -191,6 +191,7 @@ class Stats:
     renewals: int = 0
     revocations: int = 0
     faults_fired: int = 0
+    rate_limited: int = 0  # answered 400 by EmulatorServer(rate_limits=True)
     requests_by_path: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
