@@ -7,11 +7,12 @@ approve anything on real E*TRADE hosts.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+from .net import is_loopback
 
 ROBOT_HEADER = "X-Etrade-Emulator-Robot"
 
@@ -53,17 +54,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def approve(authorize_url: str, timeout: float = 10) -> str:
     """Open ``authorize_url``, press Accept, and return the verification code.
 
@@ -75,7 +65,7 @@ def approve(authorize_url: str, timeout: float = 10) -> str:
     ignored) and returns ``oauth_verifier`` from the redirect.
     """
     parts = urlsplit(authorize_url)
-    if parts.scheme != "http" or not _is_loopback(parts.hostname):
+    if parts.scheme != "http" or not is_loopback(parts.hostname):
         raise ValueError(
             "approve() only works with the local etrade-nb emulator (an http:// loopback "
             f"URL), not {parts.scheme}://{parts.hostname}"
@@ -119,7 +109,7 @@ def _follow_callback(location: str, timeout: float) -> str:
     verifier = parse_qs(urlsplit(location).query).get("oauth_verifier", [""])[-1]
     if not verifier:
         raise ValueError("the callback redirect carries no oauth_verifier")
-    if _is_loopback(urlsplit(location).hostname):
+    if is_loopback(urlsplit(location).hostname):
         # A browser would show an error page; the code is still in the URL.
         with contextlib.suppress(OSError):
             urllib.request.urlopen(location, timeout=timeout).close()
