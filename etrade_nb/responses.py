@@ -51,6 +51,11 @@ def is_transient(response: requests.Response) -> bool:
     return "oauth_problem" not in head and not _INVALID_SESSION.search(head)
 
 
+def is_rate_limited(response: requests.Response) -> bool:
+    """E*TRADE's over-the-limit answer: HTTP 400 "Number of requests exceeded the rate limit"."""
+    return response.status_code == 400 and "exceeded the rate limit" in response.text[:4000].lower()
+
+
 def parse_token_body(response: requests.Response) -> dict[str, str]:
     """The fields of a form-encoded token response, percent-decoded exactly once."""
     text = response.text.strip()
@@ -195,10 +200,11 @@ def error_for(response: requests.Response, *, env: str) -> EtradeError:
             status=status,
             response=response,
         )
-    if status == 400 and "rate limit" in response.text.lower():
+    if is_rate_limited(response):
         return ApiError(
-            "E*TRADE says the number of requests exceeded the rate limit (HTTP 400). Slow "
-            "down (e.g. Session(rate_limit=2)) and try again in a few seconds.",
+            "E*TRADE says the number of requests exceeded the rate limit (HTTP 400), so it did "
+            "NOT act on this request. Slow down (e.g. Session(rate_limit=2) for quotes, or "
+            "pause between calls) and try again in a few seconds.",
             status=status,
             response=response,
         )

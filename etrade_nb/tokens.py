@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 Clock = Callable[[], float]
@@ -33,11 +33,6 @@ def next_midnight_eastern(t: float) -> float:
 def format_eastern(t: float) -> str:
     """``t`` as E*TRADE users read it, e.g. ``'23:59 ET'``."""
     return datetime.fromtimestamp(t, EASTERN).strftime("%H:%M ET")
-
-
-def format_local_time(t: float) -> str:
-    """``t`` as ``HH:MM:SS UTC`` for messages that must not depend on the machine's zone."""
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M:%S UTC")
 
 
 def format_duration(seconds: float) -> str:

@@ -1,9 +1,9 @@
 """Send one signed request: bounded retries for idempotent calls, none for the rest.
 
-A GET that meets a 5xx answer or a dropped connection is sent again (freshly signed) up to
-``RetryPolicy.retries`` times with exponential backoff. A POST, PUT or DELETE is sent exactly
-once: if it fails in flight, :class:`OrderStatusUnknownError` says it may or may not have
-taken effect.
+A GET that meets a 5xx answer, E*TRADE's rate-limit refusal or a dropped connection is sent
+again (freshly signed) up to ``RetryPolicy.retries`` times with exponential backoff. A POST,
+PUT or DELETE is sent exactly once: if it fails in flight, :class:`OrderStatusUnknownError`
+says it may or may not have taken effect.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from requests.auth import AuthBase
 
 from .errors import OrderStatusUnknownError, RequestTimeoutError, ServiceUnavailableError
 from .redaction import redact
-from .responses import is_transient, snippet
+from .responses import is_rate_limited, is_transient, snippet
 
 log = logging.getLogger("etrade_nb")
 
@@ -95,6 +95,12 @@ def send(
                 ) from None
             log.info("%s: connection error, retry %d/%d", what, attempt + 1, policy.retries)
             policy.sleep(policy.delay(attempt))
+            continue
+        if idempotent and not last and is_rate_limited(response):
+            # Refused before any work was done: wait for the next second's budget.
+            log.info("%s: rate limited, retry %d/%d", what, attempt + 1, policy.retries)
+            response.close()
+            policy.sleep(max(1.0, policy.delay(attempt)))
             continue
         if response.status_code in RETRY_STATUSES and is_transient(response):
             if not idempotent:

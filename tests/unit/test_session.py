@@ -155,6 +155,18 @@ def test_get_is_retried_with_backoff_then_fails_clearly():
     assert delays == [0.5, 1.0, 2.0]
 
 
+RATE_LIMITED = (400, "<html><body>Number of requests exceeded the rate limit set</body></html>")
+
+
+def test_rate_limited_get_waits_and_retries_but_post_does_not():
+    session, adapter, _, delays = make_session(RATE_LIMITED, (200, "{}"), RATE_LIMITED)
+    assert session.get("/v1/accounts/list") == {}
+    assert delays == [1.0] and len(adapter.sent) == 2
+    with pytest.raises(ApiError, match="did NOT act on this request"):
+        session.post("/v1/accounts/a1/orders/preview", json={})
+    assert len(adapter.sent) == 3 and delays == [1.0]
+
+
 def test_auth_failure_dressed_as_500_is_not_retried():
     body = (
         "<Error><message>Unauthorized request - invalid Consumer key and/or session token"
