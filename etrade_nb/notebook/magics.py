@@ -117,7 +117,7 @@ class EtradeMagics(Magics):
 
     def _ask_code(self, name: str) -> str:
         kernel = getattr(self.shell, "kernel", None)
-        can_ask = getattr(kernel, "_allow_stdin", False) if kernel is not None else _tty()
+        can_ask = getattr(kernel, "_allow_stdin", False) if kernel is not None else stdin_is_tty()
         if not can_ask:
             suffix = "" if name == DEFAULT_NAME else f" --name {name}"
             raise UsageError(
@@ -139,13 +139,18 @@ class EtradeMagics(Magics):
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
     @line_magic
     def etrade_logout(self, line: str = "") -> None:
-        """Revoke the access token, forget it from the cache and unbind the name."""
+        """Revoke the access token, forget it from the cache and unbind the name.
+
+        If E*TRADE cannot be reached, the name stays bound (the token may still work): run
+        %etrade_logout again to retry.
+        """
         args = parse_argstring(self.etrade_logout, line)
         with _usage_errors():
             self.manager.logout(args.name)
 
 
-def _tty() -> bool:
+def stdin_is_tty() -> bool:
+    """True when a person can type at this process's stdin (terminal IPython, plain Python)."""
     try:
         return sys.stdin is not None and sys.stdin.isatty()
     except (AttributeError, ValueError):

@@ -8,18 +8,24 @@ callback receiver or the demo auto-approve.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..callback import CallbackReceiver, pending_token, per_session_host, plan_callback
-from ..errors import ConfigurationError, LoginNotStartedError
+from ..errors import (
+    AccessTokenExpiredError,
+    ConfigurationError,
+    EtradeError,
+    LoginNotStartedError,
+    TokenRejectedError,
+)
 from ..flow import LoginState, OAuthFlow
 from ..session import Session
 from ..tokens import TokenState
 from . import display as D
 from .autoapprove import auto_approve
+from .magics import stdin_is_tty
 
 UI_VAR = "ETRADE_NB_UI"
 Ui = Literal["widget", "text"]
@@ -139,7 +145,7 @@ class LoginManager:
         url = flow.authorize_url or flow.start()
         if auto_approve(url, lambda code: submit(code, D.AUTO_APPROVED), warn):
             return rec.session
-        if mode == "text" and getattr(self.shell, "kernel", None) is None and _tty():
+        if mode == "text" and getattr(self.shell, "kernel", None) is None and stdin_is_tty():
             self._prompt(name)
         return rec.session
 
@@ -267,19 +273,36 @@ class LoginManager:
             self._say(f"Not logged in as `{name}`. Run %etrade_login to log in.")
 
     def logout(self, name: str = D.DEFAULT_NAME) -> None:
-        """Revoke the token, forget it from the cache and unbind ``name``."""
+        """Revoke the token, forget it from the cache and unbind ``name``.
+
+        If E*TRADE could not be told (network, 5xx), nothing is unbound or forgotten here: the
+        token may still work, so the error says to run ``%etrade_logout`` again. A token that
+        is already dead (revoked, expired, rejected) counts as logged out.
+        """
         session = self.session_for(name)
-        rec = self.logins.pop(name, None)
-        if rec is not None:
-            rec.close()
         if session is None:
+            rec = self.logins.pop(name, None)
+            if rec is not None:
+                rec.close()
             self._say(f"Not logged in as `{name}`; nothing to log out.")
             return
         try:
             session.revoke()
-        finally:
-            if self.shell.user_ns.get(name) is session:
-                del self.shell.user_ns[name]
+        except (TokenRejectedError, AccessTokenExpiredError):
+            pass  # E*TRADE no longer knows the token: that is what logging out wants
+        except EtradeError as exc:
+            if session.state not in (TokenState.EXPIRED, TokenState.REVOKED):
+                hint = "" if name == D.DEFAULT_NAME else f" --name {name}"
+                raise EtradeError(
+                    f"Logout did not reach E*TRADE: {exc.message} `{name}` stays bound and its "
+                    f"token may still work until midnight ET. Run %etrade_logout{hint} again "
+                    "to retry."
+                ) from exc
+        rec = self.logins.pop(name, None)
+        if rec is not None:
+            rec.close()
+        if self.shell.user_ns.get(name) is session:
+            del self.shell.user_ns[name]
         self._say(f"Logged out: the token is revoked and forgotten, and `{name}` is unbound.")
 
     def close(self) -> None:
@@ -302,13 +325,6 @@ class LoginManager:
                 rec.widget.show_note(text, error=True)
 
         return warn
-
-
-def _tty() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 __all__ = ["UI_VAR", "Login", "LoginManager", "choose_ui"]

@@ -137,6 +137,38 @@ def test_status_and_logout(ip, manager, emulator, approve_url) -> None:
     assert "today's saved token" not in plain(run(ip, "%etrade_login --text"))
 
 
+def login_text(ip, approve_url, manager) -> Session:
+    run(ip, "%etrade_login --text")
+    run(ip, f"%etrade_verify {approve_url(manager.logins['etrade'].flow.authorize_url)}")
+    return ip.user_ns["etrade"]
+
+
+@pytest.mark.parametrize("mode", ["status", "reset"])
+def test_a_failed_logout_keeps_the_login_and_can_be_retried(
+    ip, manager, emulator, approve_url, fast_retry, mode: str
+) -> None:
+    session = login_text(ip, approve_url, manager)
+    session.retry = fast_retry  # 3 retries without sleeping
+    path = "/oauth/revoke_access_token"
+    emulator.faults.fail_next(4, status=500, path_prefix=path, mode=mode)
+    with pytest.raises(UsageError, match=r"stays bound .* Run %etrade_logout again to retry"):
+        ip.run_cell("%etrade_logout")
+    assert sum(r.path == path for r in emulator.log) in (0, 4)  # a reset is not logged
+    assert ip.user_ns["etrade"] is session and session.state.value == "active"
+    assert "token: active" in plain(run(ip, "%etrade_status"))
+    out = plain(run(ip, "%etrade_logout"))  # E*TRADE answers again: the retry works
+    assert "revoked" in out and "etrade" not in ip.user_ns
+    assert session.state.value == "revoked" and "etrade" not in manager.logins
+    assert "nothing to log out" in plain(run(ip, "%etrade_logout"))
+
+
+def test_logout_of_a_dead_token_unbinds(ip, manager, approve_url, clock) -> None:
+    session = login_text(ip, approve_url, manager)
+    clock.advance(24 * 3600)  # past midnight ET: nothing to revoke at E*TRADE
+    assert "unbound" in plain(run(ip, "%etrade_logout")) and "etrade" not in ip.user_ns
+    assert session.state.value in ("expired", "revoked")
+
+
 def test_errors_are_usage_errors_with_the_next_step(ip, monkeypatch) -> None:
     with pytest.raises(UsageError, match="Run %etrade_login"):
         ip.run_cell("%etrade_verify K7Q2M")
