@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..tokens import format_duration, format_eastern
+from ..tokens import TokenState, format_duration, format_eastern
 
 if TYPE_CHECKING:
     from ..session import SessionStatus
@@ -107,10 +107,25 @@ def reuse_text(name: str, how: str) -> str:
     return f"Already logged in as `{name}` ({how}); reusing it. Use --force for a new login."
 
 
+def status_next_step(name: str, status: SessionStatus) -> str | None:
+    """What to do about a token that cannot be used as is (``None`` when it can)."""
+    if status.state in (TokenState.EXPIRED, TokenState.REVOKED):
+        live = " --live" if status.environment == "live" else ""
+        named = "" if name == DEFAULT_NAME else f" --name {name}"
+        return f"Log in again with %etrade_login{live}{named}."
+    if status.state is TokenState.INACTIVE:
+        return "Idle for 2 hours: the next call renews it (nothing to do)."
+    return None
+
+
 def status_bundle(name: str, status: SessionStatus) -> Bundle:
-    """``%etrade_status`` of a session: environment, token state, idle and expiry clocks."""
-    lines = [f"`{name}`:", *status.lines()]
-    items = "".join(f"<li>{escape(line)}</li>" for line in status.lines()[1:])
+    """``%etrade_status`` of a session: environment, token state, clocks and the next step."""
+    body = status.lines()
+    step = status_next_step(name, status)
+    if step:
+        body.append(step)
+    lines = [f"`{name}`:", *body]
+    items = "".join(f"<li>{escape(line)}</li>" for line in body[1:])
     html = (
         f"<div>{badge_html(status.environment)} <b>E*TRADE session</b> "
         f'<code>{escape(name)}</code><ul style="margin:2px 0">{items}</ul></div>'

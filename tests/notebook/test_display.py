@@ -51,6 +51,21 @@ def test_status_bundle_shows_clocks() -> None:
     assert "<li>" in b["text/html"]
 
 
+def test_status_of_an_unusable_token_says_what_to_do() -> None:
+    def plain(state: TokenState, name: str = "etrade", env: str = "sandbox") -> str:
+        st = SessionStatus(env, state, MIDNIGHT - 60, MIDNIGHT, MIDNIGHT - 120, False)
+        return D.status_bundle(name, st)["text/plain"]
+
+    assert plain(TokenState.EXPIRED).endswith("token: expired\nLog in again with %etrade_login.")
+    assert "Log in again with %etrade_login --live --name paper." in plain(
+        TokenState.REVOKED, "paper", "live"
+    )
+    assert "the next call renews it" in plain(TokenState.INACTIVE)
+    assert "Log in again" not in plain(TokenState.ACTIVE)
+    st = SessionStatus("sandbox", TokenState.EXPIRED, MIDNIGHT, MIDNIGHT, MIDNIGHT, False)
+    assert "<li>Log in again with %etrade_login.</li>" in D.status_bundle("etrade", st)["text/html"]
+
+
 def test_messages_escape_html() -> None:
     assert D.message_bundle("<b>", warning=True)["text/html"].count("&lt;b&gt;") == 1
     assert (

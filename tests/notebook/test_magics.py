@@ -165,6 +165,8 @@ def test_a_failed_logout_keeps_the_login_and_can_be_retried(
 def test_logout_of_a_dead_token_unbinds(ip, manager, approve_url, clock) -> None:
     session = login_text(ip, approve_url, manager)
     clock.advance(24 * 3600)  # past midnight ET: nothing to revoke at E*TRADE
+    out = plain(run(ip, "%etrade_status"))
+    assert "token: expired" in out and out.endswith("Log in again with %etrade_login.")
     assert "unbound" in plain(run(ip, "%etrade_logout")) and "etrade" not in ip.user_ns
     assert session.state.value in ("expired", "revoked")
 
