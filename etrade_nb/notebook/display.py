@@ -49,6 +49,27 @@ def link_html(url: str, name: str = DEFAULT_NAME) -> str:
     )
 
 
+def widget_plain(name: str, environment: str, authorized: bool) -> str:
+    """The login widget's ``text/plain``: what a front end without ipywidgets shows instead.
+
+    JupyterLab without ``jupyterlab_widgets`` (a venv kernel registered in another Lab), or
+    VS Code without widget support, shows only this, and it is saved with the notebook. So it
+    says how to get the text login, never the link itself (the link holds the request token),
+    and it is the same in every run (nbval compares it).
+    """
+    state = "authorized" if authorized else "waiting for the code"
+    head = f"<etrade_nb LoginWidget {environment} `{name}`: {state}>"
+    if authorized:
+        return head
+    live = " --live" if environment == "live" else ""
+    named = "" if name == DEFAULT_NAME else f" --name {name}"
+    return (
+        f"{head}\nNo login box shown? This front end cannot display ipywidgets: run "
+        f"%etrade_login --text{live}{named} (or set ETRADE_NB_UI=text) for a plain link and "
+        f"{verify_command(name)}."
+    )
+
+
 def countdown_text(seconds_left: float) -> str:
     """The link's 5-minute countdown."""
     if seconds_left <= 0:

@@ -78,9 +78,21 @@ class LoginWidget(W.VBox):
             )
             self._timer.start()
 
-    def __repr__(self) -> str:  # stable and secret-free: it is the saved text/plain fallback
+    def __repr__(self) -> str:  # stable and secret-free
         state = "authorized" if self.session else "waiting for the code"
         return f"<etrade_nb LoginWidget {self.flow.environment.name} `{self.name}`: {state}>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """ipywidgets' bundle, with a ``text/plain`` that tells a widget-less front end what to do.
+
+        (ipywidgets would use ``repr`` cut at 110 characters.) No link here: text/plain is
+        saved with the notebook, and the link holds the request token.
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            env = self.flow.environment.name
+            data["text/plain"] = D.widget_plain(self.name, env, self.session is not None)
+        return data
 
     # -- the exchange ---------------------------------------------------------------------
     def finish(self, text: str, note: str | None = None) -> Session:

@@ -75,3 +75,10 @@ def test_messages_escape_html() -> None:
     assert "https://host" in D.callback_text(
         "/user/a/proxy/5/callback", via_hub=True, registered=False
     )
+
+
+def test_widget_plain_names_the_text_login_for_this_name_and_environment() -> None:
+    plain = D.widget_plain("paper", "live", authorized=False)
+    assert "%etrade_login --text --live --name paper" in plain
+    assert "%etrade_verify CODE --name paper" in plain
+    assert D.widget_plain("etrade", "sandbox", authorized=True).endswith(": authorized>")

@@ -10,6 +10,8 @@ from etrade_nb import NO_STORE, OAuthFlow, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.widget import LoginWidget
 
+from .conftest import request_token_of
+
 
 @pytest.fixture
 def bound() -> list[Session]:
@@ -40,6 +42,25 @@ def test_link_code_submit_and_authorized(widget: LoginWidget, approve_url, bound
     assert "Authorized (sandbox) as <code>etrade</code> until 00:00 ET" in widget.link.value
     assert bound == [widget.session] and exchanges(emulator) == 1
     assert repr(widget) == "<etrade_nb LoginWidget sandbox `etrade`: authorized>"
+
+
+def test_text_plain_tells_a_front_end_without_widgets_what_to_do(
+    widget: LoginWidget, flow: OAuthFlow, approve_url
+) -> None:
+    plain = widget._repr_mimebundle_()["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in widget._repr_mimebundle_()
+    assert plain.startswith("<etrade_nb LoginWidget sandbox `etrade`: waiting for the code>\n")
+    assert "%etrade_login --text" in plain and "ETRADE_NB_UI=text" in plain
+    assert "%etrade_verify CODE" in plain
+    token = request_token_of(widget.flow.authorize_url)
+    assert "http" not in plain and token not in plain and "token=" not in plain
+    flow.start(force=True)  # another link, another request token: the same text (nbval)
+    other = LoginWidget(flow, timer=False)
+    assert other._repr_mimebundle_()["text/plain"] == plain
+    other.close()
+    widget.code.value = approve_url(widget.flow.authorize_url)
+    done = widget._repr_mimebundle_()["text/plain"]
+    assert done == "<etrade_nb LoginWidget sandbox `etrade`: authorized>"
 
 
 def test_double_submit_exchanges_once(widget: LoginWidget, approve_url, emulator) -> None:
