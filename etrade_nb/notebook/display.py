@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..session import SessionStatus
 
 DEFAULT_NAME = "etrade"
+VERIFIER_VAR = "ETRADE_NB_VERIFIER"  # headless: %etrade_verify reads the code from here, once
 LINK_ID = "etrade-authorize-link"
 AUTO_APPROVED = "auto-approved by the local emulator"
 LIVE_WARNING = "LIVE: this logs in to your real E*TRADE accounts; orders are real."
@@ -84,9 +85,10 @@ def link_bundle(url: str, *, name: str, environment: str, seconds_left: float) -
     plain = (
         f"{live}E*TRADE login ({environment}): open this link, log in and click Accept:\n"
         f"{url}\n"
-        f"Then run:  {command}   (CODE is the code E*TRADE shows; run it without CODE to "
-        "be asked for it instead, which keeps the code out of the notebook.) "
-        f"{countdown_text(seconds_left)}"
+        f"Then run:  {command}   (CODE is the code E*TRADE shows. A code typed into a cell "
+        "is saved with the notebook unless the front end removes it; to keep it out, run "
+        f"%etrade_verify without CODE to be asked for it, or, headless, set {VERIFIER_VAR} "
+        f"in the kernel first.) {countdown_text(seconds_left)}"
     )
     html = (
         f"<div>{badge_html(environment)} {link_html(url, name)}<br>"

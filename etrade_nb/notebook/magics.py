@@ -7,6 +7,7 @@ user as IPython ``UsageError`` (the message, no traceback), with what to do next
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from ..errors import EtradeError
-from .display import DEFAULT_NAME
+from .display import DEFAULT_NAME, VERIFIER_VAR
 
 if TYPE_CHECKING:
     from .manager import LoginManager
@@ -92,17 +93,26 @@ class EtradeMagics(Magics):
         "code",
         nargs="?",
         default=None,
-        help="The verification code E*TRADE showed, or the whole callback URL. Leave it out "
-        "to be asked for it: the code then never enters the notebook.",
+        help="The verification code E*TRADE showed, or the whole callback URL. Typed into a "
+        "cell, it is saved with the notebook unless the front end removes it. Leave it out to "
+        f"read it from ${VERIFIER_VAR} (headless runs) or be asked for it: the code then never "
+        "enters the notebook.",
     )
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
     @line_magic
     def etrade_verify(self, line: str = "") -> None:
         """Finish the pending %etrade_login with the code and bind the Session.
 
-        With no CODE, asks for it in a password box where the front end can (the code is
-        then not saved). With CODE, once it has been used, asks the front end to take the
-        code out of the cell's text (JupyterLab and Notebook 7 honour this).
+        With no CODE, takes the code from $ETRADE_NB_VERIFIER if it is set (read once, then
+        removed from os.environ), else asks for it in a password box where the front end can.
+        Either way the code is not saved. Headless (nbclient, papermill): have the driver set
+        the variable in the kernel (a silent execute request is not saved), then run
+        %etrade_verify without CODE.
+
+        With CODE, note that the cell's text, code included, is saved with the notebook unless
+        the front end removes it: once the code has been used this magic asks the front end to
+        take it out of the cell (JupyterLab and Notebook 7 honour this; nbclient, papermill
+        and nbconvert do not).
         """
         args = parse_argstring(self.etrade_verify, line)
         with _usage_errors():
@@ -116,13 +126,19 @@ class EtradeMagics(Magics):
             )
 
     def _ask_code(self, name: str) -> str:
+        from_env = os.environ.pop(VERIFIER_VAR, "").strip()
+        if from_env:
+            return from_env
         kernel = getattr(self.shell, "kernel", None)
         can_ask = getattr(kernel, "_allow_stdin", False) if kernel is not None else stdin_is_tty()
         if not can_ask:
             suffix = "" if name == DEFAULT_NAME else f" --name {name}"
             raise UsageError(
-                f"This run cannot ask for the code (no input). Run %etrade_verify CODE{suffix} "
-                "with the code E*TRADE showed."
+                "This run cannot ask for the code (no input). Headless, set "
+                f"{VERIFIER_VAR} in the kernel to the code E*TRADE showed (it is read once, "
+                f"then removed) and run %etrade_verify{suffix} again: the code stays out of "
+                f"the notebook. Or run %etrade_verify CODE{suffix}, but a typed code is "
+                "saved with the notebook unless the front end removes it."
             )
         return getpass.getpass("E*TRADE verification code: ")
 

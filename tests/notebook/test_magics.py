@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
@@ -283,7 +285,29 @@ def test_verify_with_code_in_a_kernel_removes_it_from_the_cell(
     assert replace and code not in text and text.startswith("%etrade_verify")
 
 
-def test_verify_without_code_and_without_input_says_what_to_run(ip, manager):
+def test_verify_without_code_and_without_input_says_what_to_run(ip, manager, monkeypatch):
+    monkeypatch.delenv("ETRADE_NB_VERIFIER", raising=False)
     run(ip, "%etrade_login --text")
-    with pytest.raises(UsageError, match="Run %etrade_verify CODE"):
+    with pytest.raises(UsageError, match="set ETRADE_NB_VERIFIER in the kernel") as error:
         ip.run_line_magic("etrade_verify", "")
+    assert "run %etrade_verify CODE" in str(error.value)
+    assert "saved with the notebook unless the front end removes it" in str(error.value)
+
+
+def test_verify_reads_the_code_once_from_the_environment(ip, manager, approve_url, monkeypatch):
+    run(ip, "%etrade_login --text --name paper")
+    monkeypatch.setenv(
+        "ETRADE_NB_VERIFIER", approve_url(manager.logins["paper"].flow.authorize_url)
+    )
+    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)  # stdin allowed: still not asked
+    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked for the code"))
+    monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: pytest.fail("nothing to scrub"))
+    run(ip, "%etrade_verify --name paper")
+    assert isinstance(ip.user_ns["paper"], Session)
+    assert "ETRADE_NB_VERIFIER" not in os.environ  # read once, then gone
+
+
+def test_verify_help_says_a_typed_code_is_saved(ip) -> None:
+    doc = " ".join(ip.find_line_magic("etrade_verify").__doc__.split())
+    assert "saved with the notebook unless the front end removes it" in doc
+    assert "ETRADE_NB_VERIFIER" in doc
