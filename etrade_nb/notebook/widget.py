@@ -126,7 +126,11 @@ class LoginWidget(W.VBox):
 
     def _submit(self, text: str) -> None:
         if not self._lock.acquire(blocking=False):
-            return  # a second click while the first one is being checked
+            # A second submit while a code is being checked: dropped, and the code it
+            # carried leaves the synced trait at once.
+            if self.code.value:
+                self.code.value = ""
+            return
         try:
             self.finish(text)
         except Exception:
@@ -142,7 +146,7 @@ class LoginWidget(W.VBox):
         text = self.code.value
         if text.strip():
             self._submit(text)
-        elif self.session is None and not self._error:
+        elif self.session is None and not self._error and not self.submit.disabled:
             self._show("Paste the verification code E*TRADE showed you, then press Submit.")
 
     def _set_busy(self, busy: bool) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +15,7 @@ from etrade_nb import MemoryTokenStore, OAuthFlow
 from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.magics import EtradeMagics
 from etrade_nb.notebook.manager import LoginManager
+from etrade_nb.notebook.widget import LoginWidget
 
 
 class TestingShell(InteractiveShell):
@@ -71,3 +74,14 @@ def request_token_of(url: str) -> str:
 def approve_url(emulator: EmulatorServer):
     """``approve_url(authorize_url) -> verifier``: what the person clicking Accept gets."""
     return lambda url: emulator.approve_token(request_token_of(url))
+
+
+def in_flight(widget: LoginWidget, submit: Callable[[], object]) -> threading.Thread:
+    """Start ``submit`` on a thread and return once its exchange is on the wire."""
+    thread = threading.Thread(target=submit, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not widget.submit.disabled and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert widget.submit.disabled and "Checking the code" in widget.status.value
+    return thread

@@ -43,6 +43,35 @@ def test_saved_notebook_holds_no_secret(
         assert texts(nb.cells[1]).endswith("(auto-approved by the local emulator)")
 
 
+def test_code_typed_into_the_widget_box_is_not_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person's path: the code goes into ``code.value`` and Submit is clicked."""
+    with EmulatorServer(port=0, auto_approve=True) as emu:  # the robot plays the person
+        kernel_env(monkeypatch, tmp_path, emu, ETRADE_NB_UI="widget")
+        nb = notebook(
+            "%load_ext etrade_nb",
+            "%etrade_login",
+            "from etrade_nb.emulator import approve\n"
+            "w = get_ipython().magics_manager.registry['EtradeMagics'].manager.logins['etrade']"
+            ".widget\n"
+            "w.code.value = approve(w.flow.authorize_url)\n"
+            "w.submit.click()\n"
+            "del w",
+            "etrade",
+        )
+        client(nb, tmp_path, store_widget_state=True).execute()
+        path = save(nb, tmp_path / "typed.ipynb")
+        secrets = secrets_of(emu)
+
+    assert texts(nb.cells[3]) == "<etrade_nb.Session sandbox: active>"
+    assert "verifier 0" in secrets and "access token 0" in secrets
+    assert leaks(path, secrets) == []
+    state = json.dumps(json.loads(path.read_text())["metadata"]["widgets"])
+    assert "Authorized (sandbox) as <code>etrade</code>" in state
+    assert '"value": ""' in state  # the Text model was saved, empty
+
+
 def test_the_scan_finds_encoded_secrets(tmp_path: Path) -> None:
     path = tmp_path / "leaky.ipynb"
     path.write_text('{"a": "token=%2Fab%2Bc%3D"}')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 from IPython.core.error import UsageError
@@ -13,7 +14,7 @@ from etrade_nb import OAuthFlow, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.manager import LoginManager
 
-from .conftest import request_token_of
+from .conftest import in_flight, request_token_of
 
 
 def run(ip: InteractiveShell, cell: str) -> list[dict[str, str]]:
@@ -97,6 +98,27 @@ def test_widget_login_binds_and_double_submit_exchanges_once(
     assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 1
     run(ip, "%etrade_login --widget")  # re-run: reuses the session, no new widget
     assert manager.logins["etrade"].widget is w
+
+
+def test_widget_submits_during_an_exchange_in_flight_are_dropped(
+    ip, manager, emulator, approve_url
+) -> None:
+    run(ip, "%etrade_login --widget")
+    w = manager.logins["etrade"].widget
+    code = approve_url(w.flow.authorize_url)
+    emulator.faults.delay(0.5, n=1)  # E*TRADE is slow to answer the first code
+    first = in_flight(w, lambda: setattr(w.code, "value", "WRONG1"))
+    clicks = [threading.Thread(target=w.submit.click) for _ in range(2)]
+    w.code.value = code  # typed and submitted again while the first is checked: dropped
+    for t in clicks:
+        t.start()
+    for t in [*clicks, first]:
+        t.join(5)
+    assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 1
+    assert "etrade" not in ip.user_ns and w.code.value == ""
+    w.code.value = code  # the person submits again once told the first code was wrong
+    assert ip.user_ns["etrade"] is w.session
+    assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 2
 
 
 def test_widget_rerun_while_pending_shows_the_same_widget(ip, manager, emulator) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -10,7 +11,7 @@ from etrade_nb import NO_STORE, OAuthFlow, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.widget import LoginWidget
 
-from .conftest import request_token_of
+from .conftest import in_flight, request_token_of
 
 
 @pytest.fixture
@@ -71,6 +72,24 @@ def test_double_submit_exchanges_once(widget: LoginWidget, approve_url, emulator
     widget.code.value = code
     widget.submit.click()
     assert exchanges(emulator) == 1 and widget.submit.disabled
+
+
+def test_a_submit_while_a_code_is_being_checked_is_dropped(
+    widget: LoginWidget, approve_url, emulator: EmulatorServer
+) -> None:
+    """Really concurrent: the emulator holds the first exchange while two more submits come."""
+    emulator.faults.delay(0.5, n=1)
+    first = in_flight(widget, lambda: setattr(widget.code, "value", "WRONG1"))
+    second = threading.Thread(target=lambda: setattr(widget.code, "value", "WRONG2"))
+    second.start()
+    second.join(5)
+    widget.submit.click()
+    assert widget.code.value == "" and first.is_alive()  # dropped; nothing left in the trait
+    assert "Checking the code" in widget.status.value
+    first.join(5)
+    assert exchanges(emulator) == 1 and "did not accept" in widget.status.value
+    widget.code.value = approve_url(widget.flow.authorize_url)
+    assert widget.session is not None and exchanges(emulator) == 2
 
 
 def test_wrong_code_then_right_code(widget: LoginWidget, approve_url, bound) -> None:
