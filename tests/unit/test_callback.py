@@ -7,7 +7,9 @@ import urllib.request
 
 import pytest
 
+from etrade_nb import store
 from etrade_nb.callback import (
+    BINDER_VARS,
     CallbackReceiver,
     pending_token,
     per_session_host,
@@ -206,3 +208,12 @@ def test_helpers() -> None:
     assert pending_token(None) is None
     assert per_session_host({"BINDER_LAUNCH_HOST": "https://mybinder.org/"})
     assert not per_session_host({})
+    assert not per_session_host({"JUPYTERHUB_API_TOKEN": "x"})  # a hub's host stays put
+
+
+def test_one_list_of_binder_variables() -> None:
+    """callback.BINDER_VARS is the list; the token store's Binder check must not drift from it."""
+    assert all(per_session_host({var: "1"}) for var in BINDER_VARS)
+    binder_in_store = {v for v in store._SHARED_HOST_VARS if v.startswith("BINDER_")}
+    assert binder_in_store <= set(BINDER_VARS)
+    assert all(store.shared_host({var: "1"}) for var in binder_in_store)
