@@ -53,14 +53,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
-from .environments import is_loopback_url
+from .environments import is_loopback_url, on_binder
 from .errors import ConfigurationError, EtradeError
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/callback"
 HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
-BINDER_VARS = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REQUEST", "BINDER_SERVICE_HOST")
 """Environment variables of which any one, set, means the kernel runs on Binder."""
 _PROXY_PATH = re.compile(r"/proxy/(?:absolute/)?(\d{1,5})(/.*)?$")
 _GRACE = 10.0  # seconds of 410 answers after success (the browser may ask for a favicon)
@@ -86,8 +85,7 @@ def pending_token(authorize_url: str | None) -> str | None:
 
 def per_session_host(environ: Mapping[str, str] | None = None) -> bool:
     """True on Binder, whose public host changes with every session."""
-    env = os.environ if environ is None else environ
-    return any(env.get(v) for v in BINDER_VARS)
+    return on_binder(environ)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,11 @@ AUTHORIZE_URL_VAR = "ETRADE_NB_AUTHORIZE_URL"
 
 EnvironmentName = Literal["sandbox", "live"]
 
+BINDER_VARS = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REQUEST", "BINDER_SERVICE_HOST")
+"""Set by BinderHub: a session whose public host (and home directory) lasts one session."""
+JUPYTERHUB_VARS = ("JUPYTERHUB_API_TOKEN",)
+"""Set by JupyterHub: a shared host where files in home may outlive the user's attention."""
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -76,6 +81,12 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def on_binder(environ: Mapping[str, str] | None = None) -> bool:
+    """True on Binder (any of :data:`BINDER_VARS` is set)."""
+    env = os.environ if environ is None else environ
+    return any(env.get(v) for v in BINDER_VARS)
 
 
 def _checked_base(url: str, var: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from .environments import BINDER_VARS, JUPYTERHUB_VARS
 from .errors import ConfigurationError, TokenCacheError
 from .private_files import read_private, write_private
 from .tokens import AccessToken
@@ -30,12 +31,7 @@ from .tokens import AccessToken
 TOKEN_CACHE_VAR = "ETRADE_NB_TOKEN_CACHE"
 TOKEN_DIR_VAR = "ETRADE_NB_TOKEN_DIR"
 log = logging.getLogger("etrade_nb")
-_SHARED_HOST_VARS = (
-    "BINDER_LAUNCH_HOST",
-    "BINDER_REPO_URL",
-    "BINDER_REQUEST",
-    "JUPYTERHUB_API_TOKEN",
-)
+_SHARED_HOST_VARS = BINDER_VARS + JUPYTERHUB_VARS
 
 
 @dataclass(frozen=True)

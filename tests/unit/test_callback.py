@@ -9,13 +9,13 @@ import pytest
 
 from etrade_nb import store
 from etrade_nb.callback import (
-    BINDER_VARS,
     CallbackReceiver,
     pending_token,
     per_session_host,
     plan_callback,
     suggested_callback_url,
 )
+from etrade_nb.environments import BINDER_VARS
 from etrade_nb.errors import ConfigurationError, VerifierRejectedError
 
 # What Chromium, Firefox and Safari >= 16.4 send when E*TRADE's 302 lands on the receiver.
@@ -212,8 +212,6 @@ def test_helpers() -> None:
 
 
 def test_one_list_of_binder_variables() -> None:
-    """callback.BINDER_VARS is the list; the token store's Binder check must not drift from it."""
+    """Each Binder variable alone means a per-session host and a memory-only token cache."""
     assert all(per_session_host({var: "1"}) for var in BINDER_VARS)
-    binder_in_store = {v for v in store._SHARED_HOST_VARS if v.startswith("BINDER_")}
-    assert binder_in_store <= set(BINDER_VARS)
-    assert all(store.shared_host({var: "1"}) for var in binder_in_store)
+    assert all(store.shared_host({var: "1"}) for var in BINDER_VARS)
