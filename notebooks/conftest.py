@@ -9,6 +9,11 @@ Each notebook's kernel starts with:
 - ``HOME``, ``IPYTHONDIR``, ``JUPYTER_*`` and etrade-nb's config and token paths in a temp dir.
 
 The variables are set only while nbval starts the kernel, then restored.
+
+Checked cells are compared after ``nbval-sanitize.cfg`` masks ports, times, durations,
+tokens and 32-hex ids (pyproject's ``addopts``; the file says which cells stay unchecked
+and why). To refresh stored outputs, execute a notebook with nbclient under
+:func:`kernel_environ` (with ``record_timing=False``) and run ``etrade-nb audit notebooks``.
 """
 
 from __future__ import annotations
@@ -73,6 +78,13 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let ``--nbval-sanitize-with notebooks/...`` work from any folder, not only the root."""
+    given = config.getoption("nbval_sanitize_with", None)
+    if given and not Path(given).exists() and (config.rootpath / given).exists():
+        config.option.nbval_sanitize_with = str(config.rootpath / given)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
