@@ -5,16 +5,20 @@ session, so Ctrl-C reaches only this command, which then stops Jupyter and its k
 cleanly). Jupyter and every kernel inherit the variables that point etrade-nb at the emulator
 (``ETRADE_NB_API_BASE``, ``ETRADE_NB_AUTHORIZE_URL``, the demo consumer key and secret) and
 ``ETRADE_NB_TOKEN_CACHE=memory``, so the demo writes no token file.
+
+Jupyter picks its own port: 8888 or, when that is taken (the analyst's own Jupyter), one
+of the next 50 it tries. The URL printed is read back from the server's runtime file
+(``jpserver-<pid>.json``, what ``jupyter server list`` shows), never guessed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +32,7 @@ from pathlib import Path
 from .emulator import EmulatorServer
 
 QUICKSTART = "01-quickstart.ipynb"
+DEFAULT_PORT, PORT_RETRIES = 8888, 50
 AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
 _APPS = {
     "lab": ("jupyterlab", "JupyterLab", "lab/tree"),
@@ -41,7 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Start the built-in E*TRADE emulator and JupyterLab (127.0.0.1 only) with "
         "the quickstart notebook open. Ctrl-C stops both.",
     )
-    p.add_argument("--port", type=int, default=8888, help="Jupyter port (0: any free port)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"Jupyter port, exactly (0: any free port). Default: {DEFAULT_PORT} or, if taken, "
+        f"one of the next {PORT_RETRIES} Jupyter tries",
+    )
     p.add_argument("--emulator-port", type=int, default=0, help="emulator port (0: any free)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     p.add_argument("--app", choices=sorted(_APPS), default="lab", help="JupyterLab or Notebook 7")
@@ -84,25 +95,22 @@ def _writable_notebooks(explicit: Path | None) -> Path:
     return copy
 
 
-def free_port() -> int:
-    """A port that was free a moment ago on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def jupyter_command(
-    app: str, port: int, token: str, root: Path, *, open_browser: bool
+    app: str, port: int | None, token: str, root: Path, *, open_browser: bool
 ) -> list[str]:
-    """The Jupyter command line: loopback only, the quickstart as the file to open."""
+    """The Jupyter command line: loopback only, the quickstart as the file to open.
+
+    ``port=None``: 8888, else the next free one Jupyter finds; a number: exactly that port
+    (0: one the OS picks).
+    """
     module = _APPS[app][0]
     cmd = [
         sys.executable,
         "-m",
         module,
         "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
+        f"--ServerApp.port={DEFAULT_PORT if port is None else port}",
+        f"--ServerApp.port_retries={PORT_RETRIES if port is None else 0}",
         f"--ServerApp.root_dir={root}",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.open_browser={open_browser}",
@@ -121,17 +129,39 @@ def demo_environ(emu: EmulatorServer, base: Mapping[str, str] | None = None) -> 
     return env
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+def server_info(pid: int, runtime_dir: Path | None = None) -> dict[str, object] | None:
+    """The runtime file Jupyter process ``pid`` writes once it listens (``None`` until then)."""
+    if runtime_dir is None:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        runtime_dir = Path(jupyter_runtime_dir())
+    try:
+        info = json.loads((runtime_dir / f"jpserver-{pid}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not written yet, or half written
+        return None
+    return info if isinstance(info, dict) and info.get("pid") == pid else None
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], token: str, timeout: float = 60) -> str | None:
+    """Jupyter's base URL once it answers ``/api/status``; ``None`` if it exits or times out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return True
-        except (urllib.error.URLError, OSError):
-            pass
+        info = server_info(proc.pid)
+        port = info.get("port") if info else None
+        if port == 0:  # jupyter_server too old to read back the port the OS gave it
+            print("etrade-nb demo: this jupyter_server cannot say which port --port 0 got; pass "
+                  "--port N, or leave --port out.", flush=True)  # fmt: skip
+            return None
+        if isinstance(port, int) and port > 0:
+            base = f"http://127.0.0.1:{port}"
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        return base
+            except (urllib.error.URLError, OSError):
+                pass
         time.sleep(0.25)
-    return False
+    return None
 
 
 def _stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
@@ -148,7 +178,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo until Ctrl-C or SIGTERM; returns Jupyter's exit status otherwise."""
     args = _parser().parse_args(argv)
     root = _writable_notebooks(args.notebook_dir)
-    port = args.port or free_port()
     token = args.token or secrets.token_hex(16)
     _, title, path = _APPS[args.app]
     requested = os.environ.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
@@ -158,11 +187,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     proc: subprocess.Popen[bytes] | None = None
     try:
         print(f"E*TRADE emulator (not the real E*TRADE) at {emu.url}", flush=True)
-        cmd = jupyter_command(args.app, port, token, root, open_browser=not args.no_browser)
+        cmd = jupyter_command(args.app, args.port, token, root, open_browser=not args.no_browser)
         proc = subprocess.Popen(cmd, env=demo_environ(emu), start_new_session=True)
-        print(f"Starting {title} (pid {proc.pid}) on http://127.0.0.1:{port}/ ...", flush=True)
-        base = f"http://127.0.0.1:{port}"
-        if not _wait_ready(f"{base}/api/status?token={token}", proc):
+        print(f"Starting {title} (pid {proc.pid}) on 127.0.0.1 ...", flush=True)
+        base = _wait_ready(proc, token)
+        if base is None:
             print(f"etrade-nb demo: {title} did not start; see the messages above.", flush=True)
             return 1
         print(f"{title} is ready: {base}/{path}/{QUICKSTART}?token={token}", flush=True)
@@ -183,4 +212,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Stopped {title} and the emulator.", flush=True)
 
 
-__all__ = ["demo_environ", "free_port", "jupyter_command", "main", "notebooks_dir"]
+__all__ = ["demo_environ", "jupyter_command", "main", "notebooks_dir", "server_info"]

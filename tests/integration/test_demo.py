@@ -1,11 +1,17 @@
-"""``etrade-nb demo``: emulator + JupyterLab come up on 127.0.0.1 and both stop on Ctrl-C."""
+"""``etrade-nb demo``: emulator + JupyterLab come up on 127.0.0.1 and both stop on Ctrl-C.
+
+The demo runs with the default port while this test holds 127.0.0.1:8888, as the analyst's
+own Jupyter would: the demo must still start, on another port, and print that one.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from etrade_nb.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir
+from etrade_nb.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir, server_info
 from etrade_nb.emulator import EmulatorServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
@@ -42,7 +48,21 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
+def busy_8888() -> Iterator[None]:
+    """127.0.0.1:8888 taken, by this socket or by whatever already listens there."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", 8888))
+            s.listen()
+        except OSError:
+            pass  # already taken
+        yield
+
+
+@pytest.fixture
+def demo(
+    tmp_path: Path, busy_8888: None
+) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
     env = dict(os.environ)
     for var in (
         "HOME",
@@ -54,7 +74,7 @@ def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[st
         (tmp_path / var).mkdir()
         env[var] = str(tmp_path / var)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etrade_nb", "demo", "--no-browser", "--port", "0"],
+        [sys.executable, "-m", "etrade_nb", "demo", "--no-browser"],  # the default port
         env=env,
         stdout=subprocess.PIPE,
         stderr=(tmp_path / "stderr.log").open("w"),
@@ -90,6 +110,7 @@ def test_demo_serves_quickstart_and_stops_on_ctrl_c(demo) -> None:
     jupyter_pid = int(_read_until(lines, PID, seen).group(1))
     ready = _read_until(lines, READY, seen)
     base, port, token = ready.group(1), int(ready.group(2)), ready.group(3)
+    assert port != 8888  # taken: Jupyter moved on, and the demo printed where it went
 
     assert _get(f"{base}/api/status?token={token}") == 200
     assert _get(f"{base}/api/contents/{QUICKSTART}?content=0&token={token}") == 200
@@ -122,3 +143,17 @@ def test_jupyter_gets_the_emulator_environment_and_loopback_only() -> None:
     cmd = jupyter_command("lab", 8899, "T0K", root, open_browser=False)
     assert "--ServerApp.ip=127.0.0.1" in cmd and cmd[-1].endswith(QUICKSTART)
     assert ("--allow-root" in cmd) == (os.geteuid() == 0)
+    # An explicit port is taken exactly; by default Jupyter starts at 8888 and moves on.
+    assert {"--ServerApp.port=8899", "--ServerApp.port_retries=0"} <= set(cmd)
+    default = jupyter_command("lab", None, "T0K", root, open_browser=False)
+    assert {"--ServerApp.port=8888", "--ServerApp.port_retries=50"} <= set(default)
+
+
+def test_server_info_reads_the_port_jupyter_wrote(tmp_path: Path) -> None:
+    assert server_info(4242, tmp_path) is None  # not written yet
+    (tmp_path / "jpserver-4242.json").write_text('{"pid": 4242, "po')  # half written
+    assert server_info(4242, tmp_path) is None
+    info = {"pid": 4242, "port": 8890, "url": "http://127.0.0.1:8890/"}
+    (tmp_path / "jpserver-4242.json").write_text(json.dumps(info))
+    assert server_info(4242, tmp_path) == info
+    assert server_info(4243, tmp_path) is None
