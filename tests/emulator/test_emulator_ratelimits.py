@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from etrade_nb import ApiError
+from etrade_nb import ApiError, RetryPolicy
 from etrade_nb.emulator import EmulatorServer
 from etrade_nb.emulator.__main__ import _parser
 from etrade_nb.emulator.ratelimits import RateLimits, api_of
@@ -143,13 +143,25 @@ def limited(emulator: EmulatorServer) -> EmulatorServer:
 
 
 def test_tight_loop_of_single_quotes_gets_a_slow_down_error(limited, session):
+    # The fixture's retry policy does not really sleep, so the client's retries of a refused
+    # GET come at once and are refused too; then it gives up with the rate-limit error.
     with pytest.raises(ApiError) as error:
         for symbol in SYMBOLS:
             session.get(f"/v1/market/quote/{symbol}")
     assert error.value.status == 400
     assert "rate limit" in str(error.value) and "Slow down" in str(error.value)
+    statuses = [r.status for r in limited.log if r.path.startswith("/v1/")]
+    assert statuses[:5] == [200] * 4 + [400] and set(statuses[4:]) == {400}
+    assert limited.stats.rate_limited == len(statuses) - 4
+
+
+def test_a_refused_get_goes_through_after_the_clients_real_wait(limited, session):
+    session.retry = RetryPolicy(retries=1)  # really sleeps (1 s for a rate-limit refusal)
+    for symbol in SYMBOLS[:6]:
+        session.get(f"/v1/market/quote/{symbol}")
+    statuses = [r.status for r in limited.log if r.path.startswith("/v1/")]
+    assert statuses == [200] * 4 + [400] + [200] * 2
     assert limited.stats.rate_limited == 1
-    assert [r.status for r in limited.log if r.path.startswith("/v1/")] == [200] * 4 + [400]
 
 
 def test_evenly_paced_quotes_stay_under_the_limit(limited, session):
@@ -166,6 +178,8 @@ def test_evenly_paced_quotes_stay_under_the_limit(limited, session):
     "7 calls land within one second; E*TRADE allows 4",
 )
 def test_default_quote_pacing_stays_under_the_limit(limited, session):
+    # With a really sleeping RetryPolicy the refused batches would get through a second
+    # later, but the limit would still have been hit (stats.rate_limited > 0).
     quotes = session.quotes(SYMBOLS)
     assert len(quotes) + len(quotes.messages) == 500
     assert limited.stats.rate_limited == 0
