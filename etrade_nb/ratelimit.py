@@ -1,42 +1,51 @@
-"""A small thread-safe token bucket: at most ``rate`` calls per second, bursts of ``burst``."""
+"""Client-side pacing: at most ``rate`` calls start in any one-second window.
+
+E*TRADE counts requests per second per consumer key (its published market-data limit was 4/s)
+and refuses the excess with HTTP 400. A token bucket lets a burst plus a steady stream overlap
+inside one second, so this is a sliding window over the last ``rate`` call starts, with a small
+margin for the jitter between leaving here and arriving there.
+"""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 
 class RateLimiter:
-    """Blocks in :meth:`acquire` just long enough to keep under ``rate`` calls per second."""
+    """Blocks in :meth:`acquire` until a call may start without exceeding ``rate`` per second."""
 
     def __init__(
         self,
         rate: float,
         *,
-        burst: float | None = None,
+        margin: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive (calls per second)")
         self.rate = rate
-        self.burst = burst if burst is not None else max(1.0, rate)
+        # 4/s: 4 calls per second; 3.5/s: 3 per second (never 4); 0.5/s: 1 call per 2 s.
+        self.calls = math.floor(rate) if rate >= 1 else 1
+        self.window = (1.0 if rate >= 1 else 1.0 / rate) + margin
         self._clock, self._sleep = clock, sleep
-        self._tokens = self.burst
-        self._stamp = clock()
+        self._starts: deque[float] = deque(maxlen=self.calls)  # reserved start times
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
-        """Take one call's worth of budget, waiting if there is none."""
+        """Reserve the earliest start that keeps the window within budget, and wait for it."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
-            self._tokens -= 1.0
-            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
-        if wait > 0:
-            self._sleep(wait)
+            start = now
+            if len(self._starts) == self.calls:
+                start = max(now, self._starts[0] + self.window, self._starts[-1])
+            self._starts.append(start)
+        if start > now:
+            self._sleep(start - now)
 
     def __repr__(self) -> str:
-        return f"RateLimiter(rate={self.rate}, burst={self.burst})"
+        return f"RateLimiter(rate={self.rate})"

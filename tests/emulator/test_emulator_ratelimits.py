@@ -165,18 +165,12 @@ def test_a_refused_get_goes_through_after_the_clients_real_wait(limited, session
 
 
 def test_evenly_paced_quotes_stay_under_the_limit(limited, session):
-    session.market_limiter = RateLimiter(3.5, burst=1)  # 10 calls of 50 symbols, ~2.6 s
+    session.market_limiter = RateLimiter(3.5)  # 10 calls of 50 symbols, ~2.6 s
     quotes = session.quotes(SYMBOLS)
     assert len(quotes) + len(quotes.messages) == 500
     assert limited.stats.rate_limited == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ApiError,
-    reason="client: RateLimiter(4) lets a burst of 4 go at once, then 1 per 0.25 s, so up to "
-    "7 calls land within one second; E*TRADE allows 4",
-)
 def test_default_quote_pacing_stays_under_the_limit(limited, session):
     # With a really sleeping RetryPolicy the refused batches would get through a second
     # later, but the limit would still have been hit (stats.rate_limited > 0).

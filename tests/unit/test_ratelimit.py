@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 
 from etrade_nb.ratelimit import RateLimiter
@@ -6,23 +8,67 @@ from etrade_nb.ratelimit import RateLimiter
 class FakeTime:
     def __init__(self) -> None:
         self.t = 0.0
-        self.slept: list[float] = []
+        self.starts: list[float] = []
 
     def clock(self) -> float:
         return self.t
 
     def sleep(self, s: float) -> None:
-        self.slept.append(s)
         self.t += s
 
 
-def test_bursts_then_paces_at_the_rate():
-    ft = FakeTime()
-    limiter = RateLimiter(4, clock=ft.clock, sleep=ft.sleep)
-    for _ in range(8):
+def run(limiter: RateLimiter, ft: FakeTime, n: int) -> list[float]:
+    starts = []
+    for _ in range(n):
         limiter.acquire()
-    assert ft.slept[:0] == [] and len(ft.slept) == 4
-    assert ft.t == pytest.approx(1.0)  # 4 at once, then one every 0.25 s
+        starts.append(ft.t)
+    return starts
+
+
+def most_in_any_second(starts: list[float]) -> int:
+    return max(sum(1 for t in starts if s <= t < s + 1.0) for s in starts)
+
+
+def test_never_more_than_rate_calls_in_any_second():
+    ft = FakeTime()
+    starts = run(RateLimiter(4, clock=ft.clock, sleep=ft.sleep), ft, 12)
+    assert starts[:4] == [0.0] * 4
+    assert starts[4] == pytest.approx(1.05)
+    assert most_in_any_second(starts) == 4
+
+
+def test_fractional_rates():
+    ft = FakeTime()
+    starts = run(RateLimiter(0.5, margin=0, clock=ft.clock, sleep=ft.sleep), ft, 3)
+    assert starts == [0.0, 2.0, 4.0]
+    ft2 = FakeTime()
+    starts = run(RateLimiter(2.5, margin=0, clock=ft2.clock, sleep=ft2.sleep), ft2, 6)
+    assert starts == [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]  # never 3 within one second
+
+
+def test_threads_share_the_budget():
+    limiter = RateLimiter(50, margin=0)
+    import time
+
+    starts: list[float] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        for _ in range(10):
+            limiter.acquire()
+            with lock:
+                starts.append(time.monotonic())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(starts) == 40
+    starts.sort()
+    # 40 calls at 50/s: the first 50-call window holds them all, but never more than 50
+    assert most_in_any_second(starts) <= 50
+    assert starts[-1] - starts[0] < 5
 
 
 def test_rate_must_be_positive():
