@@ -83,6 +83,16 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def environment_badge_html(name: str) -> str:
+    """A colored ``sandbox`` (green) or ``LIVE`` (red) badge for HTML displays."""
+    live = name == "live"
+    return (
+        f'<span style="background:{"#b00020" if live else "#1b6e3a"};color:#fff;'
+        f'border-radius:3px;padding:1px 6px;font-weight:bold">{"LIVE" if live else "sandbox"}'
+        "</span>"
+    )
+
+
 def on_binder(environ: Mapping[str, str] | None = None) -> bool:
     """True on Binder (any of :data:`BINDER_VARS` is set)."""
     env = os.environ if environ is None else environ

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, quote
 import requests
 from requests.adapters import HTTPAdapter
 
-from .environments import Environment, resolve_environment
+from .environments import Environment, environment_badge_html, resolve_environment
 from .errors import (
     AccessTokenExpiredError,
     AccessTokenInactiveError,
@@ -43,7 +43,7 @@ from .tokens import (
     TokenState,
     access_token_state,
     format_duration,
-    format_eastern,
+    format_valid_until,
 )
 from .transport import RetryPolicy, send
 
@@ -111,8 +111,9 @@ class SessionStatus:
             )
             out.append(f"goes idle: {idle}")
             out.append(
-                f"expires: {format_eastern(self.expires_at)} "
-                f"(in {format_duration(self.seconds_to_expiry)}; log in again after that)"
+                f"valid until: {format_valid_until(self.expires_at)} "
+                f"(ends at midnight ET, in {format_duration(self.seconds_to_expiry)}; "
+                "log in again after that)"
             )
         if self.environment == "live":
             out.append("LIVE: calls act on your real E*TRADE accounts")
@@ -202,12 +203,7 @@ class Session:
 
     def _repr_html_(self) -> str:
         st = self.status()
-        live = st.environment == "live"
-        color = "#b00020" if live else "#1b6e3a"
-        badge = (
-            f'<span style="background:{color};color:#fff;border-radius:3px;padding:1px 6px;'
-            f'font-weight:bold">{"LIVE" if live else "sandbox"}</span>'
-        )
+        badge = environment_badge_html(st.environment)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in st.lines()[1:])
         return (
             f'<div class="etrade-nb-session">{badge} <b>E*TRADE session</b>'

@@ -35,6 +35,11 @@ def format_eastern(t: float) -> str:
     return datetime.fromtimestamp(t, EASTERN).strftime("%H:%M ET")
 
 
+def format_valid_until(expires_at: float) -> str:
+    """The last minute a token works, e.g. ``'23:59 ET'`` for one that dies at midnight."""
+    return format_eastern(expires_at - 60)
+
+
 def format_duration(seconds: float) -> str:
     """A short human duration: ``'1 h 05 min'``, ``'4 min 10 s'``, ``'expired'``."""
     s = int(seconds)

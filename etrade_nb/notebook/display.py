@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..tokens import TokenState, format_duration, format_eastern
+from ..environments import environment_badge_html
+from ..tokens import TokenState, format_duration, format_valid_until
 
 if TYPE_CHECKING:
     from ..session import SessionStatus
@@ -22,8 +23,6 @@ AUTO_APPROVED = "auto-approved by the local emulator"
 LIVE_WARNING = "LIVE: this logs in to your real E*TRADE accounts; orders are real."
 Bundle = dict[str, str]
 
-_COLORS = {"live": "#b00020", "sandbox": "#1b6e3a"}
-
 
 def verify_command(name: str = DEFAULT_NAME) -> str:
     """The exact magic that finishes a login without the widget."""
@@ -32,13 +31,8 @@ def verify_command(name: str = DEFAULT_NAME) -> str:
 
 def badge_html(environment: str) -> str:
     """A colored ``sandbox`` or ``LIVE`` badge (LIVE adds the warning)."""
-    live = environment == "live"
-    badge = (
-        f'<span style="background:{_COLORS["live" if live else "sandbox"]};color:#fff;'
-        f'border-radius:3px;padding:1px 6px;font-weight:bold">{"LIVE" if live else "sandbox"}'
-        "</span>"
-    )
-    return f"{badge} <b>{escape(LIVE_WARNING)}</b>" if live else badge
+    badge = environment_badge_html(environment)
+    return f"{badge} <b>{escape(LIVE_WARNING)}</b>" if environment == "live" else badge
 
 
 def link_html(url: str, name: str = DEFAULT_NAME) -> str:
@@ -98,16 +92,16 @@ def link_bundle(url: str, *, name: str, environment: str, seconds_left: float) -
 
 
 def authorized_text(name: str, environment: str, expires_at: float, note: str | None = None) -> str:
-    """``Authorized (sandbox) as `etrade` until 00:00 ET``."""
+    """``Authorized (sandbox) as `etrade` until 23:59 ET``."""
     extra = f" ({note})" if note else ""
-    return f"Authorized ({environment}) as `{name}` until {format_eastern(expires_at)}{extra}"
+    return f"Authorized ({environment}) as `{name}` until {format_valid_until(expires_at)}{extra}"
 
 
 def authorized_html(name: str, environment: str, expires_at: float, note: str | None = None) -> str:
     extra = f" <i>({escape(note)})</i>" if note else ""
     return (
         f"{badge_html(environment)} Authorized ({escape(environment)}) as "
-        f"<code>{escape(name)}</code> until {escape(format_eastern(expires_at))}{extra}"
+        f"<code>{escape(name)}</code> until {escape(format_valid_until(expires_at))}{extra}"
     )
 
 

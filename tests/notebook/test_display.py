@@ -30,7 +30,7 @@ def test_live_is_loud_and_names_appear_in_the_command() -> None:
 def test_authorized_text_matches_the_issue() -> None:
     assert (
         D.authorized_text("etrade", "sandbox", MIDNIGHT)
-        == "Authorized (sandbox) as `etrade` until 00:00 ET"
+        == "Authorized (sandbox) as `etrade` until 23:59 ET"
     )
     b = D.authorized_bundle("etrade", "sandbox", MIDNIGHT, D.AUTO_APPROVED)
     assert b["text/plain"].endswith("(auto-approved by the local emulator)")
@@ -47,7 +47,7 @@ def test_countdown_and_pending_texts() -> None:
 def test_status_bundle_shows_clocks() -> None:
     st = SessionStatus("sandbox", TokenState.ACTIVE, MIDNIGHT - 3600, MIDNIGHT, MIDNIGHT, False)
     b = D.status_bundle("etrade", st)
-    assert "token: active" in b["text/plain"] and "00:00 ET" in b["text/plain"]
+    assert "token: active" in b["text/plain"] and "23:59 ET" in b["text/plain"]
     assert "<li>" in b["text/html"]
 
 

@@ -39,7 +39,7 @@ def test_text_login_then_verify_binds_the_name(ip, manager: LoginManager, approv
     session = ip.user_ns["etrade"]
     assert isinstance(session, Session) and repr(session) == "<etrade_nb.Session sandbox: active>"
     # the link (with its request token) was replaced in place by the status line
-    assert plain(out).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 00:00 ET"
+    assert plain(out).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 23:59 ET"
     assert request_token_of(url) not in plain(out)
 
 
@@ -152,7 +152,7 @@ def test_status_and_logout(ip, manager, emulator, approve_url) -> None:
     run(ip, f"%etrade_verify {approve_url(manager.logins['etrade'].flow.authorize_url)}")
     out = plain(run(ip, "%etrade_status"))
     assert "environment: sandbox" in out and "goes idle: in 2 h 00 min" in out
-    assert "00:00 ET" in out
+    assert "23:59 ET" in out
     session = ip.user_ns["etrade"]
     out = plain(run(ip, "%etrade_logout"))
     assert "revoked" in out and "etrade" not in ip.user_ns

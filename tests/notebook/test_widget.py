@@ -40,7 +40,7 @@ def test_link_code_submit_and_authorized(widget: LoginWidget, approve_url, bound
     widget.code.value = approve_url(url)
     widget.submit.click()
     assert widget.code.value == ""
-    assert "Authorized (sandbox) as <code>etrade</code> until 00:00 ET" in widget.link.value
+    assert "Authorized (sandbox) as <code>etrade</code> until 23:59 ET" in widget.link.value
     assert bound == [widget.session] and exchanges(emulator) == 1
     assert repr(widget) == "<etrade_nb LoginWidget sandbox `etrade`: authorized>"
 

@@ -264,7 +264,7 @@ def test_repr_is_stable_and_secret_free():
     html = session._repr_html_()
     for secret in ("TOKEN", "TSECRET", "csecret"):
         assert secret not in repr(session) and secret not in html
-    assert "sandbox" in html and "00:00 ET" in html
+    assert "sandbox" in html and "23:59 ET" in html and "midnight ET" in html
 
 
 def _auth(request) -> bytes:

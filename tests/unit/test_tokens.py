@@ -9,6 +9,7 @@ from etrade_nb.tokens import (
     access_token_state,
     format_duration,
     format_eastern,
+    format_valid_until,
     next_midnight_eastern,
 )
 
@@ -55,6 +56,7 @@ def test_token_reprs_hide_secrets():
 
 def test_formatting():
     assert format_eastern(et(2026, 6, 3, 0, 0)) == "00:00 ET"
+    assert format_valid_until(et(2026, 6, 3, 0, 0)) == "23:59 ET"
     assert format_duration(3900) == "1 h 05 min"
     assert format_duration(250) == "4 min 10 s"
     assert format_duration(9) == "9 s"
