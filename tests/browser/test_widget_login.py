@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -32,11 +32,12 @@ def _secrets(emu: EmulatorServer, code: str) -> list[str]:
     """Every secret the login produced, from the emulator's own state and request log."""
     found = [emu.consumer_secret]
     with emu.state.lock:
-        for rt in emu.state.request_tokens.values():
-            found += [rt.secret] + ([rt.verifier] if rt.verifier else [])
+        for token, rt in emu.state.request_tokens.items():
+            found += [token, rt.secret] + ([rt.verifier] if rt.verifier else [])
         for token, at in emu.state.access_tokens.items():
             found += [token, at.secret]
     found += [r.oauth_token for r in emu.log if r.oauth_token and r.path.startswith("/v1/")]
+    found += [quote(s, safe="") for s in found if s]  # as they would sit in a URL
     return sorted({s for s in [*found, code] if s})
 
 
