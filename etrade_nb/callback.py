@@ -34,6 +34,16 @@ Refused requests get 400/403/405 and nothing happens. After the login succeeded 
 gets 410. It stops by itself when its lifetime ends (extend it with
 :meth:`CallbackReceiver.extend`) or on :meth:`stop`.
 
+Because E*TRADE needs the callback URL registered before the login, a receiver can also start
+with no login yet (``finish=None``, what ``%etrade_callback`` does): it binds its port at once,
+so its URL is known and no other process can take the port, and answers 503 until
+:meth:`CallbackReceiver.bind` hands it a login. It waits at most :data:`WAIT_FOR_LOGIN`
+(15 minutes) for that; ``bind`` then gives it the link's lifetime, as above::
+
+    receiver = CallbackReceiver(None).start(lifetime=WAIT_FOR_LOGIN)
+    print("register:", receiver.url)       # before any login
+    receiver.bind(flow.finish, expected_token=pending, lifetime=flow.seconds_left() + 60)
+
 Behind Jupyter Server (JupyterHub, Binder) the browser reaches a kernel port through
 jupyter-server-proxy at ``{base_url}proxy/{port}/callback``; :func:`plan_callback` works out
 which port and path to listen on and which URL to register.
@@ -62,6 +72,8 @@ CALLBACK_PATH = "/callback"
 HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
 """Environment variables of which any one, set, means the kernel runs on Binder."""
 _PROXY_PATH = re.compile(r"/proxy/(?:absolute/)?(\d{1,5})(/.*)?$")
+WAIT_FOR_LOGIN = 15 * 60.0
+"""Seconds a receiver started before any login (``%etrade_callback``) waits to be bound."""
 _GRACE = 10.0  # seconds of 410 answers after success (the browser may ask for a favicon)
 _VERIFIER = re.compile(r"[A-Za-z0-9]{1,64}")  # E*TRADE shows ~5; OAuthFlow accepts up to 64
 _NAVIGATION = ("navigate", "document")  # Sec-Fetch-Mode, Sec-Fetch-Dest of a top-level load
@@ -70,10 +82,18 @@ RECEIVER_GAVE_UP = (
     "page's full address from the address bar (it holds the code) and paste it into the "
     "notebook's login box, or give it to %etrade_verify."
 )
+NO_LOGIN_YET = (
+    "No login is waiting at this address yet. Run %etrade_login --callback in the notebook, "
+    "open the link it shows and click Accept there."
+)
 WIDGET_PASTE_INSTEAD = (
     "The callback receiver will not try again for this link: paste the address your browser "
     "was sent to (it holds the code), or the code, here instead."
 )
+
+
+def _no_token() -> str | None:
+    return None
 
 
 def pending_token(authorize_url: str | None) -> str | None:
@@ -211,19 +231,23 @@ class _Server(HTTPServer):
 class CallbackReceiver:
     """Receives one ``oauth_verifier`` redirect on 127.0.0.1 and calls ``finish(query)``.
 
-    ``finish`` gets the raw query string (``oauth_verifier=...&oauth_token=...``), which
-    ``OAuthFlow.finish`` accepts as is. It is called at most once per pending request token
-    (``expected_token()``, or once in all when that is ``None``): on an error from it the
-    browser gets the message and the advice to paste the address instead, ``on_refused``
-    gets the same text (the login widget shows it), and later requests for that token get 409.
+    ``finish`` (``None``: no login yet, see :meth:`bind`) gets the raw query string
+    (``oauth_verifier=...&oauth_token=...``), which ``OAuthFlow.finish`` accepts as is. It is
+    called at most once per pending request token (``expected_token()``, or once in all when
+    that is ``None``): on an error from it the browser gets the message and the advice to
+    paste the address instead, ``on_refused`` gets the same text (the login widget shows it),
+    and later requests for that token get 409.
     ``public_host``: the registered URL's ``host[:port]`` when it is not loopback;
     ``proxied``: also accept requests relayed by jupyter-server-proxy (any ``Host``, unless
     ``public_host`` is known). ``clock`` is a monotonic clock for the lifetime.
+
+    :meth:`bind` hands a running receiver to another login (thread-safe): the port, and so
+    the registered URL, stay the same.
     """
 
     def __init__(
         self,
-        finish: Callable[[str], object],
+        finish: Callable[[str], object] | None,
         *,
         expected_token: Callable[[], str | None] | None = None,
         host: str = "127.0.0.1",
@@ -235,7 +259,7 @@ class CallbackReceiver:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._finish = finish
-        self._expected = expected_token or (lambda: None)
+        self._expected = expected_token or _no_token
         self._host, self._port, self.path = host, port, path
         self._public_host = public_host.lower() if public_host else None
         self._proxied = proxied
@@ -244,7 +268,12 @@ class CallbackReceiver:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._busy = threading.Lock()
+        self._busy = threading.Lock()  # one exchange at a time
+        # Guards the binding, deadline and closing; never held while calling out (``finish``
+        # may wait for the widget's lock, whose timer calls ``extend``).
+        self._state = threading.Lock()
+        self._binding = 0  # bumped by every bind(): an older exchange cannot mark a newer done
+        self._closing = False
         self._deadline = 0.0
         self._spent: set[str | None] = set()  # request tokens whose one exchange was used
         self.exchanges = 0  # calls of ``finish`` so far
@@ -264,17 +293,72 @@ class CallbackReceiver:
                 "Close what uses that port or register a callback URL with another port."
             ) from None
         self._port = self._server.server_address[1]
-        self._deadline = self._clock() + lifetime
+        with self._state:
+            self._deadline = self._clock() + lifetime
         self._thread = threading.Thread(
             target=self._serve, daemon=True, name=f"etrade-callback-{self._port}"
         )
         self._thread.start()
         return self
 
-    def extend(self, lifetime: float) -> None:
-        """Keep serving for ``lifetime`` more seconds (a new link was shown)."""
-        if not self.done.is_set():
-            self._deadline = max(self._deadline, self._clock() + lifetime)
+    def extend(self, lifetime: float) -> bool:
+        """Keep serving for ``lifetime`` more seconds (a new link was shown).
+
+        False when it does not serve (not started, stopped, or its lifetime ran out).
+        After a successful login it stays on its short grace period, unless re-bound.
+        """
+        with self._state:
+            if self._closing or self._stop.is_set():
+                return False
+            if not self.done.is_set():
+                self._deadline = max(self._deadline, self._clock() + lifetime)
+            return self._server is not None
+
+    def bind(
+        self,
+        finish: Callable[[str], object],
+        *,
+        expected_token: Callable[[], str | None] | None = None,
+        on_refused: Callable[[str], object] | None = None,
+        lifetime: float | None = None,
+        public_host: str | None = None,
+    ) -> bool:
+        """Hand the next redirect to ``finish`` (a new login); False if it no longer serves.
+
+        Thread-safe, and safe while an exchange is running: that exchange finishes against
+        its own login and cannot mark this one done. A receiver that was done (its login
+        succeeded) takes a new login again. The one-exchange-per-link rule carries over:
+        a request token that had its try gets no other. ``lifetime``: serve that many
+        seconds from now (the link's lifetime), replacing the wait for a login.
+        ``public_host``: also accept the registered URL's host (``Host`` rules stay).
+        """
+        with self._state:
+            if self._closing or self._server is None or self._stop.is_set():
+                return False
+            self._binding += 1
+            self._finish = finish
+            self._expected = expected_token or _no_token
+            self._on_refused = on_refused
+            if public_host:
+                self._public_host = public_host.lower()
+            if lifetime is not None:
+                self._deadline = self._clock() + lifetime
+            self.done.clear()
+            self.error = None
+            return True
+
+    def unbind(self) -> None:
+        """Forget the login (it was replaced); requests get 503 until the next :meth:`bind`."""
+        with self._state:
+            self._binding += 1
+            self._finish, self._expected, self._on_refused = None, _no_token, None
+            self.done.clear()
+            self.error = None
+
+    @property
+    def bound(self) -> bool:
+        """True when a login will get the next redirect."""
+        return self._finish is not None
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop serving and release the port (idempotent)."""
@@ -307,16 +391,25 @@ class CallbackReceiver:
         self.stop()
 
     def __repr__(self) -> str:
-        state = "done" if self.done.is_set() else ("waiting" if self.running else "stopped")
+        if not self.running:
+            state = "stopped"
+        else:
+            state = "done" if self.done.is_set() else ("waiting" if self.bound else "unbound")
         return f"<CallbackReceiver {self.url} {state}>"
 
     def _serve(self) -> None:
         server = self._server
         assert server is not None
         try:
-            while not self._stop.is_set() and self._clock() < self._deadline:
+            while True:
+                with self._state:  # decided under the lock: bind() never revives a closing one
+                    if self._stop.is_set() or self._clock() >= self._deadline:
+                        self._closing = True
+                        break
                 server.handle_request()
         finally:
+            with self._state:
+                self._closing = True
             server.server_close()
 
     # -- one request ---------------------------------------------------------------------
@@ -327,7 +420,10 @@ class CallbackReceiver:
         return hosts
 
     def _refusal(
-        self, parts: SplitResult, headers: Mapping[str, str]
+        self,
+        parts: SplitResult,
+        headers: Mapping[str, str],
+        expected_token: Callable[[], str | None],
     ) -> tuple[int, str, str] | None:
         """Why this request must not reach ``finish`` (status, title, message), or ``None``."""
         fields = parse_qs(parts.query)
@@ -335,7 +431,7 @@ class CallbackReceiver:
         token = (fields.get("oauth_token") or [None])[0]
         if parts.path != self.path or len(verifiers) != 1 or not _VERIFIER.fullmatch(verifiers[0]):
             return 400, "Not an E*TRADE callback", "This address only takes E*TRADE's redirect."
-        expected = self._expected()
+        expected = expected_token()
         if token is not None and expected is not None and token != expected:
             return 400, "Another login", "This redirect belongs to an earlier login link."
         host = headers.get("host", "").strip().lower()
@@ -355,38 +451,43 @@ class CallbackReceiver:
             return 410, "Already signed in", "This login is complete. You can close this tab."
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         parts = urlsplit(target)
-        refused = self._refusal(parts, lowered)
-        if refused is not None:
-            return refused
         with self._busy:
+            with self._state:  # one consistent binding for this request
+                binding, finish = self._binding, self._finish
+                expected, on_refused = self._expected, self._on_refused
+            refused = self._refusal(parts, lowered, expected)
+            if refused is not None:
+                return refused
             if self.done.is_set():
                 return 410, "Already signed in", "You can close this tab."
-            pending = self._expected()
+            if finish is None:
+                return 503, "Not signed in", NO_LOGIN_YET
+            pending = expected()
             if pending in self._spent:
                 return 409, "Not signed in", RECEIVER_GAVE_UP
             self._spent.add(pending)
             self.exchanges += 1
             try:
-                self._finish(parts.query)
+                finish(parts.query)
             except EtradeError as exc:
                 self.error = exc
-                return 400, "Not signed in", self._gave_up(exc.message)
+                return 400, "Not signed in", self._gave_up(exc.message, on_refused)
             except Exception:
                 log.exception("The callback could not finish the login")
-                return (
-                    500,
-                    "Not signed in",
-                    self._gave_up("Something went wrong; see the notebook."),
-                )
-            self.done.set()
-            self.error = None
-            self._deadline = min(self._deadline, self._clock() + _GRACE)
+                reason = "Something went wrong; see the notebook."
+                return 500, "Not signed in", self._gave_up(reason, on_refused)
+            with self._state:
+                if binding == self._binding:  # else a newer login was bound meanwhile
+                    self.done.set()
+                    self.error = None
+                    self._deadline = min(self._deadline, self._clock() + _GRACE)
         return 200, "Signed in to E*TRADE", "You can close this tab and return to the notebook."
 
-    def _gave_up(self, reason: str) -> str:
-        if self._on_refused is not None:
+    @staticmethod
+    def _gave_up(reason: str, on_refused: Callable[[str], object] | None) -> str:
+        if on_refused is not None:
             try:
-                self._on_refused(f"{reason} {WIDGET_PASTE_INSTEAD}")
+                on_refused(f"{reason} {WIDGET_PASTE_INSTEAD}")
             except Exception:
                 log.debug("on_refused failed", exc_info=True)
         return f"{reason} {RECEIVER_GAVE_UP}"

@@ -1,7 +1,9 @@
-"""The loopback callback receiver and its URL planning, with a fake ``finish``."""
+"""The loopback callback receiver, its rebinding and its URL planning, with a fake ``finish``."""
 
 from __future__ import annotations
 
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -9,6 +11,7 @@ import pytest
 
 from etrade_nb import store
 from etrade_nb.callback import (
+    WAIT_FOR_LOGIN,
     CallbackReceiver,
     pending_token,
     per_session_host,
@@ -215,3 +218,138 @@ def test_one_list_of_binder_variables() -> None:
     """Each Binder variable alone means a per-session host and a memory-only token cache."""
     assert all(per_session_host({var: "1"}) for var in BINDER_VARS)
     assert all(store.shared_host({var: "1"}) for var in BINDER_VARS)
+
+
+# -- a receiver started before the login (%etrade_callback), bound later ---------------------
+
+
+def test_an_unbound_receiver_answers_503_and_exchanges_nothing(finish) -> None:
+    with CallbackReceiver(None).start(lifetime=30) as r:
+        assert not r.bound and "unbound" in repr(r)
+        status, body = get(r.url + "?oauth_verifier=K7Q2M", NAVIGATION)
+        assert status == 503 and "%etrade_login --callback" in body
+        assert get(r.url + "?oauth_verifier=K7Q2M", {"Host": "evil.example"})[0] == 403
+        assert r.exchanges == 0
+        assert r.bind(finish, expected_token=lambda: "tok/1=")  # the login starts: same port
+        assert r.bound and "waiting" in repr(r)
+        assert get(r.url + "?oauth_verifier=K7Q2M", NAVIGATION)[0] == 200
+        assert finish.calls == ["oauth_verifier=K7Q2M"] and r.wait(1)
+
+
+def test_rebinding_hands_the_next_redirect_to_the_new_login(finish) -> None:
+    second = FakeFinish()
+    refused: list[str] = []
+    r = CallbackReceiver(finish, expected_token=lambda: "tok/1=").start(lifetime=30)
+    with r:
+        assert get(r.url + "?oauth_verifier=K7Q2M&oauth_token=tok%2F1%3D", NAVIGATION)[0] == 200
+        assert r.done.is_set()
+        # a new login (new flow, new link) on the same receiver: not done any more
+        assert r.bind(second, expected_token=lambda: "tok/2=", on_refused=refused.append)
+        assert not r.done.is_set()
+        late = get(r.url + "?oauth_verifier=K7Q2M&oauth_token=tok%2F1%3D", NAVIGATION)
+        assert late[0] == 400 and "earlier login" in late[1]  # the old link's redirect
+        status, _ = get(r.url + "?oauth_verifier=BAD&oauth_token=tok%2F2%3D", NAVIGATION)
+        assert status == 400 and len(refused) == 1  # the new on_refused is told
+        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 409  # still one try
+        assert finish.calls == ["oauth_verifier=K7Q2M&oauth_token=tok%2F1%3D"]
+        assert second.calls == ["oauth_verifier=BAD&oauth_token=tok%2F2%3D"]
+
+
+def test_rebinding_the_same_link_does_not_give_it_another_try(finish) -> None:
+    r = CallbackReceiver(finish, expected_token=lambda: "tok/1=").start(lifetime=30)
+    with r:
+        assert get(r.url + "?oauth_verifier=BAD", NAVIGATION)[0] == 400
+        assert r.bind(finish, expected_token=lambda: "tok/1=")  # %etrade_login re-run
+        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 409
+        assert r.exchanges == 1
+
+
+def test_unbind_forgets_the_login(finish) -> None:
+    with CallbackReceiver(finish).start(lifetime=30) as r:
+        r.unbind()
+        assert get(r.url + "?oauth_verifier=K7Q2M", NAVIGATION)[0] == 503
+        assert finish.calls == [] and r.running
+
+
+def own(r: CallbackReceiver) -> dict[str, str]:
+    """The headers of a request to the receiver's own address."""
+    return {"Host": f"127.0.0.1:{r.port}"}
+
+
+def test_an_exchange_in_flight_cannot_mark_a_newer_login_done() -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(query: str) -> None:
+        entered.set()
+        release.wait(5)
+
+    r = CallbackReceiver(slow, expected_token=lambda: "tok/1=").start(lifetime=30)
+    with r:
+        answer: list[tuple[int, str, str]] = []
+        worker = threading.Thread(
+            target=lambda: answer.append(r._handle("/callback?oauth_verifier=A", own(r)))
+        )
+        worker.start()
+        assert entered.wait(5)
+        newer = FakeFinish()
+        assert r.bind(newer, expected_token=lambda: "tok/2=")  # no wait for the exchange
+        release.set()
+        worker.join(5)
+        assert answer[0][0] == 200 and not r.done.is_set()  # the old login did finish
+        assert r._handle("/callback?oauth_verifier=B", own(r))[0] == 200 and r.done.is_set()
+        assert newer.calls == ["oauth_verifier=B"]
+
+
+def test_concurrent_binds_leave_one_consistent_binding() -> None:
+    r = CallbackReceiver(None).start(lifetime=30)
+    finishes = [FakeFinish() for _ in range(8)]
+    with r:
+        threads = [
+            threading.Thread(target=r.bind, args=(f,), kwargs={"expected_token": lambda: None})
+            for f in finishes
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(5)
+        assert r._handle("/callback?oauth_verifier=K7Q2M", own(r))[0] == 200
+        assert sum(len(f.calls) for f in finishes) == 1
+
+
+def test_the_wait_for_a_login_is_bounded_then_bind_sets_the_links_lifetime() -> None:
+    now = [0.0]
+    r = CallbackReceiver(None, clock=lambda: now[0]).start(lifetime=WAIT_FOR_LOGIN)
+    try:
+        assert WAIT_FOR_LOGIN == 15 * 60 and r._deadline == WAIT_FOR_LOGIN
+        now[0] = 100.0
+        assert r.bind(lambda q: None, lifetime=360)
+        assert r._deadline == 460.0  # the link's lifetime from now, as without a wait
+        assert r.extend(30) and r._deadline == 460.0  # extend never shortens
+        now[0] = 461.0
+        r._thread.join(3)  # type: ignore[union-attr]
+        assert not r.running
+        assert not r.bind(lambda q: None) and not r.extend(60)  # stopped: start another
+    finally:
+        r.stop()
+
+
+def test_an_unbound_receiver_stops_after_its_wait() -> None:
+    now = [0.0]
+    r = CallbackReceiver(None, clock=lambda: now[0]).start(lifetime=WAIT_FOR_LOGIN)
+    try:
+        now[0] = WAIT_FOR_LOGIN - 1
+        time.sleep(0.3)
+        assert r.running
+        now[0] = WAIT_FOR_LOGIN
+        r._thread.join(3)  # type: ignore[union-attr]
+        assert not r.running and "stopped" in repr(r)
+    finally:
+        r.stop()
+
+
+def test_bind_narrows_the_hosts_to_the_registered_one(finish) -> None:
+    relayed = {**NAVIGATION, "Host": "hub.example", "X-Forwarded-Context": "/user/a/proxy/1"}
+    with CallbackReceiver(None, proxied=True).start(lifetime=30) as r:
+        assert r.bind(finish, public_host="Hub.Example")
+        assert get(r.url + "?oauth_verifier=K7Q2M", {**relayed, "Host": "evil.example"})[0] == 403
+        assert get(r.url + "?oauth_verifier=K7Q2M", relayed)[0] == 200
