@@ -171,6 +171,18 @@ def callback_text(url: str, *, via_hub: bool, registered: bool) -> str:
     )
 
 
+def callback_ready_text(url: str, *, name: str, via_hub: bool, wait_seconds: float) -> str:
+    """What ``%etrade_callback`` says: the URL to register and the next step."""
+    host = "your hub's https://host followed by " if via_hub else ""
+    named = "" if name == DEFAULT_NAME else f" --name {name}"
+    wait = f"{int(wait_seconds) // 60} min" if wait_seconds % 60 == 0 else ""
+    return (
+        f"Callback receiver ready. Register {host}{url} as this consumer key's callback URL "
+        "with E*TRADE (once: one URL per key), then run "
+        f"%etrade_login --callback{named} within {wait or format_duration(wait_seconds)}."
+    )
+
+
 BINDER_CALLBACK = (
     "Binder gives every session a new address, so the one callback URL E*TRADE registers "
     "per consumer key cannot reach this kernel. Using copy-paste instead."

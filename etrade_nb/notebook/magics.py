@@ -1,4 +1,5 @@
-"""``%etrade_login``, ``%etrade_verify``, ``%etrade_status``, ``%etrade_logout``.
+"""``%etrade_login``, ``%etrade_verify``, ``%etrade_callback``,
+``%etrade_status``, ``%etrade_logout``.
 
 Thin: each magic parses its arguments and calls :class:`LoginManager`. Errors reach the
 user as IPython ``UsageError`` (the message, no traceback), with what to do next.
@@ -62,7 +63,8 @@ class EtradeMagics(Magics):
         default=None,
         metavar="URL",
         help="Receive the code by E*TRADE's redirect. URL: the callback registered with "
-        "E*TRADE; without URL, start a receiver and show the URL to register.",
+        "E*TRADE; without URL, use the receiver %%etrade_callback started (or start one and "
+        "show the URL to register).",
     )
     @argument("--callback-port", type=int, default=0, help="Local port the callback URL reaches.")
     @argument("--text", action="store_true", help="Plain link and %%etrade_verify, no widget.")
@@ -141,6 +143,36 @@ class EtradeMagics(Magics):
                 "saved with the notebook unless the front end removes it."
             )
         return getpass.getpass("E*TRADE verification code: ")
+
+    @magic_arguments()
+    @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
+    @argument(
+        "--port",
+        type=int,
+        default=0,
+        help="Local port to listen on: the one in the callback URL you registered "
+        "(default: 0, a free port the system picks; the receiver then keeps it).",
+    )
+    @line_magic
+    def etrade_callback(self, line: str = "") -> str | None:
+        """Start the callback receiver now and return the callback URL to register.
+
+        E*TRADE sends the browser to the one callback URL registered for the consumer key, so
+        you need that URL before logging in. This binds a receiver on 127.0.0.1 at once (no
+        other process can take its port afterwards) and returns its exact URL; behind
+        JupyterHub the path to append to your hub's https://host
+        ({JUPYTERHUB_SERVICE_PREFIX}proxy/PORT/callback). Then run %etrade_login --callback
+        (same --name): it uses this receiver instead of starting another. Without a login the
+        receiver waits 15 minutes, then stops; re-running restarts it on the same port.
+
+            CALLBACK_URL = %etrade_callback          # or: %etrade_callback --port 8765
+            %etrade_login --callback
+
+        On Binder, whose address changes every session, it starts nothing and returns None.
+        """
+        args = parse_argstring(self.etrade_callback, line)
+        with _usage_errors():
+            return self.manager.callback(args.name, port=args.port)
 
     @magic_arguments()
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)

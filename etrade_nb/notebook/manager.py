@@ -3,16 +3,28 @@
 The magics only parse arguments and delegate here. A name is bound in the user namespace
 once its login succeeds, by whichever path finished it: widget, ``%etrade_verify``, the
 callback receiver or the demo auto-approve.
+
+Callback receivers live per name too. ``%etrade_callback`` starts one before any login (its
+port bound at once, so the URL it prints is the one to register, with no race for the port);
+``%etrade_login --callback`` then binds that receiver to its flow instead of starting another.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..callback import CallbackReceiver, pending_token, per_session_host, plan_callback
+from ..callback import (
+    WAIT_FOR_LOGIN,
+    CallbackPlan,
+    CallbackReceiver,
+    pending_token,
+    per_session_host,
+    plan_callback,
+)
 from ..errors import (
     AccessTokenExpiredError,
     ConfigurationError,
@@ -64,6 +76,7 @@ class Login:
     widget: Any = None  # LoginWidget (imported lazily: text mode needs no ipywidgets)
     receiver: CallbackReceiver | None = None
     handle: Any = None  # display handle of the text-mode link, replaced after login
+    callback: CallbackPlan | None = None  # from %etrade_callback: port and path to keep using
 
     def close(self) -> None:
         if self.widget is not None:
@@ -72,6 +85,16 @@ class Login:
         if self.receiver is not None:
             self.receiver.stop(timeout=0.5)
             self.receiver = None
+
+    def new_flow(self) -> None:
+        """Drop what belongs to the old flow; a receiver stays up, unbound, for the next one."""
+        if self.widget is not None:
+            self.widget.receiver = None  # closing the widget must not stop the receiver
+            self.widget.close()
+            self.widget = None
+        if self.receiver is not None:
+            self.receiver.unbind()
+        self.handle = None
 
 
 def _default_display(obj: Any, display_id: bool | str | None = None) -> Any:
@@ -90,11 +113,15 @@ class LoginManager:
         flow_factory: Callable[..., OAuthFlow] | None = None,
         display: Callable[..., Any] = _default_display,
         timer: bool = True,
+        callback_wait: float = WAIT_FOR_LOGIN,
+        receiver_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.shell = shell
         self.flow_factory = flow_factory or (lambda sandbox: OAuthFlow(sandbox=sandbox))
         self.display = display
         self.timer = timer
+        self.callback_wait = callback_wait  # how long %etrade_callback's receiver waits
+        self.receiver_clock = receiver_clock  # the receivers' monotonic clock (tests: fake)
         self.logins: dict[str, Login] = {}
 
     # -- %etrade_login -----------------------------------------------------------------------
@@ -126,8 +153,7 @@ class LoginManager:
         ):
             if not force and (reused := self._reusable(name, rec, env)):
                 return reused
-            rec.close()
-            rec.handle = None
+            rec.new_flow()
             rec.flow = flow = self.flow_factory(sandbox=not live)
             cached = None if force else flow.cached_session()
             if cached is not None and cached.state in _USABLE:
@@ -209,25 +235,90 @@ class LoginManager:
         if per_session_host():
             warn(D.BINDER_CALLBACK)
             return
-        plan = plan_callback(url or None, port=port)
-        if rec.receiver is None or not rec.receiver.running:
-            rec.receiver = CallbackReceiver(
-                submit,
-                expected_token=lambda: pending_token(flow.authorize_url),
-                port=plan.port,
-                path=plan.path,
-                public_host=plan.public_host,
-                proxied=plan.via_hub,
-                on_refused=lambda text: rec.widget and rec.widget.show_note(text, error=True),
-            ).start(lifetime=flow.seconds_left() + 60)
-            if rec.widget is not None:
-                rec.widget.receiver = rec.receiver
+        prepared = rec.callback if not url else None  # from %etrade_callback
+        plan = prepared or plan_callback(url or None, port=port)
+        binding: dict[str, Any] = {
+            "expected_token": lambda: pending_token(flow.authorize_url),
+            "on_refused": lambda text: rec.widget and rec.widget.show_note(text, error=True),
+        }
+        lifetime = flow.seconds_left() + 60
+        receiver = rec.receiver
+        reused = (
+            receiver is not None
+            and plan.port in (0, receiver.port)
+            and plan.path == receiver.path
+            and receiver.bind(submit, lifetime=lifetime, public_host=plan.public_host, **binding)
+        )
+        if not reused:
+            if receiver is not None:
+                receiver.stop(timeout=0.5)
+            rec.receiver = receiver = self._receiver(plan, submit, **binding).start(lifetime)
+            if url:
+                rec.callback = None  # the URL given now replaces %etrade_callback's
+        assert receiver is not None
+        if rec.widget is not None:
+            rec.widget.receiver = receiver
         text = D.callback_text(
-            plan.url_for(rec.receiver.port),
+            plan.url_for(receiver.port),
             via_hub=plan.via_hub,
-            registered=bool(plan.registered_url),
+            registered=bool(plan.registered_url or prepared),
         )
         self._say(text)
+
+    def _receiver(
+        self, plan: CallbackPlan, finish: Callable[..., object] | None, **binding: Any
+    ) -> CallbackReceiver:
+        return CallbackReceiver(
+            finish,
+            port=plan.port,
+            path=plan.path,
+            public_host=plan.public_host,
+            proxied=plan.via_hub,
+            clock=self.receiver_clock,
+            **binding,
+        )
+
+    # -- %etrade_callback --------------------------------------------------------------------
+    def callback(self, name: str = D.DEFAULT_NAME, *, port: int = 0) -> str | None:
+        """Start (or reuse) the receiver for ``name``; return the callback URL to register.
+
+        ``port`` 0 lets the OS choose a free port, once, and the receiver keeps it: re-running
+        returns the same URL while the receiver runs, and restarts it on that port after its
+        wait for a login (``callback_wait``) ran out. ``%etrade_login --callback`` for ``name``
+        then binds this receiver. On Binder nothing is started (``None``): no registered URL
+        can reach a kernel there.
+        """
+        if not name.isidentifier():
+            raise ConfigurationError(f"--name {name!r} is not a Python identifier; try `etrade`.")
+        if not 0 <= port <= 65535:
+            raise ConfigurationError(f"--port {port} is not a port number (0 to 65535).")
+        if per_session_host():
+            self._say(D.BINDER_CALLBACK, warning=True)
+            return None
+        rec = self.logins.setdefault(name, Login())
+        plan = plan_callback(port=port)
+        if not port and rec.callback is not None:
+            plan = rec.callback  # keep the URL the user registered
+        receiver = rec.receiver
+        if receiver is not None and (
+            plan.port not in (0, receiver.port) or plan.path != receiver.path
+        ):
+            receiver.stop(timeout=0.5)  # another port was asked for
+            receiver = None
+        if receiver is not None and receiver.done.is_set():
+            receiver.unbind()  # its login succeeded: wait for the next one
+        if receiver is None or not receiver.extend(self.callback_wait):
+            rec.receiver = receiver = self._receiver(plan, None).start(self.callback_wait)
+            if rec.widget is not None:
+                rec.widget.receiver = receiver
+        rec.callback = CallbackPlan(receiver.port, receiver.path, None, via_hub=plan.via_hub)
+        url = rec.callback.url_for(receiver.port)
+        self._say(
+            D.callback_ready_text(
+                url, name=name, via_hub=plan.via_hub, wait_seconds=self.callback_wait
+            )
+        )
+        return url
 
     def _prompt(self, name: str) -> None:
         try:

@@ -207,10 +207,14 @@ def test_errors_are_usage_errors_with_the_next_step(ip, monkeypatch) -> None:
 
 
 def test_help_is_there(ip) -> None:
-    for magic in ("etrade_login", "etrade_verify", "etrade_status", "etrade_logout"):
+    magics = ("etrade_login", "etrade_verify", "etrade_callback", "etrade_status", "etrade_logout")
+    for magic in magics:
         doc = ip.find_line_magic(magic).__doc__
         assert doc and f"%{magic}" in doc and "--name" in doc
     assert "--callback" in ip.find_line_magic("etrade_login").__doc__
+    doc = " ".join(ip.find_line_magic("etrade_callback").__doc__.split())
+    assert "--port PORT" in doc and "waits 15 minutes" in doc
+    assert "CALLBACK_URL = %etrade_callback" in doc
 
 
 def test_auto_approve_demo_path(ip, monkeypatch, clock: EmulatorClock) -> None:
@@ -333,3 +337,109 @@ def test_verify_help_says_a_typed_code_is_saved(ip) -> None:
     doc = " ".join(ip.find_line_magic("etrade_verify").__doc__.split())
     assert "saved with the notebook unless the front end removes it" in doc
     assert "ETRADE_NB_VERIFIER" in doc
+
+
+# -- %etrade_callback: the URL to register before the login ----------------------------------
+
+
+def test_etrade_callback_prints_and_returns_the_url(ip, manager) -> None:
+    with capture_output() as captured:
+        ip.run_cell("CALLBACK_URL = %etrade_callback")
+    rec = manager.logins["etrade"]
+    url = ip.user_ns.pop("CALLBACK_URL")
+    assert url == rec.receiver.url == f"http://127.0.0.1:{rec.receiver.port}/callback"
+    out = plain([o.data for o in captured.outputs])
+    assert f"Register {url} as this consumer key's callback URL" in out
+    assert "then run %etrade_login --callback within 15 min." in out
+    assert rec.receiver.running and not rec.receiver.bound
+    # re-run: the same receiver and URL (nothing to register again)
+    assert ip.run_line_magic("etrade_callback", "") == url
+    assert manager.logins["etrade"].receiver is rec.receiver
+
+
+def test_etrade_callback_port_and_name(ip, manager) -> None:
+    url = ip.run_line_magic("etrade_callback", "--name paper")
+    port = manager.logins["paper"].receiver.port
+    assert ip.run_line_magic("etrade_callback", f"--name paper --port {port}") == url
+    with pytest.raises(UsageError, match=f"Cannot listen on 127.0.0.1:{port}"):
+        ip.run_line_magic("etrade_callback", f"--port {port}")  # taken by `paper`'s receiver
+    with pytest.raises(UsageError, match="not a port number"):
+        ip.run_line_magic("etrade_callback", "--port 70000")
+    with pytest.raises(UsageError, match="not a Python identifier"):
+        ip.run_line_magic("etrade_callback", "--name 1x")
+
+
+def test_etrade_callback_behind_jupyterhub_gives_the_proxied_path(ip, manager, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    out = plain(run(ip, "URL = %etrade_callback"))
+    receiver = manager.logins["etrade"].receiver
+    assert ip.user_ns.pop("URL") == f"/user/alice/proxy/{receiver.port}/callback"
+    assert "Register your hub's https://host followed by /user/alice/proxy/" in out
+    assert receiver._proxied
+
+
+def test_etrade_callback_on_binder_starts_nothing(ip, manager, monkeypatch) -> None:
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    out = plain(run(ip, "URL = %etrade_callback"))
+    assert ip.user_ns.pop("URL") is None and "Binder gives every session a new address" in out
+    assert "etrade" not in manager.logins  # no receiver
+
+
+@pytest.mark.parametrize("given", ["", " $CALLBACK_URL"])
+def test_login_callback_binds_the_running_receiver(ip, manager, given: str) -> None:
+    ip.run_cell("CALLBACK_URL = %etrade_callback")
+    receiver = manager.logins["etrade"].receiver
+    out = plain(run(ip, f"%etrade_login --widget --callback{given}"))
+    rec = manager.logins["etrade"]
+    assert rec.receiver is receiver and receiver.bound and rec.widget.receiver is receiver
+    url = ip.user_ns.pop("CALLBACK_URL")
+    assert f"Waiting for E*TRADE's redirect to {url} (the registered callback URL)." in out
+    run(ip, "%etrade_login --widget --callback --force")  # a new flow: still the same receiver
+    assert manager.logins["etrade"].receiver is receiver and receiver.running
+
+
+@pytest.mark.parametrize("ui", ["--text", "--widget"])
+def test_etrade_callback_end_to_end_with_the_emulator_redirect(
+    ip, manager, clock: EmulatorClock, monkeypatch, ui: str
+) -> None:
+    from etrade_nb.emulator import approve
+
+    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+        for key, value in emu.environ().items():
+            monkeypatch.setenv(key, value)
+        ip.run_cell("CALLBACK_URL = %etrade_callback")
+        url = ip.user_ns.pop("CALLBACK_URL")
+        emu.register_consumer(emu.consumer_key, emu.consumer_secret, callback_url=url)
+        run(ip, f"%etrade_login {ui} --callback")
+        rec = manager.logins["etrade"]
+        assert rec.receiver.url == url
+        assert approve(rec.flow.authorize_url)  # the browser: Accept → 302 → our receiver
+        assert rec.receiver.wait(5) and rec.receiver.exchanges == 1
+        assert ip.user_ns["etrade"] is rec.flow.session
+        assert [r.status for r in emu.log if r.path == "/oauth/access_token"] == [200]
+
+
+def test_etrade_callback_waits_a_bounded_time_then_restarts_on_the_same_port(ip, manager) -> None:
+    now = [0.0]
+    manager.receiver_clock = lambda: now[0]
+    url = ip.run_line_magic("etrade_callback", "")
+    receiver = manager.logins["etrade"].receiver
+    assert manager.callback_wait == 15 * 60 and receiver._deadline == 15 * 60
+    now[0] = 15 * 60  # no login within the wait: it stops by itself
+    receiver._thread.join(3)
+    assert not receiver.running
+    out = plain(run(ip, "%etrade_login --widget --callback"))
+    rec = manager.logins["etrade"]
+    assert rec.receiver is not receiver and rec.receiver.url == url  # the registered URL
+    assert rec.receiver.bound and f"Waiting for E*TRADE's redirect to {url}" in out
+    assert rec.receiver._deadline == pytest.approx(now[0] + rec.flow.seconds_left() + 60)
+
+
+def test_a_bound_receiver_lives_for_the_link(ip, manager) -> None:
+    now = [0.0]
+    manager.receiver_clock = lambda: now[0]
+    ip.run_line_magic("etrade_callback", "")
+    now[0] = 100.0
+    run(ip, "%etrade_login --widget --callback")
+    rec = manager.logins["etrade"]
+    assert rec.receiver._deadline == pytest.approx(100.0 + rec.flow.seconds_left() + 60)
