@@ -83,8 +83,14 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
     nb = lab.root / CALLBACK
     open_notebook(page, lab.url(CALLBACK))
     setup = run_cell(page, cell_index(nb, "import os"))
-    expect(setup).to_contain_text("Registered callback URL: http://127.0.0.1:")
+    expect(setup).to_contain_text("E*TRADE emulator (not the real E*TRADE): http://127.0.0.1:")
     run_cells(page, nb, "%load_ext etrade_nb")
+    ready = run_cell(page, cell_index(nb, "CALLBACK_URL = %etrade_callback"))
+    expect(ready).to_contain_text("Callback receiver ready. Register http://127.0.0.1:")
+    registered = run_cell(page, cell_index(nb, "emulator.register_consumer("))
+    expect(registered).to_contain_text("Registered callback URL: http://127.0.0.1:")
+    url = re.search(r"http://127\.0\.0\.1:\d+/callback", registered.inner_text())
+    assert url and url.group(0) in ready.inner_text()  # the receiver's URL was registered
     index = cell_index(nb, "%etrade_login --callback")
     start_cell(page, index)
     login = cell(page, index)
@@ -95,7 +101,7 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
     authorize = new_tab.value
     authorize.wait_for_load_state()
     authorize.locator("#accept").click()
-    authorize.wait_for_url(re.compile(r"http://127\.0\.0\.1:\d+/callback\?"), timeout=WAIT_MS)
+    authorize.wait_for_url(re.compile(re.escape(url.group(0)) + r"\?"), timeout=WAIT_MS)
     verifier = parse_qs(urlsplit(authorize.url).query)["oauth_verifier"][0]
     page.bring_to_front()
     expect_authorized(login)  # nothing typed: the receiver got the code
