@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from etrade_nb import OAuthFlow, Session
-from etrade_nb.callback import CallbackReceiver, pending_token
+from etrade_nb.callback import WAIT_FOR_LOGIN, CallbackReceiver, pending_token
 from etrade_nb.emulator import EmulatorServer
 
 # A current browser's headers on a top-level navigation (the 302 after Accept is one).
@@ -107,5 +107,29 @@ def test_stray_requests_cannot_burn_the_request_token(
         assert exchanges(emulator) == 1
         session = flow.finish(landing.url)  # pasted by hand: the request token is still alive
         assert session.get("/v1/accounts/list") and exchanges(emulator) == 2
+    finally:
+        receiver.stop()
+
+
+def test_a_receiver_started_before_the_login_takes_its_redirect(
+    flow: OAuthFlow, emulator: EmulatorServer
+) -> None:
+    """%etrade_callback's order: receiver (URL known), registration, then the login binds it."""
+    receiver = CallbackReceiver(None).start(lifetime=WAIT_FOR_LOGIN)
+    try:
+        emulator.register_consumer(
+            emulator.consumer_key, emulator.consumer_secret, callback_url=receiver.url
+        )
+        early = requests.get(receiver.url + "?oauth_verifier=K7Q2M", timeout=5)
+        assert early.status_code == 503 and exchanges(emulator) == 0
+        url = flow.start()
+        assert receiver.bind(
+            flow.finish,
+            expected_token=lambda: pending_token(flow.authorize_url),
+            lifetime=flow.seconds_left() + 60,
+        )
+        landing = browser_accept(url)
+        assert landing.status_code == 200 and receiver.wait(5)
+        assert flow.session is not None and exchanges(emulator) == 1
     finally:
         receiver.stop()
