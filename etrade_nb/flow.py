@@ -193,6 +193,7 @@ class OAuthFlow:
                 timeout=self.timeout,
                 policy=self.retry,
                 what="Getting a request token",
+                timeout_hint="OAuthFlow(timeout=60)",
             )
             if response.status_code != 200:
                 raise error_for(response, env=self.environment.name)
@@ -239,6 +240,7 @@ class OAuthFlow:
                 verifier=code,
                 clock=self.clock,
             )
+            failure: TransportError | None = None
             try:
                 # Sent once: a lost answer may hide a used-up request token, so a silent
                 # retry would turn a success into a confusing "wrong code".
@@ -250,13 +252,16 @@ class OAuthFlow:
                     timeout=self.timeout,
                     policy=dataclasses.replace(self.retry, retries=0),
                     what="Exchanging the verification code",
+                    timeout_hint="OAuthFlow(timeout=60)",
                 )
             except TransportError as exc:
+                failure = exc
+            if failure is not None:
                 self._exchange_uncertain = True
-                raise type(exc)(
-                    f"{exc.message} E*TRADE may or may not have used the code: submit the same "
-                    "code again; if it is then refused, start a new login."
-                ) from None
+                raise type(failure)(
+                    f"{failure.message} E*TRADE may or may not have used the code: submit the "
+                    "same code again; if it is then refused, start a new login."
+                )
             if response.status_code != 200:
                 raise self._access_error(response, pending, code)
             fields = parse_token_body(response)

@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import TokenCacheError
@@ -29,20 +30,56 @@ def _check_owner_and_mode(st: os.stat_result, path: Path, *, kind: str, mode: in
         )
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) with mode 0700, or check that it is already private."""
+def check_private_dir(path: Path) -> None:
+    """Refuse a directory that is a symlink, not ours, or open to other users."""
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = path.lstat()
     except OSError as exc:
+        raise TokenCacheError(f"Cannot read {path} ({exc.strerror}).") from None
+    if stat.S_ISLNK(st.st_mode):
         raise TokenCacheError(
-            f"Cannot create the private folder {path} ({exc.strerror}). Set "
-            "ETRADE_NB_TOKEN_DIR to a folder you can write, or ETRADE_NB_TOKEN_CACHE=memory."
-        ) from None
+            f"{path} is a symbolic link. Point ETRADE_NB_TOKEN_DIR at the real directory "
+            "(etrade-nb does not follow links for private files)."
+        )
     if not stat.S_ISDIR(st.st_mode):
         raise TokenCacheError(f"{path} is not a directory. Remove it and try again.")
     if os.name == "posix":
         _check_owner_and_mode(st, path, kind="directory", mode=0o700)
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory/.lock`` (POSIX; elsewhere a no-op)."""
+    if os.name != "posix":
+        yield
+        return
+    import fcntl
+
+    flags = os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(directory / ".lock", flags, 0o600)
+    except OSError as exc:
+        raise TokenCacheError(
+            f"Cannot lock {directory} ({exc.strerror}). Set ETRADE_NB_TOKEN_CACHE=memory."
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) with mode 0700, or check that it is already private."""
+    if not path.is_symlink():
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TokenCacheError(
+                f"Cannot create the private folder {path} ({exc.strerror}). Set "
+                "ETRADE_NB_TOKEN_DIR to a folder you can write, or ETRADE_NB_TOKEN_CACHE=memory."
+            ) from None
+    check_private_dir(path)
     return path
 
 

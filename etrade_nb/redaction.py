@@ -22,7 +22,11 @@ _OAUTH_FIELD = re.compile(
     r"(oauth_(?:token|token_secret|verifier|signature|consumer_secret)"
     r"(?:\"?\s*[:=]\s*\"?|%3D|'\s*:\s*'))([^\"&,'\s)]+)"
 )
-_AUTH_HEADER = re.compile(r"(Authorization['\"]?\s*:\s*b?['\"]?OAuth )[^'\"\n]*")
+# The whole OAuth header value: up to its closing quote in a repr, or the line's end.
+_AUTH_HEADER = re.compile(
+    r"(Authorization['\"]?\s*:\s*b?(['\"])OAuth )(.*?)(?=\2(?:[,}\]\s]|$))"
+    r"|(Authorization:\s*OAuth )([^\n]*)"
+)
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -57,7 +61,7 @@ def redact(text: str) -> str:
     pattern = _secret_pattern()
     if pattern is not None:
         text = pattern.sub(MASK, text)
-    text = _AUTH_HEADER.sub(lambda m: m.group(1) + MASK, text)
+    text = _AUTH_HEADER.sub(lambda m: (m.group(1) or m.group(4)) + MASK, text)
     return _OAUTH_FIELD.sub(lambda m: m.group(1) + MASK, text)
 
 

@@ -178,7 +178,7 @@ def error_for(response: requests.Response, *, env: str) -> EtradeError:
     """The :class:`EtradeError` that an unsuccessful response stands for."""
     status = response.status_code
     found = oauth_problem(response)
-    if found and (status in (400, 401, 403) or "oauth_problem" in found[1]):
+    if found:  # E*TRADE reports OAuth problems with 401, 400 and sometimes 500
         return auth_error(response, found[0], found[1], env=env)
     doc = _error_document(response)
     if doc is not None:
@@ -194,8 +194,9 @@ def error_for(response: requests.Response, *, env: str) -> EtradeError:
             if status >= 500
             else "Check the request's parameters against E*TRADE's API documentation."
         )
+        label = f"E*TRADE error {code}" if code not in (None, "") else "E*TRADE error"
         return ApiError(
-            f"E*TRADE error {code}: {redact(message)} (HTTP {status}). {hint}",
+            f"{label}: {redact(message)} (HTTP {status}). {hint}",
             code=code,
             status=status,
             response=response,

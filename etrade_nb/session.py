@@ -215,7 +215,7 @@ class Session:
         self._live_orders = True
 
     # -- calls ---------------------------------------------------------------------------
-    def _url(self, path: str) -> tuple[str, dict[str, str]]:
+    def _url(self, path: str) -> tuple[str, list[tuple[str, str]]]:
         """The full URL for ``path`` and any query parameters that were written into it."""
         base = self.environment.api_base
         if path.startswith(("http://", "https://")):
@@ -234,9 +234,13 @@ class Session:
             )
         if not path.startswith("/v1/"):
             path = "/v1" + path
-        if not path.endswith((".json", ".xml")):
+        if path.endswith(".xml"):
+            raise ConfigurationError(
+                "etrade-nb speaks E*TRADE's JSON: drop the .xml suffix from the path."
+            )
+        if not path.endswith(".json"):
             path += ".json"
-        return base + path, dict(parse_qsl(query, keep_blank_values=True))
+        return base + path, parse_qsl(query, keep_blank_values=True)
 
     def _check_usable(self, method: str, url: str) -> None:
         now = self._clock()
@@ -246,7 +250,7 @@ class Session:
                 "OAuthFlow.start()."
             )
         if self._token.expired(now):
-            delete_quietly(self._store, self.consumer_key, self.environment.name)
+            delete_quietly(self._store, self.consumer_key, self.environment.name, self._token.token)
             raise AccessTokenExpiredError(
                 "The E*TRADE access token expired at midnight US Eastern (tokens last one "
                 "trading day). Log in again with %etrade_login (or OAuthFlow.start())."
@@ -275,8 +279,9 @@ class Session:
         """Send a signed call and return its parsed JSON (``None`` for 204 No Content)."""
         method = method.upper()
         url, query = self._url(path)
-        if query:
-            params = {**query, **(params or {})}
+        if query:  # keep repeated keys; explicit params win over the same key in the path
+            given = dict(params or {})
+            params = [(k, v) for k, v in query if k not in given] + list(given.items())
         self._check_usable(method, url)
         what = f"{method} {url[len(self.environment.api_base) :]}"
         generation = self._generation
@@ -294,7 +299,14 @@ class Session:
                     )
                 response = self._send(method, url, params, json, what)
         if response.status_code >= 400:
-            raise error_for(response, env=self.environment.name)
+            error = error_for(response, env=self.environment.name)
+            if isinstance(error, TokenRejectedError) and error.problem != "nonce_used":
+                # Dead at E*TRADE: never offer this token again (cache, %etrade_login reuse).
+                self._revoked = True
+                delete_quietly(
+                    self._store, self.consumer_key, self.environment.name, self._token.token
+                )
+            raise error
         self._last_used = self._clock()
         return decode_json(response)
 
@@ -385,7 +397,7 @@ class Session:
                 if response.status_code != 200 and not dead:
                     raise error_for(response, env=self.environment.name)
         finally:
-            delete_quietly(self._store, self.consumer_key, self.environment.name)
+            delete_quietly(self._store, self.consumer_key, self.environment.name, self._token.token)
         self._revoked = True
 
     def close(self) -> None:

@@ -25,7 +25,13 @@ from typing import Protocol, runtime_checkable
 
 from .environments import BINDER_VARS, JUPYTERHUB_VARS
 from .errors import ConfigurationError, TokenCacheError
-from .private_files import read_private, write_private
+from .private_files import (
+    check_private_dir,
+    ensure_private_dir,
+    locked,
+    read_private,
+    write_private,
+)
 from .tokens import AccessToken
 
 TOKEN_CACHE_VAR = "ETRADE_NB_TOKEN_CACHE"
@@ -50,10 +56,19 @@ class TokenStore(Protocol):
         """The stored token if it is still before its midnight-ET expiry, else ``None``."""
 
     def save(self, consumer_key: str, environment: str, stored: StoredToken) -> None:
-        """Remember ``stored``, replacing what was there."""
+        """Remember ``stored``, unless the slot holds a newer login (another kernel's)."""
 
-    def delete(self, consumer_key: str, environment: str) -> None:
-        """Forget the token (no error if there is none)."""
+    def delete(self, consumer_key: str, environment: str, token: str | None = None) -> None:
+        """Forget the token; with ``token``, only if the slot still holds that one."""
+
+
+def _is_newer(current: StoredToken | None, candidate: StoredToken) -> bool:
+    """True when ``current`` is a different, later login than ``candidate``."""
+    return (
+        current is not None
+        and current.token.token != candidate.token.token
+        and current.token.issued_at > candidate.token.issued_at
+    )
 
 
 def _slot(consumer_key: str, environment: str) -> str:
@@ -78,12 +93,17 @@ class MemoryTokenStore:
             return stored
 
     def save(self, consumer_key: str, environment: str, stored: StoredToken) -> None:
+        key = _slot(consumer_key, environment)
         with self._lock:
-            self._tokens[_slot(consumer_key, environment)] = stored
+            if not _is_newer(self._tokens.get(key), stored):
+                self._tokens[key] = stored
 
-    def delete(self, consumer_key: str, environment: str) -> None:
+    def delete(self, consumer_key: str, environment: str, token: str | None = None) -> None:
+        key = _slot(consumer_key, environment)
         with self._lock:
-            self._tokens.pop(_slot(consumer_key, environment), None)
+            current = self._tokens.get(key)
+            if current is not None and (token is None or current.token.token == token):
+                del self._tokens[key]
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore({len(self._tokens)} token(s))"
@@ -98,7 +118,7 @@ class _NoTokenStore:
     def save(self, consumer_key: str, environment: str, stored: StoredToken) -> None:
         return None
 
-    def delete(self, consumer_key: str, environment: str) -> None:
+    def delete(self, consumer_key: str, environment: str, token: str | None = None) -> None:
         return None
 
     def __repr__(self) -> str:
@@ -129,10 +149,22 @@ class FileTokenStore:
         return self.directory / f"{_slot(consumer_key, environment)}.json"
 
     def load(self, consumer_key: str, environment: str, now: float) -> StoredToken | None:
+        if not self.directory.exists():
+            return None
+        check_private_dir(self.directory)
+        stored, environment_in_file = self._read(consumer_key, environment)
+        if stored is None:
+            return None
+        if stored.token.expired(now) or environment_in_file != environment:
+            self.delete(consumer_key, environment, stored.token.token)
+            return None
+        return stored
+
+    def _read(self, consumer_key: str, environment: str) -> tuple[StoredToken | None, str | None]:
         path = self.path_for(consumer_key, environment)
         raw = read_private(path)
         if raw is None:
-            return None
+            return None, None
         try:
             doc = json.loads(raw)
             stored = StoredToken(
@@ -148,10 +180,7 @@ class FileTokenStore:
             raise TokenCacheError(
                 f"The token file {path} is damaged. Delete it and log in again."
             ) from None
-        if stored.token.expired(now) or doc.get("environment") != environment:
-            self.delete(consumer_key, environment)
-            return None
-        return stored
+        return stored, doc.get("environment")
 
     def save(self, consumer_key: str, environment: str, stored: StoredToken) -> None:
         doc = {
@@ -162,11 +191,31 @@ class FileTokenStore:
             "expires_at": stored.token.expires_at,
             "last_used": stored.last_used,
         }
-        write_private(self.path_for(consumer_key, environment), json.dumps(doc).encode())
+        ensure_private_dir(self.directory)
+        with locked(self.directory):  # two kernels may save and delete at once
+            current, _ = self._read_or_none(consumer_key, environment)
+            if _is_newer(current, stored):
+                return
+            write_private(self.path_for(consumer_key, environment), json.dumps(doc).encode())
 
-    def delete(self, consumer_key: str, environment: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path_for(consumer_key, environment))
+    def delete(self, consumer_key: str, environment: str, token: str | None = None) -> None:
+        if not self.directory.exists():
+            return
+        with locked(self.directory):
+            if token is not None:
+                current, _ = self._read_or_none(consumer_key, environment)
+                if current is None or current.token.token != token:
+                    return  # another login's token now: not ours to delete
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path_for(consumer_key, environment))
+
+    def _read_or_none(
+        self, consumer_key: str, environment: str
+    ) -> tuple[StoredToken | None, str | None]:
+        try:
+            return self._read(consumer_key, environment)
+        except TokenCacheError:
+            return None, None  # a damaged file may be replaced
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.directory)!r})"
@@ -212,9 +261,10 @@ def save_or_explain(
     return None
 
 
-def delete_quietly(store: TokenStore, consumer_key: str, environment: str) -> None:
-    """Forget a token; a store that cannot delete is logged, never raised."""
+def delete_quietly(store: TokenStore, consumer_key: str, environment: str, token: str) -> None:
+    """Forget ``token`` if the store still holds it; failures are logged, never raised."""
     try:
-        store.delete(consumer_key, environment)
-    except OSError as exc:
-        log.warning("etrade-nb could not delete the saved token: %s", exc.strerror)
+        store.delete(consumer_key, environment, token)
+    except (TokenCacheError, OSError) as exc:
+        reason = exc.message if isinstance(exc, TokenCacheError) else exc.strerror
+        log.warning("etrade-nb could not delete the saved token: %s", reason)

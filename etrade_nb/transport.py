@@ -16,9 +16,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.auth import AuthBase
 
-from .errors import OrderStatusUnknownError, RequestTimeoutError, ServiceUnavailableError
+from .errors import (
+    OrderStatusUnknownError,
+    RequestTimeoutError,
+    ServiceUnavailableError,
+    TransportError,
+)
 from .redaction import redact
 from .responses import is_rate_limited, is_transient, snippet
 
@@ -43,10 +49,10 @@ class RetryPolicy:
 
 def _never_sent(exc: requests.RequestException) -> bool:
     """True when the request provably never reached the server (no connection was made)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
         return True
-    text = repr(exc)
-    return "NewConnectionError" in text or "NameResolutionError" in text
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def send(
@@ -55,47 +61,46 @@ def send(
     url: str,
     *,
     auth: AuthBase,
-    params: Mapping[str, Any] | None = None,
+    params: Any = None,
     json: Any = None,
     headers: Mapping[str, str] | None = None,
     timeout: float | tuple[float, float],
     policy: RetryPolicy,
     what: str,
+    timeout_hint: str = "Session(timeout=60)",
 ) -> requests.Response:
-    """Send and return the response; raise a :class:`TransportError` when none arrives."""
+    """Send and return the response; raise a :class:`TransportError` when none arrives.
+
+    Errors are raised outside the ``except`` blocks, so no chained exception (which would
+    carry the signed request) rides along in ``__context__``.
+    """
     idempotent = method in IDEMPOTENT
     attempts = 1 + (policy.retries if idempotent else 0)
     for attempt in range(attempts):
         last = attempt == attempts - 1
+        failure: requests.RequestException | None = None
         try:
             response = http.request(
                 method, url, params=params, json=json, headers=headers, auth=auth, timeout=timeout
             )
-            _scrub(response)
-        except requests.Timeout as exc:
-            if not idempotent and not _never_sent(exc):
-                raise _unknown_outcome(method, what, "timed out") from None
-            raise RequestTimeoutError(
-                f"{what} timed out after {timeout} s. E*TRADE may be slow right now: try again, "
-                "or pass a larger timeout (Session(timeout=60)).",
-            ) from None
-        except requests.ConnectionError as exc:
-            if not idempotent:
-                if _never_sent(exc):
-                    raise ServiceUnavailableError(
-                        f"{what} could not connect to {_host(url)}; nothing was sent. Check the "
-                        "network (and HTTPS_PROXY/NO_PROXY if you use a proxy) and try again."
-                    ) from None
-                raise _unknown_outcome(method, what, "lost its connection") from None
+        except requests.RequestException as exc:
+            _scrub_request(exc.request)
+            failure = exc
+        if failure is not None:
+            error = _failure_error(failure, method, url, what, idempotent, timeout, timeout_hint)
+            if error is not None:
+                raise error
             if last:
                 tries = f" {attempts} times" if attempts > 1 else ""
                 raise ServiceUnavailableError(
-                    f"{what} failed{tries}: no answer from {_host(url)}. Check the network "
-                    "(and HTTPS_PROXY/NO_PROXY if you use a proxy), then try again in a minute."
-                ) from None
+                    f"{what} failed{tries}: no complete answer from {_host(url)}. Check the "
+                    "network (and HTTPS_PROXY/NO_PROXY if you use a proxy), then try again in a "
+                    "minute."
+                )
             log.info("%s: connection error, retry %d/%d", what, attempt + 1, policy.retries)
             policy.sleep(policy.delay(attempt))
             continue
+        _scrub_request(response.request)
         if idempotent and not last and is_rate_limited(response):
             # Refused before any work was done: wait for the next second's budget.
             log.info("%s: rate limited, retry %d/%d", what, attempt + 1, policy.retries)
@@ -125,24 +130,55 @@ def send(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _failure_error(
+    exc: requests.RequestException,
+    method: str,
+    url: str,
+    what: str,
+    idempotent: bool,
+    timeout: object,
+    timeout_hint: str,
+) -> TransportError | None:
+    """The error to raise for a request that got no (complete) answer; ``None``: may retry."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TransportError(
+            f"{what}: the TLS certificate of {_host(url)} could not be verified, so nothing "
+            "was sent. Behind a company proxy that inspects TLS, set REQUESTS_CA_BUNDLE to your "
+            "company's CA bundle and try again."
+        )
+    never_sent = _never_sent(exc)
+    if not idempotent:
+        if never_sent:
+            return ServiceUnavailableError(
+                f"{what} could not connect to {_host(url)}; nothing was sent. Check the network "
+                "(and HTTPS_PROXY/NO_PROXY if you use a proxy) and try again."
+            )
+        how = "timed out" if isinstance(exc, requests.Timeout) else "lost its connection"
+        return _unknown_outcome(method, what, how)
+    if isinstance(exc, requests.Timeout):
+        return RequestTimeoutError(
+            f"{what} timed out after {timeout} s. E*TRADE may be slow right now: try again, "
+            f"or pass a larger timeout ({timeout_hint})."
+        )
+    return None
+
+
 def _host(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _scrub(response: requests.Response) -> None:
-    """Mask the token, verifier and signature in the sent ``Authorization`` header.
+def _scrub_request(request: Any) -> None:
+    """Mask the token, verifier and signature in a sent request's ``Authorization`` header.
 
     Errors keep ``.response`` (and with it ``.response.request``) for debugging; what was
     signed must not be readable there, while ``oauth_timestamp`` stays for the skew check.
     """
-    request = response.request
-    if request is None:
-        return
-    value = request.headers.get("Authorization")
+    headers = getattr(request, "headers", None)
+    value = headers.get("Authorization") if headers is not None else None
     if value:
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        request.headers["Authorization"] = redact(text)
+        headers["Authorization"] = redact(text)
 
 
 def _unknown_outcome(

@@ -9,6 +9,7 @@ import pytest
 
 from etrade_nb import NO_STORE, OAuthFlow, RetryPolicy, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer, approve  # noqa: F401
+from etrade_nb.environments import BINDER_VARS, JUPYTERHUB_VARS
 
 # Planted-secret fixtures for the audit tests are data, not tests (nbval would run the notebooks).
 collect_ignore_glob = ["fixtures/*"]
@@ -20,18 +21,8 @@ T0 = 1780408800.0
 @pytest.fixture(autouse=True)
 def _no_real_etrade(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
     """Keep every test away from real E*TRADE hosts and from the user's own files."""
-    for var in (
-        "ETRADE_NB_API_BASE",
-        "ETRADE_NB_AUTHORIZE_URL",
-        "ETRADE_CONSUMER_KEY",
-        "ETRADE_CONSUMER_SECRET",
-        "ETRADE_NB_TOKEN_CACHE",
-        "BINDER_LAUNCH_HOST",
-        "BINDER_REPO_URL",
-        "BINDER_REQUEST",
-        "JUPYTERHUB_API_TOKEN",
-        "JUPYTERHUB_SERVICE_PREFIX",
-    ):
+    host_vars = (*BINDER_VARS, *JUPYTERHUB_VARS, "JUPYTERHUB_SERVICE_PREFIX")
+    for var in [*host_vars, *(v for v in os.environ if v.startswith("ETRADE_"))]:
         monkeypatch.delenv(var, raising=False)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ETRADE_NB_CONFIG", str(home / "config" / "credentials.ini"))

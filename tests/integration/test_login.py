@@ -15,8 +15,11 @@ from etrade_nb import (
     ServiceUnavailableError,
     SignatureRejectedError,
     TokenMismatchError,
+    TokenRejectedError,
+    TokenState,
     VerifierRejectedError,
 )
+from etrade_nb.store import StoredToken
 
 
 def token_of(url: str) -> str:
@@ -116,7 +119,37 @@ def test_token_cache_survives_a_restart_the_same_day(emulator_env, emulator, clo
     assert len([r for r in emulator.log if r.path == "/oauth/request_token"]) == 1
     cached.revoke()
     assert again.cached_session() is None
-    assert list((tmp_path / "tokens").iterdir()) == []
+    assert [p.name for p in (tmp_path / "tokens").iterdir()] == [".lock"]
+
+
+def test_two_kernels_sharing_the_cache_never_destroy_the_newer_login(
+    emulator_env, emulator, clock, tmp_path
+):
+    store = FileTokenStore(tmp_path / "tokens")
+    old = OAuthFlow(store=store, clock=clock)
+    old_session = old.finish(emulator.approve_token(token_of(old.start())))
+    clock.advance(60)
+    new = OAuthFlow(store=store, clock=clock)
+    new_session = new.finish(emulator.approve_token(token_of(new.start())))
+    # the older kernel renews (saves) and logs out (deletes): the newer login stays cached
+    old_session.renew()
+    old_session.revoke()
+    cached = OAuthFlow(store=store, clock=clock).cached_session()
+    assert cached is not None and cached.expires_at == new_session.expires_at
+    assert cached.accounts()
+
+
+def test_a_token_etrade_rejects_is_never_offered_again(emulator_env, emulator, clock, tmp_path):
+    store = FileTokenStore(tmp_path / "tokens")
+    flow = OAuthFlow(store=store, clock=clock)
+    session = flow.finish(emulator.approve_token(token_of(flow.start())))
+    other = OAuthFlow(store=store, clock=clock).cached_session()
+    other.revoke()  # e.g. logged out from another kernel, or revoked at E*TRADE
+    store.save(flow.consumer_key, "sandbox", StoredToken(session._token, clock()))  # stale copy
+    with pytest.raises(TokenRejectedError, match="Log in again"):
+        session.accounts()
+    assert session.state is TokenState.REVOKED
+    assert OAuthFlow(store=store, clock=clock).cached_session() is None
 
 
 def test_a_broken_token_cache_does_not_lose_the_login(emulator_env, emulator, clock, tmp_path):

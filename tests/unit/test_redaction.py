@@ -41,3 +41,17 @@ def test_library_debug_logs_are_redacted(caplog):
         logger.debug("token %s", "TOPSECRETTOKEN")
     assert "TOPSECRETTOKEN" not in caplog.text
     assert caplog.text.count(MASK) >= 2
+
+
+def test_the_whole_authorization_header_is_masked_in_reprs_and_lines():
+    header = 'OAuth oauth_nonce="1498", oauth_timestamp="1", oauth_consumer_key="ck"'
+    for text in (
+        "{'Authorization': '" + header + "', 'Accept': 'application/json'}",
+        "{'Authorization': b'" + header + "'}",
+        "Authorization: " + header,
+    ):
+        out = redact(text)
+        assert "1498" not in out and "ck" not in out.split("Authorization", 1)[1], out
+    assert "'Accept': 'application/json'" in redact(
+        "{'Authorization': '" + header + "', 'Accept': 'application/json'}"
+    )

@@ -84,9 +84,17 @@ def test_paths_are_normalised(path, url):
 def test_a_query_written_into_the_path_is_kept_as_parameters():
     session, adapter, *_ = make_session((200, "{}"))
     session.get("/v1/accounts/a1/transactions?count=5&startDate=01012026", params={"count": 9})
-    assert adapter.sent[0].url == (
-        "https://apisb.etrade.com/v1/accounts/a1/transactions.json?count=9&startDate=01012026"
-    )
+    url = adapter.sent[0].url
+    assert url.startswith("https://apisb.etrade.com/v1/accounts/a1/transactions.json?")
+    assert sorted(url.split("?")[1].split("&")) == ["count=9", "startDate=01012026"]
+
+
+def test_repeated_query_keys_survive_and_xml_is_refused():
+    session, adapter, *_ = make_session((200, "{}"))
+    session.get("/v1/market/lookup/x?a=1&a=2")
+    assert adapter.sent[0].url.endswith("/v1/market/lookup/x.json?a=1&a=2")
+    with pytest.raises(ConfigurationError, match=r"drop the \.xml suffix"):
+        session.get("/v1/accounts/list.xml")
 
 
 def test_oauth_paths_are_not_api_calls():

@@ -27,7 +27,8 @@ def test_file_store_round_trip_with_private_modes(tmp_path):
     loaded = store.load("KEY123", "sandbox", T0 + 10)
     assert loaded == stored()
     assert store.load("KEY123", "live", T0) is None
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+    left = sorted(p.name for p in path.parent.iterdir())
+    assert left == sorted([path.name, ".lock"])  # no temp files left
 
 
 def test_expired_tokens_are_discarded_on_load(tmp_path):
