@@ -6,6 +6,9 @@ cleanly). Jupyter and every kernel inherit the variables that point etrade-nb at
 (``ETRADE_NB_API_BASE``, ``ETRADE_NB_AUTHORIZE_URL``, the demo consumer key and secret) and
 ``ETRADE_NB_TOKEN_CACHE=memory``, so the demo writes no token file.
 
+The Jupyter token goes to Jupyter in its environment (``JUPYTER_TOKEN``), never on its command
+line: any local user can read a process's arguments (``ps``), only its owner its environment.
+
 Jupyter picks its own port: 8888 or, when that is taken (the analyst's own Jupyter), one
 of the next 50 it tries. The URL printed is read back from the server's runtime file
 (``jpserver-<pid>.json``, what ``jupyter server list`` shows), never guessed.
@@ -63,7 +66,12 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with the demo notebooks (default: the repository's notebooks/, or a "
         "temporary copy of the packaged ones)",
     )
-    p.add_argument("--token", default=None, help="Jupyter token (default: a random one)")
+    p.add_argument(
+        "--token",
+        default=None,
+        help="Jupyter token (default: $JUPYTER_TOKEN, else a random one). Prefer setting "
+        "JUPYTER_TOKEN: other users of this machine can see command-line arguments",
+    )
     return p
 
 
@@ -95,13 +103,11 @@ def _writable_notebooks(explicit: Path | None) -> Path:
     return copy
 
 
-def jupyter_command(
-    app: str, port: int | None, token: str, root: Path, *, open_browser: bool
-) -> list[str]:
+def jupyter_command(app: str, port: int | None, root: Path, *, open_browser: bool) -> list[str]:
     """The Jupyter command line: loopback only, the quickstart as the file to open.
 
     ``port=None``: 8888, else the next free one Jupyter finds; a number: exactly that port
-    (0: one the OS picks).
+    (0: one the OS picks). No token here: it goes in the environment (:func:`demo_environ`).
     """
     module = _APPS[app][0]
     cmd = [
@@ -112,7 +118,6 @@ def jupyter_command(
         f"--ServerApp.port={DEFAULT_PORT if port is None else port}",
         f"--ServerApp.port_retries={PORT_RETRIES if port is None else 0}",
         f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={token}",
         f"--ServerApp.open_browser={open_browser}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -121,10 +126,15 @@ def jupyter_command(
     return cmd
 
 
-def demo_environ(emu: EmulatorServer, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The Jupyter server's environment: ``base`` plus the emulator's variables."""
+def demo_environ(
+    emu: EmulatorServer, base: Mapping[str, str] | None = None, *, token: str | None = None
+) -> dict[str, str]:
+    """The Jupyter server's environment: ``base``, the emulator's variables and the token."""
     env = dict(os.environ if base is None else base)
     env.update(emu.environ())
+    if token is not None:
+        env["JUPYTER_TOKEN"] = token  # read by jupyter_server's IdentityProvider
+        env.pop("JUPYTER_TOKEN_FILE", None)
     env.setdefault("ETRADE_NB_TOKEN_CACHE", "memory")
     return env
 
@@ -178,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo until Ctrl-C or SIGTERM; returns Jupyter's exit status otherwise."""
     args = _parser().parse_args(argv)
     root = _writable_notebooks(args.notebook_dir)
-    token = args.token or secrets.token_hex(16)
+    token = args.token or os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(16)
     _, title, path = _APPS[args.app]
     requested = os.environ.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
     emu = EmulatorServer(port=args.emulator_port, auto_approve=requested).start()
@@ -187,8 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     proc: subprocess.Popen[bytes] | None = None
     try:
         print(f"E*TRADE emulator (not the real E*TRADE) at {emu.url}", flush=True)
-        cmd = jupyter_command(args.app, args.port, token, root, open_browser=not args.no_browser)
-        proc = subprocess.Popen(cmd, env=demo_environ(emu), start_new_session=True)
+        cmd = jupyter_command(args.app, args.port, root, open_browser=not args.no_browser)
+        env = demo_environ(emu, token=token)
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True)
         print(f"Starting {title} (pid {proc.pid}) on 127.0.0.1 ...", flush=True)
         base = _wait_ready(proc, token)
         if base is None:

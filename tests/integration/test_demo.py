@@ -111,6 +111,11 @@ def test_demo_serves_quickstart_and_stops_on_ctrl_c(demo) -> None:
     ready = _read_until(lines, READY, seen)
     base, port, token = ready.group(1), int(ready.group(2)), ready.group(3)
     assert port != 8888  # taken: Jupyter moved on, and the demo printed where it went
+    # The token is not on Jupyter's command line, which every local user can read (ps).
+    cmdline = Path(f"/proc/{jupyter_pid}/cmdline").read_bytes()
+    assert b"--ServerApp.ip=127.0.0.1" in cmdline  # really Jupyter's command line
+    assert token.encode() not in cmdline and b"IdentityProvider.token" not in cmdline
+    assert token.encode() not in Path(f"/proc/{proc.pid}/cmdline").read_bytes()
 
     assert _get(f"{base}/api/status?token={token}") == 200
     assert _get(f"{base}/api/contents/{QUICKSTART}?content=0&token={token}") == 200
@@ -140,13 +145,18 @@ def test_jupyter_gets_the_emulator_environment_and_loopback_only() -> None:
     assert "ETRADE_NB_DEMO_AUTO_APPROVE" not in env
     root = notebooks_dir()
     assert root is not None and (root / QUICKSTART).is_file()
-    cmd = jupyter_command("lab", 8899, "T0K", root, open_browser=False)
+    cmd = jupyter_command("lab", 8899, root, open_browser=False)
     assert "--ServerApp.ip=127.0.0.1" in cmd and cmd[-1].endswith(QUICKSTART)
     assert ("--allow-root" in cmd) == (os.geteuid() == 0)
     # An explicit port is taken exactly; by default Jupyter starts at 8888 and moves on.
     assert {"--ServerApp.port=8899", "--ServerApp.port_retries=0"} <= set(cmd)
-    default = jupyter_command("lab", None, "T0K", root, open_browser=False)
+    default = jupyter_command("lab", None, root, open_browser=False)
     assert {"--ServerApp.port=8888", "--ServerApp.port_retries=50"} <= set(default)
+    # The token travels in the environment, never in argv (readable by any user via ps).
+    assert not any("token" in arg.lower() for arg in cmd + default)
+    assert "JUPYTER_TOKEN" not in env
+    env = demo_environ(emu, base={"JUPYTER_TOKEN_FILE": "/x"}, token="T0K")
+    assert env["JUPYTER_TOKEN"] == "T0K" and "JUPYTER_TOKEN_FILE" not in env
 
 
 def test_server_info_reads_the_port_jupyter_wrote(tmp_path: Path) -> None:
