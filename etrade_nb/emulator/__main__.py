@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
         help="enforce E*TRADE's published per-second and hourly request limits per consumer "
         "key (HTTP 400 over the limit)",
     )
+    p.add_argument(
+        "--problem-header",
+        action="store_true",
+        help="also report OAuth problems in a WWW-Authenticate header (E*TRADE documents "
+        "them only in the body)",
+    )
     return p
 
 
@@ -45,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             callback_url=args.callback_url,
             auto_approve=args.auto_approve,
             rate_limits=args.rate_limits,
+            problem_header=args.problem_header,
         ).start()
     except (ValueError, OSError) as error:
         print(f"etrade-nb-emulator: {error}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Data endpoints under ``/v1``: accounts, balance, portfolio, quotes and orders.
 
-Every call is OAuth-signed with the access token. ``.json`` suffix or ``Accept:
-application/json`` selects JSON; otherwise XML, E*TRADE's default.
+Every call is OAuth-signed with the access token. Only the ``.json`` suffix selects JSON;
+otherwise XML, E*TRADE's default (an ``Accept: application/json`` header alone does not
+switch). Order bodies are JSON and must say so (``Content-Type: application/json``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 from . import data
 from .context import Context
-from .messages import ApiError, OAuthProblem, Request, Response, data_response, json_response
+from .messages import ApiError, OAuthProblem, Request, Response, data_response, error_body
 from .signing import parse_form, percent_decode
 from .verify import check_access_token, verify
 
+ERR_BODY = 1001  # order body missing, not JSON, or not labelled application/json
 ERR_PARAMETER = 1005  # missing or invalid query parameter
 ERR_ACCOUNT = 1006  # unknown accountIdKey
 ERR_TOO_MANY_SYMBOLS = 1023
@@ -35,8 +37,8 @@ ROUTES: list[tuple[re.Pattern[str], str, str]] = [
 ]
 
 
-def _not_found(path: str) -> Response:
-    return json_response(404, {"Error": {"code": 404, "message": f"No resource at {path}"}})
+def _not_found(path: str, as_json: bool) -> Response:
+    return data_response(404, error_body(404, f"No resource at {path}"), as_json)
 
 
 def _route(path: str) -> tuple[re.Match[str], str, str] | None:
@@ -53,14 +55,12 @@ def handle_v1(req: Request, ctx: Context) -> Response:
     path = req.path[: -len(".json")] if req.path.endswith(".json") else req.path
     found = _route(path)
     if found is None:
-        return _not_found(req.path)
+        return _not_found(req.path, as_json)
     match, method, name = found
     if req.method != method:
-        return json_response(
-            405,
-            {"Error": {"code": 405, "message": f"{req.method} is not allowed here"}},
-            [("Allow", method)],
-        )
+        response = data_response(405, error_body(405, f"{req.method} is not allowed here"), as_json)
+        response.headers.append(("Allow", method))
+        return response
     try:
         args = {k: percent_decode(v) for k, v in match.groupdict().items()}
         query = dict(parse_form(req.query))
@@ -76,7 +76,7 @@ def handle_v1(req: Request, ctx: Context) -> Response:
         payload = _answer(name, req, ctx, args, query, now)
     except OAuthProblem as problem:
         ctx.stats.bump("oauth_rejected")
-        return problem.response(as_json)
+        return problem.response(as_json, header=ctx.problem_header)
     except ApiError as error:
         return error.response(as_json)
     return data_response(200, payload, as_json)
@@ -90,6 +90,12 @@ def _account(key: str) -> dict[str, Any]:
 
 
 def _json_body(req: Request) -> Any:
+    ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        shown = ctype or "none"
+        raise ApiError(
+            415, ERR_BODY, f"Unsupported Content-Type {shown}: send the order as application/json."
+        )
     try:
         return json.loads(req.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

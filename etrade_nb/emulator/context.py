@@ -14,3 +14,4 @@ class Context:
     stats: Stats = field(default_factory=Stats)
     orders: OrderBook = field(default_factory=OrderBook)
     auto_approve: bool = False
+    problem_header: bool = False  # also send WWW-Authenticate: OAuth ...oauth_problem=

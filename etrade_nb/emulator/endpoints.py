@@ -98,7 +98,7 @@ def handle_oauth(req: Request, ctx: Context) -> Response:
         return handler(req, ctx)
     except OAuthProblem as problem:
         ctx.stats.bump("oauth_rejected")
-        return problem.response()
+        return problem.response(header=ctx.problem_header)
 
 
 def _token_from(fields: dict[str, str], ctx: Context) -> tuple[str, str] | None:

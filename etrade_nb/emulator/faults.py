@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-MODES = ("status", "reset")
+MODES = ("status", "reset", "cut", "auth_as_500_xml")
 KINDS = ("html", "garbage", "truncated_json")
 
 
@@ -35,6 +35,7 @@ class Faults:
         self._delay = 0.0
         self._delay_left: int | None = None
         self._malformed: list[list[int | str]] = []
+        self.delays: list[float] = []  # every delay applied, in seconds, oldest first
 
     def fail_next(
         self,
@@ -46,9 +47,20 @@ class Faults:
     ) -> None:
         """Fail the next ``n`` requests whose path starts with ``path_prefix`` (any if None).
 
-        ``mode="status"`` answers ``status`` with E*TRADE's error body; ``mode="reset"`` drops
-        the connection without a response. ``after_processing=True`` runs the request first
-        (an order IS placed), then fails.
+        ``mode`` picks the failure:
+
+        - ``"status"``: answer ``status`` with E*TRADE's error body (JSON code 100 on ``/v1``,
+          a Tomcat page elsewhere).
+        - ``"reset"``: drop the connection (RST) without a response.
+        - ``"cut"``: send the status line and headers announcing the whole body, then half the
+          body, then close: the client reads an incomplete body (requests raises
+          ``ChunkedEncodingError`` wrapping ``IncompleteRead``). The half-sent answer is the
+          real one with ``after_processing=True``, else the ``"status"`` error.
+        - ``"auth_as_500_xml"``: HTTP ``status`` (500 by default) with
+          ``<Error><message>Unauthorized request - invalid Consumer key and/or session
+          token</message></Error>``, an auth failure dressed as a server error (pyetrade#79).
+
+        ``after_processing=True`` runs the request first (an order IS placed), then fails.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -60,7 +72,8 @@ class Faults:
     def delay(self, seconds: float, n: int | None = None) -> None:
         """Sleep ``seconds`` before answering the next ``n`` requests (all, if None).
 
-        ``delay(0)`` switches delays off.
+        ``delay(0)`` switches delays off. Each delay applied is appended to ``delays``, so
+        tests can check which requests were held back without timing them.
         """
         with self._lock:
             self._delay = max(0.0, float(seconds))
@@ -74,7 +87,7 @@ class Faults:
             self._malformed.append([n, kind])
 
     def reset(self) -> None:
-        """Clear every switch."""
+        """Clear every switch (``delays``, the record of past delays, is kept)."""
         with self._lock:
             self._failures.clear()
             self._malformed.clear()
@@ -101,6 +114,7 @@ class Faults:
                 self._delay_left -= 1
                 if self._delay_left <= 0:
                     self._delay, self._delay_left = 0.0, None
+            self.delays.append(seconds)
             return seconds
 
     def take_malformed(self) -> str | None:

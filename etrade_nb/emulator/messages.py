@@ -8,6 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from . import pages
+from .signing import percent_encode
 
 
 @dataclass
@@ -23,7 +24,8 @@ class Request:
 
     @property
     def wants_json(self) -> bool:
-        return self.path.endswith(".json") or "application/json" in self.headers.get("accept", "")
+        """Only the ``.json`` suffix selects JSON: E*TRADE defaults to XML whatever ``Accept``."""
+        return self.path.endswith(".json")
 
 
 @dataclass
@@ -35,7 +37,16 @@ class Response:
 
 
 class OAuthProblem(Exception):
-    """An OAuth failure: ``oauth_problem=<code>`` plus extra parameters (RFC problem reporting)."""
+    """An OAuth failure: ``oauth_problem=<code>`` plus extra parameters (RFC problem reporting).
+
+    The problem is reported where E*TRADE's is documented: in the body, a Tomcat HTML page
+    ("HTTP Status 401 - oauth_problem=X&...") or, for ``.json`` data calls, a JSON
+    ``{"Error": {"code", "message": "oauth_problem=X&..."}}``. Extra parameters follow form
+    encoding (``&name=value``, values percent-encoded), e.g.
+    ``oauth_problem=timestamp_refused&oauth_acceptable_timestamps=<from>-<to>``. The
+    ``WWW-Authenticate`` header is not documented for E*TRADE and is sent only on request
+    (``EmulatorServer(problem_header=True)``).
+    """
 
     def __init__(self, problem: str, status: int = 401, **extra: str) -> None:
         super().__init__(problem)
@@ -43,14 +54,22 @@ class OAuthProblem(Exception):
         self.status = status
         self.extra = extra
 
-    def response(self, as_json: bool = False) -> Response:
-        params = ",".join(f"{k}={v}" for k, v in self.extra.items())
-        message = f"oauth_problem={self.problem}" + (f",{params}" if params else "")
-        www = f'OAuth realm="",oauth_problem={self.problem}' + (f",{params}" if params else "")
-        headers = [("WWW-Authenticate", www)]
+    @property
+    def message(self) -> str:
+        """``oauth_problem=X&name=value...`` as it appears in the body."""
+        params = "".join(f"&{k}={percent_encode(v)}" for k, v in self.extra.items())
+        return f"oauth_problem={self.problem}{params}"
+
+    def response(self, as_json: bool = False, header: bool = False) -> Response:
+        headers = []
+        if header:
+            params = "".join(f",{k}={v}" for k, v in self.extra.items())
+            headers.append(
+                ("WWW-Authenticate", f'OAuth realm="",oauth_problem={self.problem}{params}')
+            )
         if as_json:
-            return json_response(self.status, error_body(self.status, message), headers)
-        return html_response(self.status, pages.tomcat_error(self.status, message), headers)
+            return json_response(self.status, error_body(self.status, self.message), headers)
+        return html_response(self.status, pages.tomcat_error(self.status, self.message), headers)
 
 
 class ApiError(Exception):

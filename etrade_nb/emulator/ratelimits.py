@@ -15,9 +15,10 @@ A request over either limit is answered HTTP 400 with a small HTML page saying "
 requests exceeded the rate limit set" (the legacy docs' wording) and is not counted against
 the windows: a client that slows down gets through again.
 
-The windows slide over **real** ``time.monotonic()``, not the emulator's ``clock``: tests
-drive the emulator with a fake ``EmulatorClock`` that stands still, while a client paces its
-calls by real time.
+The windows slide over their own monotonic-like ``clock``, not the emulator's POSIX
+``clock``: by default real ``time.monotonic()``, since a client paces its calls by real time
+while tests hold the emulator's ``EmulatorClock`` still. Tests that drive the windows pass
+``EmulatorServer(rate_limit_clock=...)`` (or set ``RateLimits.clock``) and move it by hand.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class RateLimits:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limits = dict(limits)
-        self._clock = clock
+        self.clock = clock
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], deque[float]] = {}
 
@@ -64,7 +65,7 @@ class RateLimits:
             return True
         per_second, per_hour = self.limits[api]
         with self._lock:
-            now = self._clock()
+            now = self.clock()
             stamps = self._seen.setdefault((consumer_key, api), deque())
             while stamps and now - stamps[0] >= HOUR:
                 stamps.popleft()

@@ -21,7 +21,7 @@ from .api import handle_v1
 from .context import Context
 from .endpoints import AUTHORIZE_PATH, handle_authorize, handle_oauth
 from .faults import Failure, Faults
-from .messages import Request, Response, error_body, html_response, json_response
+from .messages import Request, Response, data_response, error_body, html_response
 from .net import is_loopback
 from .ratelimits import RateLimits
 from .robot import ROBOT_HEADER
@@ -31,6 +31,7 @@ from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, S
 _log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 UNAVAILABLE = "The requested service is not currently available."
+INVALID_SESSION = "Unauthorized request - invalid Consumer key and/or session token"
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
             emu._stopping.wait(delay)
         failure = emu.faults.take_failure(path)
         if failure and not failure.after_processing:
-            self._fail(req, failure)
+            self._fail(req, failure, None)
             return
         try:
             response = route(req, emu._ctx)
@@ -139,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
             _log.exception("emulator error on %s %s", req.method, path)  # no query, no headers
             response = html_response(500, pages.tomcat_error(500, "Internal Server Error"))
         if failure:
-            self._fail(req, failure)
+            self._fail(req, failure, response)
             return
         if path.startswith("/v1/") and response.status == 200:
             kind = emu.faults.take_malformed()
@@ -151,17 +152,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
 
-    def _send(self, response: Response) -> None:
+    def _send(self, response: Response, cut: bool = False) -> None:
+        """Send ``response``; ``cut``: announce the whole body, send half of it, close."""
+        declared = max(len(response.body), 1) if cut else len(response.body)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(declared))
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            self.wfile.write(response.body[: declared // 2] if cut else response.body)
+        if cut:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_WR)  # FIN: the client sees a short body
 
-    def _fail(self, req: Request, failure: Failure) -> None:
+    def _fail(self, req: Request, failure: Failure, processed: Response | None) -> None:
+        """Answer ``req`` as ``failure`` says; ``processed`` is the real answer, if it ran."""
         emu = self.server.emulator
         emu.stats.bump("faults_fired")
         if failure.mode == "reset":
@@ -175,14 +184,19 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        if req.path.startswith("/v1/"):
-            response = json_response(failure.status, error_body(100, UNAVAILABLE))
+        if failure.mode == "auth_as_500_xml":
+            body = f"<Error><message>{INVALID_SESSION}</message></Error>".encode()
+            response = Response(failure.status, body, "application/xml")
+        elif failure.mode == "cut" and processed is not None:
+            response = processed
+        elif req.path.startswith("/v1/"):
+            response = data_response(failure.status, error_body(100, UNAVAILABLE), req.wants_json)
         else:
             response = html_response(
                 failure.status, pages.tomcat_error(failure.status, UNAVAILABLE)
             )
-        emu._record(req, failure.status)
-        self._send(response)
+        emu._record(req, response.status)
+        self._send(response, cut=failure.mode == "cut")
 
 
 def _malformed(kind: str, response: Response) -> Response:
@@ -195,7 +209,10 @@ def _malformed(kind: str, response: Response) -> Response:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False
+    # SO_REUSEADDR: on POSIX it only lets a restarted emulator bind the port while old
+    # connections sit in TIME_WAIT. On Windows it would let another socket take a port in
+    # use, so it stays off there.
+    allow_reuse_address = os.name == "posix"
 
     def __init__(self, address: tuple[str, int], emulator: EmulatorServer) -> None:
         self.emulator = emulator
@@ -216,7 +233,13 @@ class EmulatorServer:
 
     Listens on 127.0.0.1 only; ``port=0`` picks a free port (read it back from ``.port``).
     ``rate_limits=True`` enforces E*TRADE's published per-second and hourly request limits
-    per consumer key (see :mod:`.ratelimits`); the flag can be flipped while running.
+    per consumer key (see :mod:`.ratelimits`); the flag can be flipped while running. Their
+    windows slide over ``rate_limit_clock`` (default ``time.monotonic``; set it, also while
+    running, to drive the windows from a test).
+
+    OAuth problems are reported in the body only, as E*TRADE documents them (Tomcat HTML, or
+    JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
+    ``WWW-Authenticate: OAuth ...,oauth_problem=X`` header too.
     """
 
     def __init__(
@@ -227,6 +250,8 @@ class EmulatorServer:
         auto_approve: bool = False,
         host: str = "127.0.0.1",
         rate_limits: bool = False,
+        rate_limit_clock: Callable[[], float] | None = None,
+        problem_header: bool = False,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
@@ -235,10 +260,12 @@ class EmulatorServer:
         self.clock: Callable[[], float] = clock or time.time
         self.state = State(self.clock)
         self.stats = Stats()
-        self._ctx = Context(self.state, self.stats, auto_approve=auto_approve)
+        self._ctx = Context(
+            self.state, self.stats, auto_approve=auto_approve, problem_header=problem_header
+        )
         self.faults = Faults()
         self.rate_limits = rate_limits
-        self._rate = RateLimits()
+        self._rate = RateLimits(clock=rate_limit_clock or time.monotonic)
         self.log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -339,6 +366,24 @@ class EmulatorServer:
     @property
     def auto_approve(self) -> bool:
         return self._ctx.auto_approve
+
+    @property
+    def problem_header(self) -> bool:
+        """Whether OAuth problems also go in a ``WWW-Authenticate`` header (off by default)."""
+        return self._ctx.problem_header
+
+    @problem_header.setter
+    def problem_header(self, value: bool) -> None:
+        self._ctx.problem_header = bool(value)
+
+    @property
+    def rate_limit_clock(self) -> Callable[[], float]:
+        """The monotonic-like clock the rate-limit windows slide over."""
+        return self._rate.clock
+
+    @rate_limit_clock.setter
+    def rate_limit_clock(self, clock: Callable[[], float]) -> None:
+        self._rate.clock = clock
 
     def register_consumer(self, key: str, secret: str, callback_url: str | None = None) -> None:
         """Add a consumer key; ``callback_url`` is registered the way E*TRADE support does."""

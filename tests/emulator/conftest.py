@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import http.client
 import json
 import re
@@ -19,7 +20,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl, quote, unquote
 
 import pytest
 
@@ -49,8 +50,14 @@ class Reply:
         return dict(parse_qsl(self.text, keep_blank_values=True, strict_parsing=True))
 
     @property
+    def problem_text(self) -> str:
+        """The body as a reader of E*TRADE's errors sees it: HTML- and percent-decoded."""
+        return unquote(html.unescape(self.body.decode("utf-8", "replace")))
+
+    @property
     def problem(self) -> str | None:
-        match = re.search(r"oauth_problem=([a-z_]+)", self.headers.get("www-authenticate", ""))
+        """``oauth_problem`` from the body (Tomcat page or JSON), where E*TRADE documents it."""
+        match = re.search(r"oauth_problem=([a-z_]+)", self.problem_text)
         return match.group(1) if match else None
 
 

@@ -67,3 +67,10 @@ def test_refuses_non_loopback_host():
         timeout=30,
     )
     assert result.returncode == 2 and "loopback" in result.stderr
+
+
+def test_problem_header_flag():
+    from etrade_nb.emulator.__main__ import _parser
+
+    assert _parser().parse_args(["--problem-header"]).problem_header is True
+    assert _parser().parse_args([]).problem_header is False

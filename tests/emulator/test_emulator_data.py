@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import pytest
 
@@ -51,9 +52,11 @@ def test_accounts_list_json_and_xml(logged_in):
     reply = logged_in.get("/v1/accounts/list")
     assert reply.headers["content-type"] == "application/xml"
     assert "<AccountListResponse><Accounts><Account><accountId>" in reply.text
-    assert logged_in.get("/v1/accounts/list", headers=JSON).json() == {
-        "AccountListResponse": accounts
-    }
+    root = ElementTree.fromstring(reply.body)  # valid XML, one element per JSON key
+    assert root.tag == "AccountListResponse"
+    assert root.findtext("Accounts/Account/accountIdKey") == first["accountIdKey"]
+    # E*TRADE defaults to XML: Accept: application/json alone does not switch to JSON.
+    assert logged_in.get("/v1/accounts/list", headers=JSON).body == reply.body
 
 
 def test_balance_requires_inst_type(logged_in):
@@ -219,4 +222,38 @@ def test_form_body_parameters_are_signed(logged_in):
     signed = logged_in.sign("POST", path, [*oauth.items(), ("a", "1 2")])
     reply = logged_in.request("POST", path, oauth=oauth, body=b"a=1+2", headers=form,
                               signature=signed)  # fmt: skip
-    assert reply.status == 400 and "Error" in reply.json()  # authenticated; not an order
+    assert reply.status == 415 and reply.json()["Error"]["code"] == 1001  # authenticated
+
+
+@pytest.mark.parametrize("ctype", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_order_body_must_be_labelled_json(logged_in, ctype):
+    path = f"/v1/accounts/{KEY}/orders/preview.json"
+    headers = {"Content-Type": ctype} if ctype else {}
+    body = json.dumps({"PreviewOrderRequest": _order()}).encode()
+    if ctype == "application/x-www-form-urlencoded":  # a form body is signed as parameters
+        oauth = logged_in.oauth_params()
+        signature = logged_in.sign("POST", path, [*oauth.items(), (body.decode(), "")])
+        reply = logged_in.request(
+            "POST", path, oauth=oauth, body=body, headers=headers, signature=signature
+        )
+    else:
+        reply = logged_in.request("POST", path, body=body, headers=headers)
+    assert reply.status == 415
+    error = reply.json()["Error"]
+    assert error["code"] == 1001 and "application/json" in error["message"]
+    assert logged_in.get(f"/v1/accounts/{KEY}/orders.json").json()["OrdersResponse"] == {
+        "Order": []
+    }
+
+
+def test_errors_follow_the_suffix_not_accept(logged_in):
+    """Without ``.json`` every answer is XML, errors included; ``Accept`` changes nothing."""
+    for path in ("/v1/accounts/nope/balance", "/v1/accounts/list/nothing-here"):
+        reply = logged_in.get(path, [("instType", "BROKERAGE")], headers=JSON)
+        assert reply.headers["content-type"] == "application/xml", path
+        assert ElementTree.fromstring(reply.body).tag == "Error"
+    reply = logged_in.request("DELETE", "/v1/accounts/list", headers=JSON)
+    assert reply.status == 405 and reply.headers["allow"] == "GET"
+    assert ElementTree.fromstring(reply.body).findtext("code") == "405"
+    reply = logged_in.get("/v1/accounts/nope/balance.json", [("instType", "BROKERAGE")])
+    assert reply.json()["Error"]["code"] == 1006

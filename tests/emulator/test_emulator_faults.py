@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import time
+from urllib.parse import quote
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_fail_next_reset_drops_the_connection(emu, logged_in):
     assert emu.log[-2].status == 0
 
 
-@pytest.mark.parametrize("mode", ["status", "reset"])
+@pytest.mark.parametrize("mode", ["status", "reset", "cut"])
 def test_after_processing_places_the_order_anyway(emu, logged_in, mode):
     base = f"/v1/accounts/{KEY}/orders"
     reply = logged_in.request("POST", base + "/preview.json", body=_order_body(), headers=HEADERS)
@@ -82,7 +83,7 @@ def test_after_processing_places_the_order_anyway(emu, logged_in, mode):
     emu.faults.fail_next(1, status=500, path_prefix=base + "/place", after_processing=True,
                          mode=mode)  # fmt: skip
     body = _order_body(preview_id).encode()
-    if mode == "reset":
+    if mode in ("reset", "cut"):
         with pytest.raises((ConnectionError, http.client.HTTPException)):
             logged_in.request("POST", base + "/place.json", body=body, headers=HEADERS)
     else:
@@ -96,22 +97,21 @@ def test_after_processing_places_the_order_anyway(emu, logged_in, mode):
 
 
 def test_delay(emu, logged_in):
+    # The record of applied delays, not wall time, says which requests were held back.
     emu.faults.delay(0.4, n=1)
     t0 = time.monotonic()
     assert logged_in.get(ACCOUNTS).status == 200
-    assert time.monotonic() - t0 >= 0.4
-    t0 = time.monotonic()
+    assert time.monotonic() - t0 >= 0.4  # a lower bound only: it really waited
     assert logged_in.get(ACCOUNTS).status == 200
-    assert time.monotonic() - t0 < 0.4
+    assert emu.faults.delays == [0.4]
     emu.faults.delay(0.2)
     for _ in range(2):
-        t0 = time.monotonic()
         logged_in.get(ACCOUNTS)
-        assert time.monotonic() - t0 >= 0.2
+    assert emu.faults.delays == [0.4, 0.2, 0.2]
     emu.faults.delay(0)
-    t0 = time.monotonic()
     logged_in.get(ACCOUNTS)
-    assert time.monotonic() - t0 < 0.2
+    assert emu.faults.delays == [0.4, 0.2, 0.2]
+    assert emu.stats.requests_by_path[f"GET {ACCOUNTS}"] == 5
 
 
 @pytest.mark.parametrize("kind", ["html", "garbage", "truncated_json"])
@@ -138,10 +138,58 @@ def test_reset_clears_everything(emu, logged_in):
     emu.faults.delay(5)
     emu.faults.malformed_next(3)
     emu.faults.reset()
-    t0 = time.monotonic()
     reply = logged_in.get(ACCOUNTS)
     assert reply.status == 200 and reply.json()
-    assert time.monotonic() - t0 < 2
+    assert emu.faults.delays == [] and emu.stats.faults_fired == 0
+
+
+def test_auth_as_500_xml(emu, logged_in):
+    """pyetrade#79: an auth failure answered HTTP 500 with an XML error, no oauth_problem."""
+    emu.faults.fail_next(1, mode="auth_as_500_xml", path_prefix="/v1/")
+    reply = logged_in.get(ACCOUNTS)
+    assert reply.status == 500 and reply.headers["content-type"] == "application/xml"
+    assert reply.text == (
+        "<Error><message>Unauthorized request - invalid Consumer key and/or session token"
+        "</message></Error>"
+    )
+    assert emu.log[-1].status == 500 and emu.stats.faults_fired == 1
+    assert logged_in.get(ACCOUNTS).status == 200
+
+
+def _requests_get(emu, logged_in, path: str):
+    import requests
+
+    oauth = logged_in.oauth_params()
+    oauth["oauth_signature"] = logged_in.sign("GET", path, list(oauth.items()))
+    header = "OAuth " + ",".join(f'{k}="{quote(v, safe="")}"' for k, v in oauth.items())
+    return requests.get(f"{emu.url}{path}", headers={"Authorization": header}, timeout=10)
+
+
+def test_cut_sends_half_the_announced_body(emu, logged_in):
+    import requests
+
+    emu.faults.fail_next(1, mode="cut", status=503)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError, match="IncompleteRead"):
+        _requests_get(emu, logged_in, ACCOUNTS)
+    assert emu.log[-1].status == 503 and emu.stats.faults_fired == 1
+    assert _requests_get(emu, logged_in, ACCOUNTS).status_code == 200
+
+
+def test_cut_after_processing_sends_half_the_real_answer(emu, logged_in):
+    emu.faults.fail_next(1, mode="cut", after_processing=True)
+    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
+    oauth = logged_in.oauth_params()
+    oauth["oauth_signature"] = logged_in.sign("GET", ACCOUNTS, list(oauth.items()))
+    header = "OAuth " + ",".join(f'{k}="{quote(v, safe="")}"' for k, v in oauth.items())
+    conn.request("GET", ACCOUNTS, headers={"Authorization": header})
+    resp = conn.getresponse()
+    assert resp.status == 200  # the real answer's status line and headers
+    with pytest.raises(http.client.IncompleteRead) as cut:
+        resp.read()
+    conn.close()
+    whole = int(resp.getheader("Content-Length"))
+    assert len(cut.value.partial) == whole // 2
+    assert cut.value.partial.startswith(b'{"AccountListResponse"')
 
 
 def test_bad_fault_arguments(emu):
@@ -149,3 +197,10 @@ def test_bad_fault_arguments(emu):
         emu.faults.fail_next(1, mode="explode")
     with pytest.raises(ValueError):
         emu.faults.malformed_next(1, kind="xml")
+
+
+def test_fail_next_status_is_xml_without_the_json_suffix(emu, logged_in):
+    emu.faults.fail_next(1, status=500)
+    reply = logged_in.get("/v1/accounts/list", headers={"Accept": "application/json"})
+    assert reply.status == 500 and reply.headers["content-type"] == "application/xml"
+    assert "<Error><code>100</code>" in reply.text

@@ -20,11 +20,18 @@ OVER = "Number of requests exceeded the rate limit set"
 
 
 class FrozenClock:
+    """A monotonic-like clock that moves only when told to, or when someone ``sleep``s on it."""
+
     def __init__(self) -> None:
         self.now = 100.0
+        self._lock = threading.Lock()
 
     def __call__(self) -> float:
         return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += max(0.0, seconds)
 
 
 # -- the windows ------------------------------------------------------------------------
@@ -103,6 +110,9 @@ def test_off_by_default(logged_in, emu):
 
 
 def test_over_the_limit_answers_400_html_counted_in_stats(logged_in, emu, make_client):
+    window = FrozenClock()
+    emu.rate_limit_clock = window
+    assert emu.rate_limit_clock is window
     emu.rate_limits = True
     replies = [logged_in.get(QUOTE) for _ in range(5)]
     assert [r.status for r in replies] == [200] * 4 + [400]
@@ -120,7 +130,9 @@ def test_over_the_limit_answers_400_html_counted_in_stats(logged_in, emu, make_c
     assert other.get(QUOTE).status == 200
     assert logged_in.get("/v1/accounts/list.json").status == 200  # and so has another API
 
-    time.sleep(1.05)  # real time: the fake emulator clock does not move the window
+    window.now += 0.999
+    assert logged_in.get(QUOTE).status == 400
+    window.now += 0.001  # one second after the first four
     assert logged_in.get(QUOTE).status == 200
     emu.rate_limits = False
     assert [logged_in.get(QUOTE).status for _ in range(6)] == [200] * 6
@@ -137,43 +149,70 @@ SYMBOLS = ["".join(s) for s in itertools.product(string.ascii_uppercase, repeat=
 
 
 @pytest.fixture
-def limited(emulator: EmulatorServer) -> EmulatorServer:
+def window() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def limited(emulator: EmulatorServer, window: FrozenClock) -> EmulatorServer:
+    """Rate limits on, their windows driven by ``window`` (the client's sleeps move it)."""
+    emulator.rate_limit_clock = window
     emulator.rate_limits = True
     return emulator
 
 
+def test_rate_limit_clock_argument(clock):
+    window = FrozenClock()
+    with EmulatorServer(clock=clock, rate_limits=True, rate_limit_clock=window) as emu:
+        assert emu.rate_limit_clock is window
+    assert EmulatorServer().rate_limit_clock is time.monotonic
+
+
 def test_tight_loop_of_single_quotes_gets_a_slow_down_error(limited, session):
-    # The fixture's retry policy does not really sleep, so the client's retries of a refused
-    # GET come at once and are refused too; then it gives up with the rate-limit error.
+    # The fixture's retry policy does not really sleep and the window clock stands still,
+    # so the client's retries of a refused GET are refused too; then it gives up.
     with pytest.raises(ApiError) as error:
         for symbol in SYMBOLS:
             session.get(f"/v1/market/quote/{symbol}")
     assert error.value.status == 400
     assert "rate limit" in str(error.value) and "Slow down" in str(error.value)
     statuses = [r.status for r in limited.log if r.path.startswith("/v1/")]
-    assert statuses[:5] == [200] * 4 + [400] and set(statuses[4:]) == {400}
-    assert limited.stats.rate_limited == len(statuses) - 4
+    assert statuses == [200] * 4 + [400] * 4  # the refused GET and its 3 retries
+    assert limited.stats.rate_limited == 4
 
 
-def test_a_refused_get_goes_through_after_the_clients_real_wait(limited, session):
-    session.retry = RetryPolicy(retries=1)  # really sleeps (1 s for a rate-limit refusal)
+def test_a_refused_get_goes_through_after_the_clients_wait(limited, session, window):
+    session.retry = RetryPolicy(retries=1, sleep=window.sleep)  # waits 1 s on the window clock
     for symbol in SYMBOLS[:6]:
         session.get(f"/v1/market/quote/{symbol}")
     statuses = [r.status for r in limited.log if r.path.startswith("/v1/")]
     assert statuses == [200] * 4 + [400] + [200] * 2
     assert limited.stats.rate_limited == 1
+    assert window.now == 101.0
 
 
-def test_evenly_paced_quotes_stay_under_the_limit(limited, session):
-    session.market_limiter = RateLimiter(3.5)  # 10 calls of 50 symbols, ~2.6 s
-    quotes = session.quotes(SYMBOLS)
+@pytest.mark.parametrize("rate", [4.0, 3.5])  # 4.0: the Session default
+def test_paced_quotes_stay_under_the_limit(limited, session, window, rate):
+    assert session.market_limiter is not None and session.market_limiter.rate == 4.0
+    session.market_limiter = RateLimiter(rate, clock=window, sleep=window.sleep)
+    quotes = session.quotes(SYMBOLS, max_workers=1)  # 10 calls of 50 symbols
     assert len(quotes) + len(quotes.messages) == 500
     assert limited.stats.rate_limited == 0
+    assert [r.status for r in limited.log if r.path.startswith("/v1/")] == [200] * 10
+    assert window.now > 102.0  # the pacing, not luck: the calls spread over > 2 s
 
 
-def test_default_quote_pacing_stays_under_the_limit(limited, session):
-    # With a really sleeping RetryPolicy the refused batches would get through a second
-    # later, but the limit would still have been hit (stats.rate_limited > 0).
-    quotes = session.quotes(SYMBOLS)
-    assert len(quotes) + len(quotes.messages) == 500
-    assert limited.stats.rate_limited == 0
+def test_unpaced_quotes_are_refused(limited, session):
+    session.market_limiter = None
+    with pytest.raises(ApiError):
+        session.quotes(SYMBOLS, max_workers=1)
+    assert limited.stats.rate_limited > 0
+
+
+def test_gently_paced_quotes_stay_under_real_time_limits(emulator, session):
+    """End to end on real time: 2 calls/s against the 4/s limit, far from tight."""
+    emulator.rate_limits = True
+    session.market_limiter = RateLimiter(2.0)
+    quotes = session.quotes(SYMBOLS[:250])  # 5 calls of 50 symbols, two workers, ~2 s
+    assert len(quotes) + len(quotes.messages) == 250
+    assert emulator.stats.rate_limited == 0
