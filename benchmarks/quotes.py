@@ -67,7 +67,7 @@ def run(live: Live, *, rounds: int) -> list[Row]:
             ratio=ratio(lim_wall, floor),
             baseline=f"{floor_calls} round trips",
             note=f"{limited[0][1]} calls; the limit, not the network, sets the pace "
-            f"(burst {max(1.0, rate):g}, then {rate:g}/s)",
+            f"(at most {rate:g} calls in any second)",
             extra={"calls": limited[0][1]},
         ),
         Row(

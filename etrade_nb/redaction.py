@@ -62,6 +62,15 @@ def redact(text: str) -> str:
     if pattern is not None:
         text = pattern.sub(MASK, text)
     text = _AUTH_HEADER.sub(lambda m: (m.group(1) or m.group(4)) + MASK, text)
+    return mask_oauth_fields(text)
+
+
+def mask_oauth_fields(text: str) -> str:
+    """Mask ``oauth_token``, ``oauth_verifier``, ``oauth_signature``… values by shape only.
+
+    Cheap (no registered-secret pattern), for hot paths such as scrubbing each request's
+    ``Authorization`` header; keeps ``oauth_timestamp`` and ``oauth_nonce``.
+    """
     return _OAUTH_FIELD.sub(lambda m: m.group(1) + MASK, text)
 
 

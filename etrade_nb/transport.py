@@ -25,7 +25,7 @@ from .errors import (
     ServiceUnavailableError,
     TransportError,
 )
-from .redaction import redact
+from .redaction import mask_oauth_fields
 from .responses import is_rate_limited, is_transient, snippet
 
 log = logging.getLogger("etrade_nb")
@@ -178,7 +178,7 @@ def _scrub_request(request: Any) -> None:
     value = headers.get("Authorization") if headers is not None else None
     if value:
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        headers["Authorization"] = redact(text)
+        headers["Authorization"] = mask_oauth_fields(text)
 
 
 def _unknown_outcome(
