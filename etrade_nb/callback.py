@@ -53,25 +53,40 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
-from .environments import is_loopback_url, on_binder
+from .callback_urls import (
+    CALLBACK_PATH,
+    HUB_PREFIX_VAR,
+    CallbackPlan,
+    pending_token,
+    per_session_host,
+    plan_callback,
+    suggested_callback_url,
+)
 from .errors import ConfigurationError, EtradeError
 
 log = logging.getLogger(__name__)
 
-CALLBACK_PATH = "/callback"
-HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
+__all__ = [  # the URL helpers live in callback_urls; re-exported for callers of this module
+    "CALLBACK_PATH",
+    "HUB_PREFIX_VAR",
+    "WAIT_FOR_LOGIN",
+    "CallbackPlan",
+    "CallbackReceiver",
+    "pending_token",
+    "per_session_host",
+    "plan_callback",
+    "suggested_callback_url",
+]
+
 """Environment variables of which any one, set, means the kernel runs on Binder."""
-_PROXY_PATH = re.compile(r"/proxy/(?:absolute/)?(\d{1,5})(/.*)?$")
 WAIT_FOR_LOGIN = 15 * 60.0
 """Seconds a receiver started before any login (``%etrade_callback``) waits to be bound."""
 _GRACE = 10.0  # seconds of 410 answers after success (the browser may ask for a favicon)
@@ -94,92 +109,6 @@ WIDGET_PASTE_INSTEAD = (
 
 def _no_token() -> str | None:
     return None
-
-
-def pending_token(authorize_url: str | None) -> str | None:
-    """The request token in an authorize link (``...?key=K&token=T``), or ``None``."""
-    if not authorize_url:
-        return None
-    return (parse_qs(urlsplit(authorize_url).query).get("token") or [None])[0]
-
-
-def per_session_host(environ: Mapping[str, str] | None = None) -> bool:
-    """True on Binder, whose public host changes with every session."""
-    return on_binder(environ)
-
-
-@dataclass(frozen=True)
-class CallbackPlan:
-    """Where the receiver listens and the callback URL to register with E*TRADE."""
-
-    port: int  # 0: any free port (the registered URL is known once bound)
-    path: str
-    registered_url: str | None  # None: derived from the bound port, see ``url_for``
-    via_hub: bool = False
-
-    def url_for(self, port: int, environ: Mapping[str, str] | None = None) -> str:
-        """The URL to register for a receiver bound to ``port``."""
-        if self.registered_url:
-            return self.registered_url
-        return suggested_callback_url(port, environ)
-
-    @property
-    def public_host(self) -> str | None:
-        """The registered URL's ``host[:port]`` (the ``Host`` its requests carry), if known."""
-        if not self.registered_url:
-            return None
-        return urlsplit(self.registered_url).netloc.rpartition("@")[2].lower() or None
-
-
-def suggested_callback_url(port: int, environ: Mapping[str, str] | None = None) -> str:
-    """``/user/alice/proxy/PORT/callback`` behind JupyterHub, else ``http://127.0.0.1:PORT/callback``.
-
-    The kernel knows the hub's path prefix, not its public host: prefix the hub URL's
-    ``https://host`` when registering.
-    """
-    env = os.environ if environ is None else environ
-    prefix = env.get(HUB_PREFIX_VAR, "").strip()
-    if prefix:
-        return f"/{prefix.strip('/')}/proxy/{port}{CALLBACK_PATH}"
-    return f"http://127.0.0.1:{port}{CALLBACK_PATH}"
-
-
-def plan_callback(
-    url: str | None = None, *, port: int = 0, environ: Mapping[str, str] | None = None
-) -> CallbackPlan:
-    """Work out port and path from the registered callback ``url`` (or none yet).
-
-    - no ``url``: listen on ``port`` (0 = any) at ``/callback``; register what ``url_for`` says;
-    - ``http://127.0.0.1:8765/cb``: listen on 8765 at ``/cb``;
-    - ``https://hub.example/user/alice/proxy/8765/callback``: jupyter-server-proxy strips the
-      prefix, so listen on 8765 at ``/callback``;
-    - any other URL (your own reverse proxy): listen on ``port`` at the URL's path.
-    """
-    env = os.environ if environ is None else environ
-    if not url:
-        return CallbackPlan(port, CALLBACK_PATH, None, via_hub=bool(env.get(HUB_PREFIX_VAR)))
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"--callback {url!r} is not an http(s) URL. Give the exact callback URL registered "
-            "with E*TRADE, or no URL to get one to register."
-        )
-    if is_loopback_url(url):
-        if not parts.port:
-            raise ConfigurationError(
-                f"The callback {url} has no port. Register a URL with an explicit port, such "
-                "as http://127.0.0.1:8765/callback."
-            )
-        return CallbackPlan(parts.port, parts.path or "/", url)
-    proxied = _PROXY_PATH.search(parts.path)
-    if proxied:
-        return CallbackPlan(int(proxied.group(1)), proxied.group(2) or "/", url, via_hub=True)
-    if not port:
-        raise ConfigurationError(
-            f"The callback {url} does not say which local port it reaches. Add "
-            "--callback-port PORT (the port your proxy forwards to)."
-        )
-    return CallbackPlan(port, parts.path or "/", url)
 
 
 def _page(title: str, message: str) -> bytes:
