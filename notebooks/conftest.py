@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from nbval.plugin import IPyNbCell
 
+from tests.jupyter_dirs import private_jupyter_dirs
+
 _DROP = (
     "ETRADE_NB_API_BASE",
     "ETRADE_NB_AUTHORIZE_URL",
@@ -45,17 +47,8 @@ _tmp: tempfile.TemporaryDirectory[str] | None = None
 def kernel_environ(base: dict[str, str], tmp: Path) -> dict[str, str]:
     """The environment an nbval kernel starts with."""
     env = {k: v for k, v in base.items() if k not in _DROP}
-    dirs = {
-        "HOME": "home",
-        "IPYTHONDIR": "ipython",
-        "JUPYTER_CONFIG_DIR": "jupyter-config",
-        "JUPYTER_DATA_DIR": "jupyter-data",
-        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
-        "ETRADE_NB_TOKEN_DIR": "tokens",
-    }
-    for var, name in dirs.items():
-        (tmp / name).mkdir(parents=True, exist_ok=True)
-        env[var] = str(tmp / name)
+    env.update(private_jupyter_dirs(tmp))
+    env["ETRADE_NB_TOKEN_DIR"] = str(tmp / "tokens")
     env["ETRADE_NB_CONFIG"] = str(tmp / "config" / "credentials.ini")
     env["ETRADE_NB_DEMO_AUTO_APPROVE"] = "1"
     env["ETRADE_NB_TOKEN_CACHE"] = "memory"

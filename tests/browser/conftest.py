@@ -24,6 +24,7 @@ import pytest
 import requests
 
 from etrade_nb.emulator import EmulatorServer
+from tests.jupyter_dirs import private_jupyter_dirs
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,16 +97,7 @@ def isolated_env(tmp: Path, extra: dict[str, str]) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("ETRADE", "JUPYTER", "BINDER")) and k != "IPYTHONDIR"
     }
-    for var, name in {
-        "HOME": "home",
-        "IPYTHONDIR": "ipython",
-        "JUPYTER_CONFIG_DIR": "config",
-        "JUPYTER_DATA_DIR": "data",
-        "JUPYTER_RUNTIME_DIR": "runtime",
-    }.items():
-        (tmp / name).mkdir(parents=True, exist_ok=True)
-        env[var] = str(tmp / name)
-    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    env.update(private_jupyter_dirs(tmp))
     env.update(extra)
     return env
 

@@ -34,6 +34,8 @@ import requests
 import tomllib
 from nbval.plugin import get_sanitize_patterns
 
+from tests.jupyter_dirs import private_jupyter_dirs
+
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
@@ -94,9 +96,7 @@ def _binder_server(tmp: Path, repo: Path, bin_dir: Path) -> Iterator[_Server]:
         pytest.skip("reads /proc/<pid>/environ")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ETRADE", "JUPYTER"))}
     env.pop("VIRTUAL_ENV", None)
-    for var in ("HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR"):
-        (tmp / var).mkdir()
-        env[var] = str(tmp / var)
+    env.update(private_jupyter_dirs(tmp))
     port, emulator_port = _free_port(), _free_port()
     env.update(
         PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",

@@ -25,6 +25,7 @@ import pytest
 
 from etrade_nb.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir, server_info
 from etrade_nb.emulator import EmulatorServer
+from tests.jupyter_dirs import private_jupyter_dirs
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 READY = re.compile(r"is ready: (http://127\.0\.0\.1:(\d+))/lab/tree/\S+\?token=(\w+)")
@@ -63,16 +64,7 @@ def busy_8888() -> Iterator[None]:
 def demo(
     tmp_path: Path, busy_8888: None
 ) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
-    env = dict(os.environ)
-    for var in (
-        "HOME",
-        "IPYTHONDIR",
-        "JUPYTER_CONFIG_DIR",
-        "JUPYTER_DATA_DIR",
-        "JUPYTER_RUNTIME_DIR",
-    ):
-        (tmp_path / var).mkdir()
-        env[var] = str(tmp_path / var)
+    env = {**os.environ, **private_jupyter_dirs(tmp_path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "etrade_nb", "demo", "--no-browser"],  # the default port
         env=env,

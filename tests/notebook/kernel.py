@@ -12,24 +12,15 @@ import pytest
 from nbclient import NotebookClient
 
 from etrade_nb.emulator import EmulatorServer
+from tests.jupyter_dirs import private_jupyter_dirs
 
 
 def kernel_env(
     monkeypatch: pytest.MonkeyPatch, tmp: Path, emu: EmulatorServer, **extra: str
 ) -> None:
     """Patch os.environ (the kernel inherits it): emulator vars, private HOME/IPython/Jupyter."""
-    dirs = {
-        "HOME": "home",
-        "IPYTHONDIR": "ipython",
-        "JUPYTER_CONFIG_DIR": "jupyter-config",
-        "JUPYTER_DATA_DIR": "jupyter-data",
-        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
-        "MPLCONFIGDIR": "mpl",
-    }
-    for var, sub in dirs.items():
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
-        monkeypatch.setenv(var, str(tmp / sub))
-    monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
+    for var, value in private_jupyter_dirs(tmp).items():
+        monkeypatch.setenv(var, value)
     monkeypatch.setenv("ETRADE_NB_TOKEN_CACHE", "off")
     for var in ("ETRADE_NB_UI", "ETRADE_NB_DEMO_AUTO_APPROVE"):
         monkeypatch.delenv(var, raising=False)
