@@ -6,8 +6,8 @@ import math
 import statistics
 import time
 
-from etrade_nb.ratelimit import RateLimiter
-from etrade_nb.session import QUOTE_BATCH_OVERRIDE
+from etrade_nb.api.ratelimit import RateLimiter
+from etrade_nb.api.session import QUOTE_BATCH_OVERRIDE
 
 from .harness import Row, interleaved, ratio
 from .live import Live

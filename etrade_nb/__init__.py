@@ -19,7 +19,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
-    from .config import Credentials, load_credentials, save_credentials
+    from .api.session import QuoteList, Session, SessionStatus
+    from .api.transport import RetryPolicy
     from .environments import Environment, authorize_url, resolve_environment
     from .errors import (
         AccessTokenExpiredError,
@@ -45,107 +46,65 @@ if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
         VerifierFormatError,
         VerifierRejectedError,
     )
-    from .flow import LoginState, OAuthFlow, extract_verifier
-    from .session import QuoteList, Session, SessionStatus
-    from .store import NO_STORE, FileTokenStore, MemoryTokenStore, TokenStore, default_store
-    from .tokens import AccessToken, RequestToken, TokenState
-    from .transport import RetryPolicy
+    from .login.flow import LoginState, OAuthFlow
+    from .oauth.tokens import AccessToken, RequestToken, TokenState
+    from .oauth.verifier import extract_verifier
+    from .storage.credentials import Credentials, load_credentials, save_credentials
+    from .storage.token_store import (
+        NO_STORE,
+        FileTokenStore,
+        MemoryTokenStore,
+        TokenStore,
+        default_store,
+    )
 
-_LAZY = {
-    "AccessToken": "tokens",
-    "AccessTokenExpiredError": "errors",
-    "AccessTokenInactiveError": "errors",
-    "ApiError": "errors",
-    "AuthError": "errors",
-    "AuthorizeLinkExpiredError": "errors",
-    "ConfigurationError": "errors",
-    "ConsumerKeyRejectedError": "errors",
-    "Credentials": "config",
-    "Environment": "environments",
-    "EtradeError": "errors",
-    "FileTokenStore": "store",
-    "LoginError": "errors",
-    "LoginNotStartedError": "errors",
-    "LoginState": "flow",
-    "MemoryTokenStore": "store",
-    "NO_STORE": "store",
-    "OAuthFlow": "flow",
-    "OrderStatusUnknownError": "errors",
-    "QuoteList": "session",
-    "RequestTimeoutError": "errors",
-    "RequestToken": "tokens",
-    "ResponseFormatError": "errors",
-    "RetryPolicy": "transport",
-    "ServiceUnavailableError": "errors",
-    "Session": "session",
-    "SessionStatus": "session",
-    "SignatureRejectedError": "errors",
-    "TimestampRefusedError": "errors",
-    "TokenCacheError": "errors",
-    "TokenMismatchError": "errors",
-    "TokenRejectedError": "errors",
-    "TokenState": "tokens",
-    "TokenStore": "store",
-    "TransportError": "errors",
-    "VerifierFormatError": "errors",
-    "VerifierRejectedError": "errors",
-    "authorize_url": "environments",
-    "default_store": "store",
-    "extract_verifier": "flow",
-    "load_credentials": "config",
-    "resolve_environment": "environments",
-    "save_credentials": "config",
+# The public API, one table: module (relative to this package) -> the names it provides.
+# ``__all__`` and lazy loading both derive from it; a test checks the typing imports above.
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "errors": (
+        "AccessTokenExpiredError",
+        "AccessTokenInactiveError",
+        "ApiError",
+        "AuthError",
+        "AuthorizeLinkExpiredError",
+        "ConfigurationError",
+        "ConsumerKeyRejectedError",
+        "EtradeError",
+        "LoginError",
+        "LoginNotStartedError",
+        "OrderStatusUnknownError",
+        "RequestTimeoutError",
+        "ResponseFormatError",
+        "ServiceUnavailableError",
+        "SignatureRejectedError",
+        "TimestampRefusedError",
+        "TokenCacheError",
+        "TokenMismatchError",
+        "TokenRejectedError",
+        "TransportError",
+        "VerifierFormatError",
+        "VerifierRejectedError",
+    ),
+    "environments": ("Environment", "authorize_url", "resolve_environment"),
+    "oauth.tokens": ("AccessToken", "RequestToken", "TokenState"),
+    "oauth.verifier": ("extract_verifier",),
+    "storage.credentials": ("Credentials", "load_credentials", "save_credentials"),
+    "storage.token_store": (
+        "NO_STORE",
+        "FileTokenStore",
+        "MemoryTokenStore",
+        "TokenStore",
+        "default_store",
+    ),
+    "api.transport": ("RetryPolicy",),
+    "api.session": ("QuoteList", "Session", "SessionStatus"),
+    "login.flow": ("LoginState", "OAuthFlow"),
 }
+_LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "NO_STORE",
-    "AccessToken",
-    "AccessTokenExpiredError",
-    "AccessTokenInactiveError",
-    "ApiError",
-    "AuthError",
-    "AuthorizeLinkExpiredError",
-    "ConfigurationError",
-    "ConsumerKeyRejectedError",
-    "Credentials",
-    "Environment",
-    "EtradeError",
-    "FileTokenStore",
-    "LoginError",
-    "LoginNotStartedError",
-    "LoginState",
-    "MemoryTokenStore",
-    "OAuthFlow",
-    "OrderStatusUnknownError",
-    "QuoteList",
-    "RequestTimeoutError",
-    "RequestToken",
-    "ResponseFormatError",
-    "RetryPolicy",
-    "ServiceUnavailableError",
-    "Session",
-    "SessionStatus",
-    "SignatureRejectedError",
-    "TimestampRefusedError",
-    "TokenCacheError",
-    "TokenMismatchError",
-    "TokenRejectedError",
-    "TokenState",
-    "TokenStore",
-    "TransportError",
-    "VerifierFormatError",
-    "VerifierRejectedError",
-    "__version__",
-    "authorize_url",
-    "default_store",
-    "extract_verifier",
-    "load_credentials",
-    "load_ipython_extension",
-    "resolve_environment",
-    "save_credentials",
-]
+__all__ = sorted([*_LAZY, "__version__", "load_ipython_extension", "unload_ipython_extension"])
 
 
 def __getattr__(name: str) -> Any:

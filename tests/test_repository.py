@@ -1,5 +1,5 @@
 """The repository itself holds no E*TRADE secrets: committed notebooks and test fixtures are
-scanned with ``etrade_nb.audit`` (the planted fakes in ``tests/fixtures/audit`` excepted).
+scanned with ``etrade_nb.cli.audit`` (the planted fakes in ``tests/fixtures/audit`` excepted).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from etrade_nb import audit
+from etrade_nb.cli import audit
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANTED = "tests/fixtures/audit/"

@@ -158,7 +158,8 @@ class OrderBook:
 def _section(payload: Any, name: str) -> dict[str, Any]:
     if not isinstance(payload, dict) or not isinstance(payload.get(name), dict):
         raise _bad(f"The request body must be a JSON object with {name}.")
-    return payload[name]
+    section: dict[str, Any] = payload[name]
+    return section
 
 
 def _validate(req: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:

@@ -11,10 +11,10 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..environments import environment_badge_html
-from ..tokens import TokenState, format_duration, format_valid_until
+from ..oauth.tokens import TokenState, format_duration, format_valid_until
 
 if TYPE_CHECKING:
-    from ..session import SessionStatus
+    from ..api.session import SessionStatus
 
 DEFAULT_NAME = "etrade"
 VERIFIER_VAR = "ETRADE_NB_VERIFIER"  # headless: %etrade_verify reads the code from here, once

@@ -17,14 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..callback import (
-    WAIT_FOR_LOGIN,
-    CallbackPlan,
-    CallbackReceiver,
-    pending_token,
-    per_session_host,
-    plan_callback,
-)
+from ..api.session import Session
 from ..errors import (
     AccessTokenExpiredError,
     ConfigurationError,
@@ -32,9 +25,16 @@ from ..errors import (
     LoginNotStartedError,
     TokenRejectedError,
 )
-from ..flow import LoginState, OAuthFlow
-from ..session import Session
-from ..tokens import TokenState
+from ..login.callback import (
+    WAIT_FOR_LOGIN,
+    CallbackPlan,
+    CallbackReceiver,
+    pending_token,
+    per_session_host,
+    plan_callback,
+)
+from ..login.flow import LoginState, OAuthFlow
+from ..oauth.tokens import TokenState
 from . import display as D
 from .autoapprove import auto_approve
 from .magics import stdin_is_tty

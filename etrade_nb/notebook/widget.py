@@ -19,10 +19,10 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..callback import CallbackReceiver
+from ..api.session import Session
 from ..errors import AuthorizeLinkExpiredError, EtradeError
-from ..flow import OAuthFlow
-from ..session import Session
+from ..login.callback import CallbackReceiver
+from ..login.flow import OAuthFlow
 from . import display as D
 
 log = logging.getLogger(__name__)

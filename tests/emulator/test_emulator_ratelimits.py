@@ -10,10 +10,10 @@ import time
 import pytest
 
 from etrade_nb import ApiError, RetryPolicy
+from etrade_nb.api.ratelimit import RateLimiter
 from etrade_nb.emulator import EmulatorServer
 from etrade_nb.emulator.__main__ import _parser
 from etrade_nb.emulator.ratelimits import RateLimits, api_of
-from etrade_nb.ratelimit import RateLimiter
 
 QUOTE = "/v1/market/quote/AAPL.json"
 OVER = "Number of requests exceeded the rate limit set"

@@ -643,10 +643,10 @@ def test_problem_header_is_opt_in(clock, make_client):
 
 
 def test_the_client_reads_the_problem_and_window_from_the_body(logged_in, clock):
-    """etrade_nb.responses parses what the emulator sends by default (no header)."""
+    """etrade_nb.api.responses parses what the emulator sends by default (no header)."""
     import requests
 
-    from etrade_nb.responses import clock_skew, oauth_problem
+    from etrade_nb.api.responses import clock_skew, oauth_problem
 
     base = f"http://127.0.0.1:{logged_in.port}"
     for path, extra in (("/oauth/request_token", {"oauth_callback": "oob"}), (ACCOUNTS, {})):

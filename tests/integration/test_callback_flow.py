@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from etrade_nb import OAuthFlow, Session
-from etrade_nb.callback import WAIT_FOR_LOGIN, CallbackReceiver, pending_token
 from etrade_nb.emulator import EmulatorServer
+from etrade_nb.login.callback import WAIT_FOR_LOGIN, CallbackReceiver, pending_token
 
 # A current browser's headers on a top-level navigation (the 302 after Accept is one).
 NAVIGATION = {

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from etrade_nb.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir, server_info
+from etrade_nb.cli.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir, server_info
 from etrade_nb.emulator import EmulatorServer
 from tests.jupyter_dirs import private_jupyter_dirs
 

@@ -27,7 +27,7 @@ from etrade_nb import (
     Session,
     TimestampRefusedError,
 )
-from etrade_nb.tokens import IDLE_LIMIT
+from etrade_nb.oauth.tokens import IDLE_LIMIT
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -19,7 +19,7 @@ from etrade_nb import (
     TokenState,
     VerifierRejectedError,
 )
-from etrade_nb.store import StoredToken
+from etrade_nb.storage.token_store import StoredToken
 
 
 def token_of(url: str) -> str:

@@ -23,9 +23,9 @@ from etrade_nb import (
     OAuthFlow,
     TokenCacheError,
 )
+from etrade_nb.api.transport import new_http_session
 from etrade_nb.emulator import EmulatorServer
 from etrade_nb.environments import OAUTH_BASE, SANDBOX_API_BASE, resolve_environment
-from etrade_nb.session import new_http_session
 
 PACKAGE = Path(etrade_nb.__file__).resolve().parent
 KEYS = {"ETRADE_CONSUMER_KEY": "k" * 32, "ETRADE_CONSUMER_SECRET": "s" * 32}
@@ -115,7 +115,7 @@ def test_token_files_are_private(session, tmp_path: Path) -> None:
 
 
 def _stored(session):
-    from etrade_nb.store import StoredToken
+    from etrade_nb.storage.token_store import StoredToken
 
     return StoredToken(session._token, session.last_used)
 

@@ -13,7 +13,7 @@ from etrade_nb import (
     ServiceUnavailableError,
     TokenState,
 )
-from etrade_nb.tokens import IDLE_LIMIT
+from etrade_nb.oauth.tokens import IDLE_LIMIT
 
 ODD_SYMBOLS = ["BRK.B", "^VIX", "GOOG:2026:12:18:CALL:190.000000", "BF-B"]
 

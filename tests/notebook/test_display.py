@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from etrade_nb.api.session import SessionStatus
 from etrade_nb.notebook import display as D
-from etrade_nb.session import SessionStatus
-from etrade_nb.tokens import TokenState
+from etrade_nb.oauth.tokens import TokenState
 
 URL = "http://127.0.0.1:1/e/t/etws/authorize?key=k&token=%2Fab%3D"
 MIDNIGHT = 1780459200.0  # 2026-06-03 00:00 EDT

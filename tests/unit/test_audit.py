@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 import pytest
 
-from etrade_nb import audit
 from etrade_nb.__main__ import main as cli_main
-from etrade_nb.audit_patterns import scan_line
+from etrade_nb.cli import audit
+from etrade_nb.cli.audit_patterns import scan_line
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
 KEY = "deadbeefc0ffee00facade00badc0de1"  # etrade-nb: allow (planted fake)

@@ -9,8 +9,9 @@ import urllib.request
 
 import pytest
 
-from etrade_nb import store
-from etrade_nb.callback import (
+from etrade_nb.environments import BINDER_VARS
+from etrade_nb.errors import ConfigurationError, VerifierRejectedError
+from etrade_nb.login.callback import (
     WAIT_FOR_LOGIN,
     CallbackReceiver,
     pending_token,
@@ -18,8 +19,7 @@ from etrade_nb.callback import (
     plan_callback,
     suggested_callback_url,
 )
-from etrade_nb.environments import BINDER_VARS
-from etrade_nb.errors import ConfigurationError, VerifierRejectedError
+from etrade_nb.storage import token_store as store
 
 # What Chromium, Firefox and Safari >= 16.4 send when E*TRADE's 302 lands on the receiver.
 NAVIGATION = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}

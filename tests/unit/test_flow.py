@@ -17,7 +17,7 @@ from etrade_nb import (
     TokenMismatchError,
     VerifierRejectedError,
 )
-from etrade_nb.oauth import _ClockedClient
+from etrade_nb.oauth.signing import _ClockedClient
 from tests.unit.fake_http import fake_http
 
 KEY, SECRET = "282683cc9e4b8fc81dea6bc687d46758", "kd94hf93k423kf44"

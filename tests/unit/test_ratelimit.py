@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from etrade_nb.ratelimit import RateLimiter
+from etrade_nb.api.ratelimit import RateLimiter
 
 
 class FakeTime:

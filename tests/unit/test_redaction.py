@@ -1,6 +1,6 @@
 import logging
 
-from etrade_nb.redaction import MASK, install_log_filter, redact, register_secret
+from etrade_nb.oauth.redaction import MASK, install_log_filter, redact, register_secret
 
 
 def test_registered_secrets_are_masked_raw_and_percent_encoded():

@@ -12,8 +12,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etrade_nb.api.responses import decode_json, error_for, oauth_problem, parse_token_body
 from etrade_nb.errors import EtradeError
-from etrade_nb.responses import decode_json, error_for, oauth_problem, parse_token_body
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

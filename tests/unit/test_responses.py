@@ -9,7 +9,7 @@ from etrade_nb import (
     TimestampRefusedError,
     TokenRejectedError,
 )
-from etrade_nb.responses import decode_json, error_for, oauth_problem, parse_token_body
+from etrade_nb.api.responses import decode_json, error_for, oauth_problem, parse_token_body
 from tests.unit.fake_http import make_response
 
 TOMCAT = "<html><head><title>Apache Tomcat/7.0 - Error report</title></head><body><h1>HTTP Status 401 - oauth_problem={}</h1></body></html>"  # noqa: E501

@@ -20,7 +20,7 @@ from etrade_nb import (
     TokenState,
     resolve_environment,
 )
-from etrade_nb.tokens import IDLE_LIMIT
+from etrade_nb.oauth.tokens import IDLE_LIMIT
 from tests.unit.fake_http import fake_http
 
 T0 = 1_780_408_800.0  # 10:00 in New York
@@ -221,7 +221,7 @@ def test_live_orders_need_an_explicit_opt_in():
 def test_revoke_forgets_the_token_and_ends_the_session():
     store = MemoryTokenStore()
     session, adapter, *_ = make_session((200, "Revoked Access Token"), store=store)
-    from etrade_nb.store import StoredToken
+    from etrade_nb.storage.token_store import StoredToken
 
     store.save("ckey", "sandbox", StoredToken(session._token, T0))
     session.revoke()

@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from etrade_nb import NO_STORE, AccessToken, FileTokenStore, MemoryTokenStore, TokenCacheError
-from etrade_nb.store import StoredToken, default_store
+from etrade_nb.storage.token_store import StoredToken, default_store
 
 T0 = 1_780_408_800.0
 

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from etrade_nb.tokens import (
+from etrade_nb.oauth.tokens import (
     EASTERN,
     IDLE_LIMIT,
     AccessToken,

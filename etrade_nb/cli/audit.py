@@ -16,7 +16,7 @@ Each finding is printed as location and kind only; the secret itself is never pr
 
 Exit status: 0 clean, 1 findings, 2 usage error. Add ``etrade-nb: allow`` to a line (e.g.
 ``# etrade-nb: allow``) if it holds no secret. The shapes recognised are listed in
-:mod:`etrade_nb.audit_patterns`. As a pre-commit hook::
+:mod:`etrade_nb.cli.audit_patterns`. As a pre-commit hook::
 
     - repo: <this repository>
       hooks: [{id: etrade-nb-audit}]

@@ -22,21 +22,17 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 import requests
-from requests.adapters import HTTPAdapter
 
-from .environments import Environment, environment_badge_html, resolve_environment
-from .errors import (
+from ..environments import Environment, environment_badge_html, resolve_environment
+from ..errors import (
     AccessTokenExpiredError,
     AccessTokenInactiveError,
     ConfigurationError,
     TokenRejectedError,
 )
-from .oauth import oauth1
-from .ratelimit import RateLimiter
-from .redaction import register_secret
-from .responses import decode_json, error_for, oauth_problem
-from .store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
-from .tokens import (
+from ..oauth.redaction import register_secret
+from ..oauth.signing import oauth1
+from ..oauth.tokens import (
     IDLE_LIMIT,
     AccessToken,
     Clock,
@@ -45,7 +41,10 @@ from .tokens import (
     format_duration,
     format_valid_until,
 )
-from .transport import RetryPolicy, send
+from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
+from .ratelimit import RateLimiter
+from .responses import decode_json, error_for, oauth_problem
+from .transport import RetryPolicy, new_http_session, send
 
 RENEW_MARGIN = 60.0
 """Renew this many seconds before the 2-hour idle limit rather than risk a refused call."""
@@ -56,26 +55,11 @@ _JSON_HEADERS = {"Accept": "application/json"}
 _ORDER_MARKERS = ("/orders",)
 
 
-def new_http_session(pool_size: int = 16, *, trust_env: bool = True) -> requests.Session:
-    """A requests session with a keep-alive pool sized for a few concurrent calls.
-
-    ``trust_env=False`` ignores proxy variables and ``.netrc``: used for the loopback emulator,
-    which a corporate ``HTTP_PROXY`` could not reach.
-    """
-    http = requests.Session()
-    http.trust_env = trust_env
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
-    http.mount("https://", adapter)
-    http.mount("http://", adapter)
-    http.headers["User-Agent"] = "etrade-nb"
-    return http
-
-
 class QuoteList(list):  # type: ignore[type-arg]
     """Quote documents in the order asked for; ``.messages`` holds E*TRADE's per-symbol notes."""
 
     def __init__(
-        self, quotes: Iterable[dict[str, Any]] = (), messages: Iterable[dict] = ()
+        self, quotes: Iterable[dict[str, Any]] = (), messages: Iterable[dict[str, Any]] = ()
     ) -> None:
         super().__init__(quotes)
         self.messages: list[dict[str, Any]] = list(messages)
@@ -279,13 +263,14 @@ class Session:
         """Send a signed call and return its parsed JSON (``None`` for 204 No Content)."""
         method = method.upper()
         url, query = self._url(path)
+        sent: Mapping[str, Any] | list[tuple[str, Any]] | None = params
         if query:  # keep repeated keys; explicit params win over the same key in the path
             given = dict(params or {})
-            params = [(k, v) for k, v in query if k not in given] + list(given.items())
+            sent = [(k, v) for k, v in query if k not in given] + list(given.items())
         self._check_usable(method, url)
         what = f"{method} {url[len(self.environment.api_base) :]}"
         generation = self._generation
-        response = self._send(method, url, params, json, what)
+        response = self._send(method, url, sent, json, what)
         if response.status_code == 401:
             found = oauth_problem(response)
             if found and found[0] == "token_expired":
@@ -297,7 +282,7 @@ class Session:
                         problem="token_expired",
                         response=response,
                     )
-                response = self._send(method, url, params, json, what)
+                response = self._send(method, url, sent, json, what)
         if response.status_code >= 400:
             error = error_for(response, env=self.environment.name)
             if isinstance(error, TokenRejectedError) and error.problem != "nonce_used":

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from .environments import is_loopback_url, on_binder
-from .errors import ConfigurationError
+from ..environments import is_loopback_url, on_binder
+from ..errors import ConfigurationError
 
 CALLBACK_PATH = "/callback"
 HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
@@ -26,7 +26,8 @@ def pending_token(authorize_url: str | None) -> str | None:
     """The request token in an authorize link (``...?key=K&token=T``), or ``None``."""
     if not authorize_url:
         return None
-    return (parse_qs(urlsplit(authorize_url).query).get("token") or [None])[0]
+    tokens = parse_qs(urlsplit(authorize_url).query).get("token")
+    return tokens[0] if tokens else None
 
 
 def per_session_host(environ: Mapping[str, str] | None = None) -> bool:

@@ -32,7 +32,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .emulator import EmulatorServer
+from ..emulator import EmulatorServer
 
 QUICKSTART = "01-quickstart.ipynb"
 DEFAULT_PORT, PORT_RETRIES = 8888, 50
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def notebooks_dir() -> Path | None:
     """The folder holding the demo notebooks: the source checkout's, else the packaged copy."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # etrade_nb/
     for candidate in (package.parent / "notebooks", package / "_notebooks"):
         if (candidate / QUICKSTART).is_file():
             return candidate

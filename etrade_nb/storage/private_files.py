@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import TokenCacheError
+from ..errors import TokenCacheError
 
 
 def _check_owner_and_mode(st: os.stat_result, path: Path, *, kind: str, mode: int) -> None:

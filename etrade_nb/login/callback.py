@@ -61,6 +61,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from ..errors import ConfigurationError, EtradeError
 from .callback_urls import (
     CALLBACK_PATH,
     HUB_PREFIX_VAR,
@@ -70,7 +71,6 @@ from .callback_urls import (
     plan_callback,
     suggested_callback_url,
 )
-from .errors import ConfigurationError, EtradeError
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +357,8 @@ class CallbackReceiver:
         """Why this request must not reach ``finish`` (status, title, message), or ``None``."""
         fields = parse_qs(parts.query)
         verifiers = fields.get("oauth_verifier") or []
-        token = (fields.get("oauth_token") or [None])[0]
+        tokens = fields.get("oauth_token")
+        token = tokens[0] if tokens else None
         if parts.path != self.path or len(verifiers) != 1 or not _VERIFIER.fullmatch(verifiers[0]):
             return 400, "Not an E*TRADE callback", "This address only takes E*TRADE's redirect."
         expected = expected_token()

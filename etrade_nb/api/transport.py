@@ -17,15 +17,16 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 
-from .errors import (
+from ..errors import (
     OrderStatusUnknownError,
     RequestTimeoutError,
     ServiceUnavailableError,
     TransportError,
 )
-from .redaction import mask_oauth_fields
+from ..oauth.redaction import mask_oauth_fields
 from .responses import is_rate_limited, is_transient, snippet
 
 log = logging.getLogger("etrade_nb")
@@ -44,7 +45,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
 
     def delay(self, attempt: int) -> float:
-        return min(self.max_backoff, self.backoff * (2**attempt))
+        return min(self.max_backoff, self.backoff * 2.0**attempt)
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
@@ -176,7 +177,7 @@ def _scrub_request(request: Any) -> None:
     """
     headers = getattr(request, "headers", None)
     value = headers.get("Authorization") if headers is not None else None
-    if value:
+    if headers is not None and value:
         text = value.decode("latin-1") if isinstance(value, bytes) else value
         headers["Authorization"] = mask_oauth_fields(text)
 
@@ -190,3 +191,18 @@ def _unknown_outcome(
         "'/v1/accounts/{accountIdKey}/orders') lists your orders).",
         response=response,
     )
+
+
+def new_http_session(pool_size: int = 16, *, trust_env: bool = True) -> requests.Session:
+    """A requests session with a keep-alive pool sized for a few concurrent calls.
+
+    ``trust_env=False`` ignores proxy variables and ``.netrc``: used for the loopback emulator,
+    which a corporate ``HTTP_PROXY`` could not reach.
+    """
+    http = requests.Session()
+    http.trust_env = trust_env
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+    http.mount("https://", adapter)
+    http.mount("http://", adapter)
+    http.headers["User-Agent"] = "etrade-nb"
+    return http

@@ -1,4 +1,4 @@
-"""What E*TRADE secrets look like, line by line (used by :mod:`etrade_nb.audit`).
+"""What E*TRADE secrets look like, line by line (used by :mod:`etrade_nb.cli.audit`).
 
 Shapes recognised (each reported by kind only, never by value):
 

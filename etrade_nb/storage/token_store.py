@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from .environments import BINDER_VARS, JUPYTERHUB_VARS
-from .errors import ConfigurationError, TokenCacheError
+from ..environments import BINDER_VARS, JUPYTERHUB_VARS
+from ..errors import ConfigurationError, TokenCacheError
+from ..oauth.tokens import AccessToken
 from .private_files import (
     check_private_dir,
     ensure_private_dir,
@@ -32,7 +33,6 @@ from .private_files import (
     read_private,
     write_private,
 )
-from .tokens import AccessToken
 
 TOKEN_CACHE_VAR = "ETRADE_NB_TOKEN_CACHE"
 TOKEN_DIR_VAR = "ETRADE_NB_TOKEN_DIR"

@@ -11,34 +11,30 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 import threading
 import time
 from collections.abc import Mapping
-from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from .config import Credentials, load_credentials
-from .environments import Environment, resolve_environment
-from .errors import (
+from ..api.responses import error_for, oauth_problem, parse_token_body
+from ..api.session import Session
+from ..api.transport import RetryPolicy, new_http_session, send
+from ..environments import Environment, resolve_environment
+from ..errors import (
     AuthorizeLinkExpiredError,
     ConfigurationError,
     LoginNotStartedError,
     TokenMismatchError,
     TransportError,
-    VerifierFormatError,
     VerifierRejectedError,
 )
-from .oauth import oauth1
-from .redaction import register_secret
-from .responses import error_for, oauth_problem, parse_token_body
-from .session import Session, new_http_session
-from .store import StoredToken, TokenStore, default_store, save_or_explain
-from .tokens import AccessToken, Clock, RequestToken, format_duration
-from .transport import RetryPolicy, send
-
-_CODE = re.compile(r"[A-Za-z0-9]{1,64}")
+from ..oauth.redaction import register_secret
+from ..oauth.signing import oauth1
+from ..oauth.tokens import AccessToken, Clock, RequestToken, format_duration
+from ..oauth.verifier import extract_verifier
+from ..storage.credentials import Credentials, load_credentials
+from ..storage.token_store import StoredToken, TokenStore, default_store, save_or_explain
 
 
 class LoginState(str, enum.Enum):
@@ -48,42 +44,6 @@ class LoginState(str, enum.Enum):
     PENDING = "pending"  # link shown, waiting for the verification code
     EXPIRED = "expired"  # the link's 5 minutes are over: start() again
     AUTHORIZED = "authorized"  # finish() succeeded
-
-
-def extract_verifier(text: str) -> tuple[str, str | None]:
-    """``(verifier, oauth_token or None)`` from what a user pastes.
-
-    Accepts a bare code (``' K7Q2M\\n'``), a query string (``oauth_verifier=K7Q2M&...``) or a
-    whole callback URL (``https://host/cb?app=1&oauth_verifier=K7Q2M``).
-    """
-    raw = (text or "").strip().strip("'\"")
-    if not raw:
-        raise VerifierFormatError(
-            "No verification code was given. Approve the request on the E*TRADE page, copy "
-            "the code it shows, and paste it here."
-        )
-    if "oauth_verifier" in raw:
-        query = urlsplit(raw).query if "?" in raw else raw.lstrip("?#")
-        fields = parse_qs(query, keep_blank_values=True)
-        verifier = (fields.get("oauth_verifier") or [""])[0].strip()
-        token = (fields.get("oauth_token") or [None])[0]
-        if not _CODE.fullmatch(verifier):
-            raise VerifierFormatError(
-                "The pasted address has no usable oauth_verifier. Paste the whole address "
-                "the browser was sent to after you clicked Accept, or just the code."
-            )
-        return verifier, token
-    if raw.startswith(("http://", "https://")):
-        raise VerifierFormatError(
-            "That address has no oauth_verifier in it: it looks like the authorize link "
-            "itself. Open it, click Accept, then paste the code E*TRADE shows."
-        )
-    if not _CODE.fullmatch(raw):
-        raise VerifierFormatError(
-            "A verification code has only letters and digits (E*TRADE shows about 5 of "
-            "them). Copy it again from the E*TRADE page and paste it here."
-        )
-    return raw, None
 
 
 class OAuthFlow:

@@ -7,6 +7,7 @@ the timestamp comes from an injectable clock so that tests and skewed machines a
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import oauthlib.oauth1
 from requests_oauthlib import OAuth1
@@ -20,12 +21,12 @@ install_log_filter()
 class _ClockedClient(oauthlib.oauth1.Client):
     """oauthlib's client with ``oauth_timestamp`` taken from ``clock``."""
 
-    def __init__(self, *args: object, clock: Clock = time.time, **kwargs: object) -> None:
+    def __init__(self, *args: Any, clock: Clock = time.time, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clock = clock
 
-    def get_oauth_params(self, request):  # type: ignore[no-untyped-def]
-        params = super().get_oauth_params(request)
+    def get_oauth_params(self, request: Any) -> list[tuple[str, str]]:
+        params: list[tuple[str, str]] = super().get_oauth_params(request)  # type: ignore[no-untyped-call]
         if self.timestamp is not None:
             return params
         stamp = str(int(self._clock()))

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigurationError, TokenCacheError
+from ..errors import ConfigurationError, TokenCacheError
+from ..oauth.redaction import register_secret
 from .private_files import read_private, write_private
-from .redaction import register_secret
 
 KEY_VAR = "ETRADE_CONSUMER_KEY"
 SECRET_VAR = "ETRADE_CONSUMER_SECRET"
@@ -65,7 +65,7 @@ def _from_file(path: Path, environment: str) -> tuple[str, str] | None:
         parser.read_string(raw.decode("utf-8"), source=str(path))
     except (configparser.Error, UnicodeDecodeError):
         raise ConfigurationError(
-            f"{path} is not a valid INI file. Fix it (see `etrade_nb.config` docs) or delete it."
+            f"{path} is not a valid INI file. Fix it (see etrade_nb.save_credentials) or delete it."
         ) from None
     if not parser.has_section(environment):
         return None

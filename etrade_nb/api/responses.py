@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote
 
 import requests
 
-from .errors import (
+from ..errors import (
     AccessTokenExpiredError,
     ApiError,
     AuthError,
@@ -25,7 +25,7 @@ from .errors import (
     TimestampRefusedError,
     TokenRejectedError,
 )
-from .redaction import redact
+from ..oauth.redaction import redact
 
 _PROBLEM = re.compile(r"oauth_problem=\"?([A-Za-z_]+)")
 _ACCEPTABLE = re.compile(r"oauth_acceptable_timestamps=\"?(\d+)\s*-\s*(\d+)")
@@ -82,9 +82,8 @@ def oauth_problem(response: requests.Response) -> tuple[str, str] | None:
 
 def _sent_timestamp(response: requests.Response) -> int | None:
     request = response.request
-    auth = request.headers.get("Authorization", "") if request is not None else ""
-    if isinstance(auth, bytes):
-        auth = auth.decode("latin-1")
+    raw: str | bytes = request.headers.get("Authorization", "") if request is not None else ""
+    auth = raw.decode("latin-1") if isinstance(raw, bytes) else raw
     found = _TIMESTAMP_SENT.search(auth)
     return int(found.group(1)) if found else None
 

@@ -1,0 +1,47 @@
+"""Reading the verification code out of what a user pastes: a bare code, a query, a URL."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import VerifierFormatError
+
+_CODE = re.compile(r"[A-Za-z0-9]{1,64}")
+
+
+def extract_verifier(text: str) -> tuple[str, str | None]:
+    """``(verifier, oauth_token or None)`` from what a user pastes.
+
+    Accepts a bare code (``' K7Q2M\\n'``), a query string (``oauth_verifier=K7Q2M&...``) or a
+    whole callback URL (``https://host/cb?app=1&oauth_verifier=K7Q2M``).
+    """
+    raw = (text or "").strip().strip("'\"")
+    if not raw:
+        raise VerifierFormatError(
+            "No verification code was given. Approve the request on the E*TRADE page, copy "
+            "the code it shows, and paste it here."
+        )
+    if "oauth_verifier" in raw:
+        query = urlsplit(raw).query if "?" in raw else raw.lstrip("?#")
+        fields = parse_qs(query, keep_blank_values=True)
+        verifier = (fields.get("oauth_verifier") or [""])[0].strip()
+        tokens = fields.get("oauth_token")
+        token = tokens[0] if tokens else None
+        if not _CODE.fullmatch(verifier):
+            raise VerifierFormatError(
+                "The pasted address has no usable oauth_verifier. Paste the whole address "
+                "the browser was sent to after you clicked Accept, or just the code."
+            )
+        return verifier, token
+    if raw.startswith(("http://", "https://")):
+        raise VerifierFormatError(
+            "That address has no oauth_verifier in it: it looks like the authorize link "
+            "itself. Open it, click Accept, then paste the code E*TRADE shows."
+        )
+    if not _CODE.fullmatch(raw):
+        raise VerifierFormatError(
+            "A verification code has only letters and digits (E*TRADE shows about 5 of "
+            "them). Copy it again from the E*TRADE page and paste it here."
+        )
+    return raw, None
