@@ -150,8 +150,9 @@ class OrdersApi(ApiBase):
 
     def preview_order(self, account: Account, order: OrderRequest) -> OrderPreview:
         """Ask E*TRADE what ``order`` would cost; ``.place()`` on the result places it."""
+        payload = _payload(order)  # checked before anything is sent
         key = self.account_key(account)
-        doc = self.post(self._account_path(key, "/orders/preview"), json=_payload(order))
+        doc = self.post(self._account_path(key, "/orders/preview"), json=payload)
         return OrderPreview(key, order, _envelope(doc, "PreviewOrderResponse"), _session=self)
 
     def place_order(
@@ -170,8 +171,8 @@ class OrdersApi(ApiBase):
                 "E*TRADE places only previewed orders: preview = session.preview_order(account, "
                 "order), then preview.place()."
             )
-        key = self.account_key(account)
         body = _payload(order, preview_id)
+        key = self.account_key(account)
         doc = self._send_order("POST", self._account_path(key, "/orders/place"), body, key, order)
         return PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
 
@@ -179,9 +180,10 @@ class OrdersApi(ApiBase):
         self, account: Account, order_id: int | str, order: OrderRequest
     ) -> OrderPreview:
         """Preview replacing open order ``order_id`` with ``order``; ``.place()`` applies it."""
+        payload = _payload(order)
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/preview")
-        doc = self.put(path, json=_payload(order))
+        doc = self.put(path, json=payload)
         return OrderPreview(
             key,
             order,
@@ -200,9 +202,10 @@ class OrdersApi(ApiBase):
     ) -> PlacedOrder:
         """Replace open order ``order_id`` (previewed with ``preview_change``). E*TRADE
         cancels the old order and answers with a new ``orderId``."""
+        payload = _payload(order, preview_id)
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/place")
-        doc = self._send_order("PUT", path, _payload(order, preview_id), key, order)
+        doc = self._send_order("PUT", path, payload, key, order)
         return PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
 
     def cancel_order(self, account: Account, order_id: int | str) -> Any:
