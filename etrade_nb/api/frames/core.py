@@ -28,12 +28,59 @@ def pandas() -> Any:
     return pandas
 
 
-def normalize(records: Sequence[Mapping[str, Any]], **kw: Any) -> Any:
-    """``pandas.json_normalize`` that also accepts an empty list."""
+def normalize(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    record_path: str | None = None,
+    meta: Sequence[str] = (),
+) -> Any:
+    """Like ``pandas.json_normalize`` (same ``a.b`` column names), built column-wise.
+
+    Nested objects are expanded one column at a time with the ``DataFrame`` constructor,
+    several times faster than ``json_normalize``'s per-record recursion. With
+    ``record_path`` the rows are the items of that list in each record, and the ``meta``
+    fields of their record are repeated on them.
+    """
     pd = pandas()
     if not records:
         return pd.DataFrame()
-    return pd.json_normalize(list(records), **kw)
+    if record_path is None:
+        return _expand(pd.DataFrame(list(records)))
+    outer = pd.DataFrame(list(records))
+    if record_path not in outer.columns:
+        return pd.DataFrame()
+    kept = [m for m in meta if m in outer.columns]
+    rows = outer[[*kept, record_path]].explode(record_path, ignore_index=True)
+    rows = rows[rows[record_path].notna()].reset_index(drop=True)
+    inner = normalize(objects(rows[record_path]))
+    for name in kept:
+        if name not in inner.columns:
+            inner[name] = rows[name].to_numpy()
+    return inner
+
+
+def objects(column: Any) -> list[Mapping[str, Any]]:
+    """The values of ``column``, with ``{}`` where a row has no object."""
+    return [v if isinstance(v, dict) else {} for v in column.tolist()]
+
+
+def _expand(frame: Any) -> Any:
+    """Replace every column of objects by its fields (``name.field``), recursively."""
+    pd = pandas()
+    nested = []
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object:
+            valid = column.first_valid_index()
+            if valid is not None and isinstance(column[valid], dict):
+                nested.append(name)
+    if not nested:
+        return frame
+    parts = [frame.drop(columns=nested)]
+    for name in nested:
+        inner = _expand(pd.DataFrame(objects(frame[name]), index=frame.index))
+        parts.append(inner.add_prefix(f"{name}."))
+    return pd.concat(parts, axis=1)
 
 
 def strip_prefixes(frame: Any, prefixes: Iterable[str]) -> Any:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .core import booleans, epoch, indexed, integers, money, normalize, pandas, strip_prefixes
+from .core import (
+    booleans,
+    epoch,
+    indexed,
+    integers,
+    money,
+    normalize,
+    objects,
+    pandas,
+    strip_prefixes,
+)
 
 Doc = Mapping[str, Any]
 
@@ -33,16 +43,13 @@ def orders_frame(orders: Sequence[Doc]) -> Any:
     each ``Instrument`` (``symbol``, ``orderAction``, ``orderedQuantity``, ``filledQuantity``…).
     """
     pd = pandas()
-    outer = [c for c in ("orderId", "orderType", "details", "totalOrderValue", "totalCommission")]
+    outer = ["orderId", "orderType", "details", "totalOrderValue", "totalCommission"]
     with_details = [o for o in orders if o.get("OrderDetail")]
-    details = normalize(
-        with_details, record_path="OrderDetail", meta=outer, errors="ignore"
-    ).reset_index(drop=True)
+    details = normalize(with_details, record_path="OrderDetail", meta=outer)
     if "Instrument" in details.columns:
         legs = details.explode("Instrument", ignore_index=True)
-        items = legs.pop("Instrument").tolist()
-        instruments = pd.json_normalize([i if isinstance(i, dict) else {} for i in items])
-        frame = pd.concat([legs, instruments], axis=1)
+        instruments = normalize(objects(legs.pop("Instrument")))
+        frame = pd.concat([legs, instruments.set_axis(legs.index)], axis=1)
     else:
         frame = details
     frame = strip_prefixes(frame, ("Product.",))

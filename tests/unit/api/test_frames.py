@@ -86,3 +86,12 @@ def test_clashing_view_fields_keep_their_block_prefix():
     assert frame.loc[5, "marketValue"] == 100.0
     assert frame.loc[5, "Performance.marketValue"] == 101.0
     assert frame.loc[5, "changePct"] == 1.5 and frame.loc[5, "accountId"] == "1"
+
+
+def test_normalize_matches_json_normalize_names_and_values():
+    from etrade_nb.api.frames.core import normalize
+
+    ours = normalize(TRANSACTIONS)
+    theirs = pd.json_normalize(TRANSACTIONS)
+    assert sorted(ours.columns) == sorted(theirs.columns)
+    pd.testing.assert_frame_equal(ours[sorted(ours.columns)], theirs[sorted(theirs.columns)])
