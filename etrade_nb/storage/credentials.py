@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigurationError, TokenCacheError
-from ..oauth.redaction import register_secret
+from ..secret import Secret
 from .private_files import read_private, write_private
 
 KEY_VAR = "ETRADE_CONSUMER_KEY"
@@ -34,11 +34,12 @@ class Credentials:
     """A consumer key and secret; the secret never shows in ``repr``."""
 
     consumer_key: str
-    consumer_secret: str = field(repr=False)
+    consumer_secret: Secret
     source: str = "argument"
 
     def __post_init__(self) -> None:
-        register_secret(self.consumer_secret)
+        # a caller may pass a plain str: hold it as a Secret all the same
+        object.__setattr__(self, "consumer_secret", Secret(self.consumer_secret))
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -91,7 +92,7 @@ def load_credentials(
     """Find the consumer key and secret for ``environment`` ('sandbox' or 'live')."""
     env = os.environ if environ is None else environ
     if consumer_key and consumer_secret:
-        return Credentials(consumer_key.strip(), consumer_secret.strip(), "argument")
+        return Credentials(consumer_key.strip(), Secret(consumer_secret.strip()), "argument")
     if bool(consumer_key) != bool(consumer_secret) and consumer_key is not None:
         raise ConfigurationError(
             "Pass both consumer_key and consumer_secret, or neither to read them from "
@@ -99,11 +100,11 @@ def load_credentials(
         )
     key, secret = env.get(KEY_VAR, "").strip(), env.get(SECRET_VAR, "").strip()
     if key and secret:
-        return Credentials(key, secret, "environment")
+        return Credentials(key, Secret(secret), "environment")
     path = config_path(env)
     found = _from_file(path, environment)
     if found:
-        return Credentials(found[0], found[1], str(path))
+        return Credentials(found[0], Secret(found[1]), str(path))
     raise ConfigurationError(
         f"No E*TRADE consumer key for {environment}. Pass consumer_key= and consumer_secret=, "
         f"set {KEY_VAR} and {SECRET_VAR}, or save them with "

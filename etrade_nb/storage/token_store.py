@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 from ..environments import BINDER_VARS, JUPYTERHUB_VARS
 from ..errors import ConfigurationError, TokenCacheError
 from ..oauth.tokens import AccessToken
+from ..secret import Secret
 from .private_files import (
     check_private_dir,
     ensure_private_dir,
@@ -170,7 +171,7 @@ class FileTokenStore:
             stored = StoredToken(
                 AccessToken(
                     token=doc["oauth_token"],
-                    secret=doc["oauth_token_secret"],
+                    secret=Secret(doc["oauth_token_secret"]),
                     issued_at=float(doc["issued_at"]),
                     expires_at=float(doc["expires_at"]),
                 ),
@@ -186,7 +187,7 @@ class FileTokenStore:
         doc = {
             "environment": environment,
             "oauth_token": stored.token.token,
-            "oauth_token_secret": stored.token.secret,
+            "oauth_token_secret": stored.token.secret.reveal(),
             "issued_at": stored.token.issued_at,
             "expires_at": stored.token.expires_at,
             "last_used": stored.last_used,
