@@ -15,15 +15,29 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..errors import InvalidOrderError
 from .base import Doc, as_list, dig
 from .order_types import OrderRequest
 
-if TYPE_CHECKING:
-    from .orders import OrdersApi
+
+class OrderCalls(Protocol):
+    """The session calls a preview or placed order makes (see :class:`.orders.OrdersApi`)."""
+
+    def place_order(
+        self, account: Any, order: OrderRequest | None = None, *, preview_id: Any = None
+    ) -> PlacedOrder: ...
+
+    def place_change(
+        self, account: Any, order_id: int | str, order: OrderRequest, *, preview_id: Any
+    ) -> PlacedOrder: ...
+
+    def order(self, account: Any, order_id: int | str) -> Any: ...
+
+    def cancel_order(self, account: Any, order_id: int | str) -> Any: ...
+
 
 EASTERN = ZoneInfo("America/New_York")
 _CODE_PREFIX = re.compile(r"^\s*\d{3}\|")
@@ -82,7 +96,7 @@ class PlacedOrder:
     account_id_key: str
     order: OrderRequest
     response: Doc = field(repr=False)
-    _session: OrdersApi | None = field(default=None, repr=False)
+    _session: OrderCalls | None = field(default=None, repr=False)
 
     @property
     def order_ids(self) -> list[int]:
@@ -138,7 +152,7 @@ class OrderPreview:
     response: Doc = field(repr=False)
     change_of: int | None = None
     """The order id this preview would replace (``preview_change``), if any."""
-    _session: OrdersApi | None = field(default=None, repr=False)
+    _session: OrderCalls | None = field(default=None, repr=False)
     _placed: PlacedOrder | None = field(default=None, repr=False)
 
     @property
