@@ -119,18 +119,20 @@ class ApiBase:
         self._accounts_cache = accounts
         return accounts
 
-    def account_key(self, account: str | int | Mapping[str, Any]) -> str:
+    def account_key(self, account: str | int | Mapping[str, Any] | Any) -> str:
         """The ``accountIdKey`` for an account key, account number or ``accounts()`` row.
 
         The accounts list is fetched once and kept; an unknown name refreshes it once.
         """
-        if isinstance(account, Mapping):
-            key = account.get("accountIdKey")
-            if not key:
+        if not isinstance(account, (str, int)):
+            # a dict from accounts(), or a row of accounts(as_frame=True) (named by its key)
+            found = getattr(account, "get", lambda _: None)("accountIdKey")
+            found = found or getattr(account, "name", None)
+            if not isinstance(found, str) or not found:
                 raise ConfigurationError(
-                    "This account record has no accountIdKey: pass a row of session.accounts()."
+                    "Pass an account number, an accountIdKey or a row of session.accounts()."
                 )
-            return str(key)
+            return found
         wanted = str(account).strip()
         if not wanted:
             raise ConfigurationError("No account given: pass an accountIdKey or account number.")

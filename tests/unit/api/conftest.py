@@ -6,8 +6,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
-
 from etrade_nb import AccessToken, RetryPolicy, Session, resolve_environment
 from tests.unit.fake_http import FakeAdapter, fake_http
 
@@ -87,8 +85,3 @@ def make_session(*answers: Any, sandbox: bool = True) -> tuple[Session, FakeAdap
         rate_limit=None,
     )
     return session, adapter
-
-
-@pytest.fixture
-def scripted() -> Any:
-    return make_session

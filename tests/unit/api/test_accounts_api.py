@@ -63,9 +63,15 @@ def test_unknown_account_refreshes_once_then_names_the_known_ones():
 
 
 def test_an_accounts_row_names_its_account():
-    session, adapter = make_session(ok({}))
+    session, adapter = make_session(ok({}), ok(ACCOUNTS), ok({}))
     session.portfolio(ACCOUNTS["AccountListResponse"]["Accounts"]["Account"][0])
-    assert path(adapter.sent[0]) == f"/v1/accounts/{KEY}/portfolio.json"
+    rows = session.accounts(as_frame=True)
+    session.portfolio(rows.iloc[1])
+    assert [path(r) for r in adapter.sent] == [
+        f"/v1/accounts/{KEY}/portfolio.json",
+        "/v1/accounts/list.json",
+        f"/v1/accounts/{ROTH}/portfolio.json",
+    ]
 
 
 def test_transactions_follow_the_marker_in_full_pages():
