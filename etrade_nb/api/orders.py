@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import (
     ConfigurationError,
@@ -22,8 +21,10 @@ from ..errors import (
     ResponseFormatError,
 )
 from .base import ApiBase, Doc, Records, as_list, choice, dig, mmddyyyy
-from .order_results import OrderPreview, PlacedOrder
-from .order_types import OrderRequest
+
+if TYPE_CHECKING:  # imported on first use: `import etrade_nb` stays quick
+    from .order_results import OrderPreview, PlacedOrder
+    from .order_types import OrderRequest
 
 Account = str | int | Mapping[str, Any]
 
@@ -46,8 +47,7 @@ ORDER_PAGE = 100  # E*TRADE's maximum ``count`` for List Orders
 MAX_PAGES = 1000
 
 
-@dataclass(frozen=True)
-class SentOrder:
+class SentOrder(NamedTuple):
     """An order this session sent for placing: where, what and when (for ``find_order``)."""
 
     account_id_key: str
@@ -150,6 +150,8 @@ class OrdersApi(ApiBase):
 
     def preview_order(self, account: Account, order: OrderRequest) -> OrderPreview:
         """Ask E*TRADE what ``order`` would cost; ``.place()`` on the result places it."""
+        from .order_results import OrderPreview
+
         payload = _payload(order)  # checked before anything is sent
         key = self.account_key(account)
         doc = self.post(self._account_path(key, "/orders/preview"), json=payload)
@@ -164,6 +166,8 @@ class OrdersApi(ApiBase):
     ) -> PlacedOrder:
         """Place a previewed order: ``place_order(preview)``, or the account, the same order
         and ``preview_id`` from its preview. Sent exactly once."""
+        from .order_results import OrderPreview, PlacedOrder
+
         if isinstance(account, OrderPreview):
             return account.place()
         if order is None or preview_id is None:
@@ -180,6 +184,8 @@ class OrdersApi(ApiBase):
         self, account: Account, order_id: int | str, order: OrderRequest
     ) -> OrderPreview:
         """Preview replacing open order ``order_id`` with ``order``; ``.place()`` applies it."""
+        from .order_results import OrderPreview
+
         payload = _payload(order)
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/preview")
@@ -202,6 +208,8 @@ class OrdersApi(ApiBase):
     ) -> PlacedOrder:
         """Replace open order ``order_id`` (previewed with ``preview_change``). E*TRADE
         cancels the old order and answers with a new ``orderId``."""
+        from .order_results import PlacedOrder
+
         payload = _payload(order, preview_id)
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/place")
@@ -269,6 +277,8 @@ def _order_id(order_id: int | str) -> str:
 
 
 def _payload(order: OrderRequest, preview_id: int | Iterable[int] | None = None) -> Doc:
+    from .order_types import OrderRequest
+
     if not isinstance(order, OrderRequest):
         raise InvalidOrderError(
             "Build the order with market_order(), limit_order(), stop_order() or "
