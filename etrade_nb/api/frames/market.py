@@ -96,7 +96,7 @@ def expirations_frame(dates: Sequence[Doc]) -> Any:
 
 def option_chain_frame(chain: Doc) -> Any:
     """One row per option (calls and puts) of an ``OptionChainResponse``, indexed by
-    ``osiKey`` and sorted by expiry, strike and type; ``OptionGreeks`` as plain columns.
+    ``osiKey`` and sorted by strike, calls before puts; ``OptionGreeks`` as plain columns.
 
     ``frame.attrs`` keeps ``nearPrice``, ``quoteType`` and ``timeStamp`` of the chain.
     """
@@ -117,8 +117,7 @@ def option_chain_frame(chain: Doc) -> Any:
     integers(frame, ("bidSize", "askSize", "volume", "openInterest"))
     strings(frame, ("optionType", "symbol", "osiKey", "displaySymbol", "optionRootSymbol"))
     if {"strikePrice", "optionType"} <= set(frame.columns):
-        order = [c for c in ("osiKey", "strikePrice", "optionType") if c in frame.columns]
-        frame = frame.sort_values(order, kind="stable")
+        frame = frame.sort_values(["strikePrice", "optionType"], kind="stable")
     frame = indexed(frame, "osiKey")
     frame.attrs.update({k: chain[k] for k in ("nearPrice", "quoteType", "timeStamp") if k in chain})
     if "SelectedED" in chain:
