@@ -14,6 +14,7 @@ account as E*TRADE requires), so an order whose fate is unknown can be looked up
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import secrets
 import string
@@ -220,7 +221,7 @@ def _check(order: OrderRequest) -> None:
         )
     put(order, "action", action)
     quantity = order.quantity
-    if isinstance(quantity, bool) or not isinstance(quantity, (int, float)):
+    if isinstance(quantity, bool) or not isinstance(quantity, numbers.Real):
         raise InvalidOrderError(f"quantity must be a whole number, not {quantity!r}.")
     if quantity != int(quantity) or quantity <= 0:
         raise InvalidOrderError(

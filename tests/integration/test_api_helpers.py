@@ -89,6 +89,11 @@ def test_quotes_every_detail_flag(session, detail, column):
     assert list(frame.index) == ["AAPL", "MSFT"] and column in frame.columns
 
 
+def test_mutual_fund_quote(session):
+    frame = session.quotes("VFIAX", "MF_DETAIL", as_frame=True)
+    assert list(frame.index) == ["VFIAX"] and "netAssetValue" in frame.columns
+
+
 def test_option_expirations_chain_and_option_quotes(session):
     expiries = session.option_expirations("AAPL", as_frame=True)
     assert len(expiries) >= 2
