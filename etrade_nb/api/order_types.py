@@ -220,7 +220,7 @@ def _check(order: OrderRequest) -> None:
             f"{', '.join(actions)}."
         )
     put(order, "action", action)
-    quantity = order.quantity
+    quantity: Any = order.quantity  # users pass floats and numpy numbers too
     if isinstance(quantity, bool) or not isinstance(quantity, numbers.Real):
         raise InvalidOrderError(f"quantity must be a whole number, not {quantity!r}.")
     if quantity != int(quantity) or quantity <= 0:
