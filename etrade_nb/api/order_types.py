@@ -223,12 +223,13 @@ def _check(order: OrderRequest) -> None:
     quantity: Any = order.quantity  # users pass floats and numpy numbers too
     if isinstance(quantity, bool) or not isinstance(quantity, numbers.Real):
         raise InvalidOrderError(f"quantity must be a whole number, not {quantity!r}.")
-    if quantity != int(quantity) or quantity <= 0:
+    number = float(quantity)
+    if not math.isfinite(number) or number != int(number) or number <= 0:
         raise InvalidOrderError(
             f"quantity must be a whole number above zero, not {quantity!r} (E*TRADE's API "
             "orders whole shares and contracts)."
         )
-    put(order, "quantity", int(quantity))
+    put(order, "quantity", int(number))
     price_type = _choice("price_type", order.price_type, PRICE_TYPES)
     put(order, "price_type", price_type)
     put(order, "term", _choice("term", order.term, ORDER_TERMS))
