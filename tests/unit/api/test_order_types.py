@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from etrade_nb import (
     InvalidOrderError,
@@ -132,3 +136,47 @@ def test_client_order_ids_are_unique_short_alphanumerics():
         again.payload()["PreviewOrderRequest"]["Order"]
         == order.payload()["PreviewOrderRequest"]["Order"]
     )
+
+
+PRICES = st.one_of(st.none(), st.floats(min_value=0.01, max_value=1e5, allow_nan=False))
+
+
+@given(
+    price_type=st.sampled_from(["MARKET", "LIMIT", "STOP", "STOP_LIMIT"]),
+    limit=PRICES,
+    stop=PRICES,
+    term=st.sampled_from(
+        ["GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"]
+    ),
+    session=st.sampled_from(["REGULAR", "EXTENDED"]),
+)
+def test_an_order_is_built_exactly_when_its_prices_fit_its_type(
+    price_type, limit, stop, term, session
+):
+    needs_limit = price_type in ("LIMIT", "STOP_LIMIT")
+    needs_stop = price_type in ("STOP", "STOP_LIMIT")
+    valid = (
+        (limit is not None) == needs_limit
+        and (stop is not None) == needs_stop
+        and (session == "REGULAR" or price_type == "LIMIT")
+        and (price_type != "MARKET" or term == "GOOD_FOR_DAY")
+    )
+    build = lambda: OrderRequest(  # noqa: E731
+        "AAPL", "BUY", 1, price_type, limit_price=limit, stop_price=stop, term=term, session=session
+    )
+    if not valid:
+        with pytest.raises(InvalidOrderError):
+            build()
+        return
+    detail = build().payload()["PreviewOrderRequest"]["Order"][0]
+    assert detail["priceType"] == price_type and detail["orderTerm"] == term
+    assert ("limitPrice" in detail) == needs_limit and ("stopPrice" in detail) == needs_stop
+
+
+def test_importing_the_session_leaves_pandas_and_the_order_modules_out():
+    code = (
+        "import sys; from etrade_nb import Session; "
+        "print(sorted(m for m in ('pandas', 'etrade_nb.api.order_types') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
