@@ -190,3 +190,56 @@ def test_order_list_pages_and_filters(api):
     reply = api.get(base, params={"count": "101"})
     assert reply.status_code == 400
     ElementTree.fromstring(api.get(base, "xml").content)
+
+
+def _emit_xml(tree: dict) -> str:
+    """dict → XML the way jxmlease.emit_xml does for pyetrade (declaration, nested tags)."""
+
+    def node(name, value):
+        if isinstance(value, dict):
+            return f"<{name}>" + "".join(node(k, v) for k, v in value.items()) + f"</{name}>"
+        return f"<{name}>{value}</{name}>"
+
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + "".join(node(k, v) for k, v in tree.items())
+
+
+def _pyetrade_payload(order_type: str, **kwargs) -> dict:
+    """pyetrade's build_order_payload: every keyword argument lands in Order as well."""
+    instrument = {
+        "Product": {"securityType": "EQ", "symbol": kwargs["symbol"]},
+        "orderAction": kwargs["orderAction"],
+        "quantityType": "QUANTITY",
+        "quantity": kwargs["quantity"],
+    }
+    order = dict(kwargs)
+    order["Instrument"] = instrument
+    order["stopPrice"] = ""
+    payload = {order_type: {"orderType": "EQ", "clientOrderId": kwargs["clientOrderId"],
+                            "Order": order}}  # fmt: skip
+    if "previewId" in kwargs:
+        payload[order_type]["PreviewIds"] = {"previewId": kwargs["previewId"]}
+    return payload
+
+
+def test_pyetrade_xml_orders_with_copied_fields(api):
+    """pyetrade copies accountId, symbol, quantity... into Order: accepted when they agree."""
+    base = f"/v1/accounts/{MAIN}/orders"
+    kwargs = {"accountId": MAIN, "symbol": "F", "orderAction": "BUY",
+              "clientOrderId": "pye" + str(random.randint(10**6, 10**7)), "priceType": "LIMIT",
+              "limitPrice": 1.25, "quantity": 4, "orderTerm": "GOOD_UNTIL_CANCEL",
+              "marketSession": "REGULAR"}  # fmt: skip
+    body = _emit_xml(_pyetrade_payload("PreviewOrderRequest", **kwargs))
+    preview = checked(api.call("POST", base + "/preview", "xml", data=body, headers=XML),
+                      "preview", "xml")  # fmt: skip
+    preview_id = preview.findtext("PreviewIds/previewId")
+    body = _emit_xml(_pyetrade_payload("PlaceOrderRequest", previewId=preview_id, **kwargs))
+    placed = checked(api.call("POST", base + "/place", "xml", data=body, headers=XML),
+                     "place", "xml")  # fmt: skip
+    assert int(placed.findtext("OrderIds/orderId")) > 0
+    # a copy that contradicts the real field is refused, not ignored
+    wrong = {**kwargs, "clientOrderId": "pye" + str(random.randint(10**6, 10**7))}
+    payload = _pyetrade_payload("PreviewOrderRequest", **wrong)
+    payload["PreviewOrderRequest"]["Order"]["symbol"] = "IBM"
+    reply = api.call("POST", base + "/preview", "xml", data=_emit_xml(payload), headers=XML)
+    error = checked(reply, "error", "xml", 400)
+    assert "contradicts" in error.findtext("message")
