@@ -14,7 +14,7 @@ from . import data, positions
 from .calls import Call, not_found
 from .messages import ApiError
 from .params import ERR_PARAMETER
-from .prices import EASTERN, price_of
+from .prices import EASTERN
 
 ERR_INST_TYPE = 7002  # bad institution type [Dcomp]
 ERR_INVALID_ACCOUNT = 7001  # invalid account [Dcomp]
@@ -133,8 +133,6 @@ def balance(call: Call) -> dict[str, Any]:
         )
     body: dict[str, Any] = {
         "accountId": account["accountId"],
-        "institutionType": "BROKERAGE",
-        "asOfDate": int(call.now * 1000),
         "accountType": account["accountType"],
         "optionLevel": "LEVEL_4" if margin else "LEVEL_2",
         "accountDescription": account["accountDesc"],
@@ -190,20 +188,16 @@ def portfolio(call: Call) -> dict[str, Any] | None:
         block_name, block = positions.view_block(view, h, n, call.now, status)
         p: dict[str, Any] = {
             "positionId": n["positionId"],
-            "accountId": account["accountId"],
             "Product": positions.product(h),
             "osiKey": h.contract.osi_key if h.contract else "",
             "symbolDescription": h.contract.display if h.contract else h.symbol,
             "dateAcquired": h.acquired_ms,
             "pricePaid": h.price_paid,
-            "price": n["last"],
             "commissions": n["commissions"],
             "otherFees": 0.0,
             "quantity": h.quantity,
             "positionIndicator": "TYPE5" if h.quantity < 0 else "TYPE2",
             "positionType": "SHORT" if h.quantity < 0 else "LONG",
-            "change": n["change"],
-            "changePct": n["changePct"],
             "daysGain": n["daysGain"],
             "daysGainPct": n["daysGainPct"],
             "marketValue": n["value"],
@@ -276,6 +270,3 @@ def position_lots(call: Call) -> dict[str, Any]:
             # Envelope from etrade-cli's comment and lotsandlots' model (no capture).
             return {"PositionLotsResponse": {"PositionLot": positions.lots(key, h, call.now)}}
     raise not_found(f"Position {wanted}")
-
-
-__all__ = ["account_list", "balance", "portfolio", "position_lots", "price_of"]

@@ -81,6 +81,12 @@ _SEED = [  # (category, subject, symbol, html body)
         "<p>IBM will report earnings soon.</p>",
     ),
     (
+        "STOCK",
+        "Café Holdings: S&P 500 +2%/week = new high",
+        "SPY",
+        "<p>The S&amp;P 500 rose <b>2%</b> this week.</p>",
+    ),
+    (
         "ACCOUNT",
         "Margin call resolved",
         "",

@@ -41,9 +41,16 @@ class Call:
     def base(self) -> str:
         return "http://" + self.req.headers.get("host", "127.0.0.1")
 
+    @property
+    def suffixed(self) -> bool:
+        """Whether the client asked for JSON with the ``.json`` suffix (not ``Accept``)."""
+        return ".json" in self.req.path
+
     def url(self, path: str, params: Iterable[tuple[str, Any]] = (), suffix: bool = True) -> str:
-        """An absolute URL on this server that keeps the requested format (reference §1.2)."""
-        if suffix and self.as_json:
+        """An absolute URL on this server in the form the client used: ``.json`` suffixed
+        after a ``.json`` call, bare after an XML or ``Accept: application/json`` call
+        (reference §1.2; the ``Accept`` case is unverified)."""
+        if suffix and self.suffixed:
             path += ".json"
         query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in params)
         return self.base + path + (f"?{query}" if query else "")

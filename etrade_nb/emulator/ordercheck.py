@@ -32,6 +32,8 @@ ORDER_KEYS = {"allOrNone", "priceType", "orderTerm", "marketSession", "limitPric
               "stopLimitPrice", "routingDestination", "Instrument"}  # fmt: skip
 INSTRUMENT_KEYS = {"Product", "orderAction", "quantityType", "quantity", "orderedQuantity",
                    "reserveOrder", "reserveQuantity", "symbolDescription"}  # fmt: skip
+ECHO_KEYS = frozenset({"accountId", "symbol", "orderAction", "quantity", "clientOrderId",
+                       "previewId"})  # fmt: skip
 PRODUCT_KEYS = {"symbol", "securityType", "callPut", "expiryYear", "expiryMonth", "expiryDay",
                 "strikePrice", "productId"}  # fmt: skip
 
@@ -175,8 +177,33 @@ def _leg(tree: dict[str, Any], order_type: str, now: float) -> Leg:
     return Leg(symbol, kind, action, quantity, contract)
 
 
-def _order(tree: dict[str, Any], order_type: str, now: float) -> OrderSpec:
-    _keys(tree, ORDER_KEYS, "Order")
+def _echoes(tree: dict[str, Any], context: dict[str, tuple[str, ...]]) -> None:
+    """Check the copies pyetrade puts in ``Order`` against what they copy.
+
+    pyetrade builds ``Order`` from all its keyword arguments, so ``accountId``, ``symbol``,
+    ``orderAction``, ``quantity``, ``clientOrderId`` and (on place) ``previewId`` arrive
+    there beside their real places (reference §3 item 10; its XML form worked in the
+    sandbox). Each copy must agree with the original: checked, never ignored.
+    """
+    for name in ECHO_KEYS & set(tree):
+        given = str(tree[name]).strip()
+        expected = context.get(name)
+        if expected is None:
+            raise bad(f"Order.{name} does not belong in this request; remove it.")
+        same = given in expected
+        if name == "quantity":
+            try:
+                same = float(given) == float(expected[0])
+            except ValueError:
+                same = False
+        if not same:
+            raise bad(f"Order.{name} {given!r} contradicts the request's {expected[0]!r}.")
+
+
+def _order(
+    tree: dict[str, Any], order_type: str, now: float, context: dict[str, tuple[str, ...]]
+) -> OrderSpec:
+    _keys(tree, ORDER_KEYS | ECHO_KEYS, "Order")
     allowed = NET_PRICE_TYPES if order_type == "SPREADS" else PRICE_TYPES
     price_type = _text(tree.get("priceType"), "Order.priceType", allowed)
     term = tree.get("orderTerm")
@@ -204,14 +231,24 @@ def _order(tree: dict[str, Any], order_type: str, now: float) -> OrderSpec:
     if order_type == "SPREADS" and len(legs) < 2:
         raise bad("A SPREADS order needs at least two Instrument legs.")
     route = _text(tree.get("routingDestination"), "Order.routingDestination", ROUTES, "AUTO")
+    if len(legs) == 1:
+        leg = legs[0]
+        context = {**context, "symbol": (leg.symbol,), "orderAction": (leg.action,),
+                   "quantity": (f"{leg.quantity:g}",)}  # fmt: skip
+    _echoes(tree, context)
     return OrderSpec(price_type, term, session, _flag(tree.get("allOrNone"), "allOrNone"),
                      limit, stop, route, legs)  # fmt: skip
 
 
 def check(
-    tree: dict[str, Any], name: str, now: float, extra: frozenset[str] = frozenset()
+    tree: dict[str, Any],
+    name: str,
+    now: float,
+    account: dict[str, Any],
+    preview_id: int | None = None,
 ) -> Request:
     """Validate the ``name`` section (``PreviewOrderRequest`` or ``PlaceOrderRequest``)."""
+    extra = frozenset({"PreviewIds"}) if preview_id is not None else frozenset()
     section = tree.get(name)
     if set(tree) != {name} or not isinstance(section, dict):
         raise bad(f"The body must hold exactly one {name} element.")
@@ -230,7 +267,14 @@ def check(
         or len(client_id) > 20
     ):
         raise bad("clientOrderId is required: 1 to 20 letters and digits, unique per account.")
-    orders = tuple(_order(o, order_type, now) for o in _list(section.get("Order"), "Order"))
+    context = {
+        "clientOrderId": (client_id,),
+        "accountId": (account["accountIdKey"], account["accountId"]),  # pyetrade sends the key
+    }
+    if preview_id is not None:
+        context["previewId"] = (str(preview_id),)
+    items = _list(section.get("Order"), "Order")
+    orders = tuple(_order(o, order_type, now, context) for o in items)
     return Request(order_type, client_id, orders)
 
 

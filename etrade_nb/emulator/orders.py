@@ -182,7 +182,7 @@ def _preview(call: Call, change_of: Order | None) -> dict[str, Any]:
     account = call.account()
     key = account["accountIdKey"]
     book = _book(call, key)
-    request = ordercheck.check(orderbody.parse(call.req), "PreviewOrderRequest", call.now)
+    request = ordercheck.check(orderbody.parse(call.req), "PreviewOrderRequest", call.now, account)
     with book.lock:
         if change_of is None and any(
             o.request.client_order_id == request.client_order_id for o in book.of_account(key)
@@ -201,8 +201,8 @@ def _place(call: Call, change_of: Order | None) -> dict[str, Any]:
     key = account["accountIdKey"]
     book = _book(call, key)
     tree = orderbody.parse(call.req)
-    request = ordercheck.check(tree, "PlaceOrderRequest", call.now, frozenset({"PreviewIds"}))
     preview_id = ordercheck.preview_ids(tree, "PlaceOrderRequest")
+    request = ordercheck.check(tree, "PlaceOrderRequest", call.now, account, preview_id)
     with book.lock:
         preview = book.previews.get(preview_id)
         if preview is None or preview.account_key != key or preview.used:

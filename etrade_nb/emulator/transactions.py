@@ -111,7 +111,7 @@ def marker_of(t: dict[str, Any]) -> str:
 
 def details_uri(call: Call, key: str, t: dict[str, Any]) -> str:
     """``…/transactions.json/{id}?storeId=0``: the ``.json`` lands mid-path [PROD-TBB]."""
-    mid = ".json" if call.as_json else ""
+    mid = ".json" if call.suffixed else ""
     tid, store = t["transactionId"], t["storeId"]
     return f"{call.base}/v1/accounts/{key}/transactions{mid}/{tid}?storeId={store}"
 
