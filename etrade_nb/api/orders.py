@@ -19,6 +19,7 @@ from ..errors import (
     InvalidOrderError,
     OrderStatusUnknownError,
     ResponseFormatError,
+    TransportError,
 )
 from .base import ApiBase, Doc, Records, as_list, choice, dig, mmddyyyy
 
@@ -154,7 +155,7 @@ class OrdersApi(ApiBase):
 
         payload = _payload(order)  # checked before anything is sent
         key = self.account_key(account)
-        doc = self.post(self._account_path(key, "/orders/preview"), json=payload)
+        doc = self._preview("POST", self._account_path(key, "/orders/preview"), payload)
         return OrderPreview(key, order, _envelope(doc, "PreviewOrderResponse"), _session=self)
 
     def place_order(
@@ -189,7 +190,7 @@ class OrdersApi(ApiBase):
         payload = _payload(order)
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/preview")
-        doc = self.put(path, json=payload)
+        doc = self._preview("PUT", path, payload)
         return OrderPreview(
             key,
             order,
@@ -219,9 +220,19 @@ class OrdersApi(ApiBase):
     def cancel_order(self, account: Account, order_id: int | str) -> Any:
         """Ask E*TRADE to cancel an open order (``CancelOrderResponse``: ``cancelTime``,
         ``Messages``). The order shows CANCEL_REQUESTED, then CANCELLED."""
-        body = {"CancelOrderRequest": {"orderId": int(_order_id(order_id))}}
-        doc = self.put(self._account_path(account, "/orders/cancel"), json=body)
-        return _envelope(doc, "CancelOrderResponse")
+        number = int(_order_id(order_id))
+        body = {"CancelOrderRequest": {"orderId": number}}
+        try:
+            doc = self.put(self._account_path(account, "/orders/cancel"), json=body)
+        except OrderStatusUnknownError as error:
+            unknown = error
+        else:
+            return _envelope(doc, "CancelOrderResponse")
+        raise OrderStatusUnknownError(
+            f"{unknown.message} Check the order's status with session.order(account, {number}) "
+            "before asking again.",
+            response=unknown.response,
+        )
 
     def find_order(
         self, client_order_id: str, account: Account | None = None, *, limit: int = 500
@@ -251,6 +262,18 @@ class OrdersApi(ApiBase):
             return None
         matches = [o for o in listed if _same_order(o, sent)]
         return matches[0] if matches else None
+
+    def _preview(self, method: str, path: str, body: Doc) -> Any:
+        """Send a preview; one lost on the way changed nothing, and the error says so."""
+        try:
+            return self.post(path, json=body) if method == "POST" else self.put(path, json=body)
+        except OrderStatusUnknownError as error:
+            unknown = error
+        raise TransportError(
+            "The order preview did not complete (the connection failed on the way). A preview "
+            "places nothing, so preview the order again.",
+            response=unknown.response,
+        )
 
     def _send_order(self, method: str, path: str, body: Doc, key: str, order: OrderRequest) -> Any:
         log = self._sent_orders()

@@ -10,6 +10,7 @@ from etrade_nb import (
     InvalidOrderError,
     OrderPreview,
     OrderStatusUnknownError,
+    TransportError,
     limit_order,
     market_order,
 )
@@ -259,3 +260,16 @@ def test_live_sessions_refuse_orders_until_enabled():
         session.cancel_order(KEY, 1)
     session.enable_live_trading()
     assert session.preview_order(KEY, order).preview_ids == [3429218279]
+
+
+def test_a_lost_preview_says_nothing_was_placed_and_a_lost_cancel_says_check():
+    session, adapter = make_session(
+        ok(ACCOUNTS),
+        requests.exceptions.ConnectionError("connection reset"),
+        requests.exceptions.ReadTimeout("read timed out"),
+    )
+    with pytest.raises(TransportError, match="places nothing, so preview the order again"):
+        session.preview_order(KEY, market_order("AAPL", "BUY", 1))
+    with pytest.raises(OrderStatusUnknownError, match=r"session.order\(account, 673\)"):
+        session.cancel_order(KEY, 673)
+    assert [r.method for r in adapter.sent] == ["GET", "POST", "PUT"]  # nothing sent twice
