@@ -28,7 +28,9 @@ class Request:
         ``Accept: application/json`` without a suffix (reference §1.2); XML otherwise.
 
         When ``Accept`` names both, the one listed first wins; ``*/*`` or no header is XML,
-        E*TRADE's default.
+        E*TRADE's default. The header is documented for transactions only; for the other
+        endpoints only etrade-cli's use backs it (unverified), and the emulator honours it
+        everywhere.
         """
         if self.path.endswith(".json") or ".json/" in self.path:
             return True

@@ -166,8 +166,9 @@ def listing(call: Call) -> dict[str, Any] | None:
             f"/v1/accounts/{key}/transactions", [*params, ("marker", nxt), ("count", count)]
         )
         body["marker"] = nxt
-        starts = [marker_of(rows[i - 1]) for i in range(count, len(rows), count)]
-        body["pageMarkers"] = quote(",".join(starts), safe="")
+        # Opaque and URL-encoded in production; here: the markers of the next few pages.
+        ahead = range(offset + count, min(len(rows), offset + count * 11), count)
+        body["pageMarkers"] = quote(",".join(marker_of(rows[i - 1]) for i in ahead), safe="")
     body["moreTransactions"] = more
     body["transactionCount"] = len(page)
     body["totalCount"] = len(rows)
