@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ BytesScanner = Callable[[bytes, str, str, str], list[Finding]]
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _BINARY = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf")
 _LABEL_TRAITS = ("description", "placeholder", "tooltip", "description_tooltip", "title")
+_VALUE_LIKE = re.compile(r"(?=.*[0-9])[A-Za-z0-9+/=_%-]{16,}")
 _ID_TRAITS = frozenset({"model_id", "_model_id", "_view_id", "id", "msg_id", "layout", "style"})
 
 
@@ -38,10 +40,18 @@ def _text(value: Any) -> str:
 
 
 def leaves(value: Any, trail: str = "") -> Iterator[tuple[str, str]]:
-    """``(dotted.key, string)`` for every string inside nested dicts and lists."""
+    """``(dotted.key, string)`` for every string inside nested dicts and lists.
+
+    A key that looks like a value (a token cache keyed by token) is a leaf itself, under its
+    parent's name, and shows as ``…`` in the trail, so a location never spells a secret.
+    """
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from leaves(item, f"{trail}.{key}" if trail else str(key))
+            label = str(key)
+            if _VALUE_LIKE.fullmatch(label):
+                yield trail or "key", label
+                label = "…"
+            yield from leaves(item, f"{trail}.{label}" if trail else label)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from leaves(item, f"{trail}[{i}]")

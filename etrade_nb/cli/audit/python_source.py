@@ -58,14 +58,30 @@ def _name(node: ast.AST) -> str | None:
     return None
 
 
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.While)
+
+
 class _Visitor(ast.NodeVisitor):
-    def __init__(self) -> None:
+    """Collects ``(line, verdict)``; a simple statement with the pragma on any line is skipped."""
+
+    def __init__(self, allowed: set[int]) -> None:
         self.emitted: list[Emit] = []
+        self.allowed = allowed
+        self.quiet = False
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.stmt) and not isinstance(node, (*_COMPOUND, ast.With, ast.Try)):
+            end = getattr(node, "end_lineno", None) or node.lineno
+            before, self.quiet = self.quiet, bool(self.allowed & set(range(node.lineno, end + 1)))
+            super().visit(node)
+            self.quiet = before
+        else:
+            super().visit(node)
 
     def emit(self, node: ast.AST, named: Named | None) -> None:
         value = literal(node)
-        if value is not None:
-            line = getattr(node, "lineno", 0)
+        line = getattr(node, "lineno", 0)
+        if value is not None and not self.quiet and line not in self.allowed:
             self.emitted.extend((line, verdict) for verdict in judge(value, named))
 
     def pairs(self, nodes: list[ast.expr]) -> None:
@@ -201,9 +217,8 @@ def scan_python(source: str, path: str, where: str = "") -> list[Finding]:
                 for kind, confidence, how in scan_line(joined):
                     found.append(Finding(path, place(start), kind, confidence, how))
     else:
-        visitor = _Visitor()
+        visitor = _Visitor(allowed)
         visitor.visit(tree)
         for line, (kind, confidence) in visitor.emitted:
-            if line not in allowed:
-                found.append(Finding(path, place(line), kind, confidence))
+            found.append(Finding(path, place(line), kind, confidence))
     return merge(found + scan_text(source, path, where))

@@ -46,6 +46,7 @@ EXPECTED: dict[str, set[str]] = {
     "urlsafe_base64_blob.txt": {TOKEN_SECRET},  # URL-safe base64 of JSON, unpadded
     "block_scalar.yaml": {KEY, SECRET},  # key: >- / key: |
     "block_scalar_wrapped.yaml": {KEY, SECRET},  # base64 wrapped over lines of a block
+    "token_cache.json": {TOKEN, TOKEN_SECRET},  # a JSON object keyed by the token
     ".env.local": {KEY, SECRET},
     ".envrc": {KEY, SECRET},
     "login.sh": {KEY, SECRET, VERIFIER},  # --consumer-key …, curl …?oauth_verifier=…
