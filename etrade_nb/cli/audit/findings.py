@@ -26,12 +26,7 @@ class Finding:
         return f"{self.path}: {self.where}: {self.kind} ({self.confidence} confidence{hidden})"
 
 
-_SIBLINGS = {
-    "token": "token secret",
-    "token secret": "token",
-    "consumer key": "consumer secret",
-    "consumer secret": "consumer key",
-}
+_SIBLINGS = {"token": "token secret", "token secret": "token"}
 
 
 def merge(findings: Iterable[Finding]) -> list[Finding]:

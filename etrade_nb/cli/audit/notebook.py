@@ -22,7 +22,7 @@ from .decode import b64_bytes, binary_strings
 from .findings import PRAGMA, Finding, merge
 from .python_source import scan_python
 from .shapes import Named, Role, judge, role_of
-from .text import scan_line, scan_text
+from .text import context_role, scan_line, scan_text
 
 BytesScanner = Callable[[bytes, str, str, str], list[Finding]]
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -148,7 +148,7 @@ def _scan_model(
     name = state.get("_model_name") or model.get("model_name") or "?"
     where = f"widget model {model_id} ({name})"
     labels = [state.get(t) for t in _LABEL_TRAITS if isinstance(state.get(t), str)]
-    roles = [r for r in (role_of(str(label)) for label in labels) if r]
+    roles = [r for r in (context_role(f"{label} ") for label in labels) if r]
     named = max(roles, key=lambda r: r.strong, default=None)
     if named is None and "Password" in str(name):
         named = Named(Role.SECRET, False)

@@ -85,10 +85,10 @@ class _Visitor(ast.NodeVisitor):
             self.emitted.extend((line, verdict) for verdict in judge(value, named))
 
     def pairs(self, nodes: list[ast.expr]) -> None:
-        """Adjacent literals of a consumer key's and a secret's shapes, whatever the names."""
+        """Adjacent literals of a consumer key's and a secret's shapes (32 and 64 hex digits)."""
         for first, second in pairwise(nodes):
             a, b = literal(first), literal(second)
-            if not (a and b and a != b and len(a) == 32 and len(b) in (32, 64)):
+            if not (a and b and a != b and len(a) == 32 and len(b) == 64):
                 continue
             if is_hex(a) and is_hex(b):
                 self.emit(first, Named(Role.KEY, False))

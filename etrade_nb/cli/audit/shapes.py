@@ -236,7 +236,7 @@ def judge(value: str, named: Named | None) -> list[Verdict]:
     if len(value) < 4 or boring(value):
         return []
     role, strong = (named.role, named.strong) if named else (None, False)
-    if split_pair(value):
+    if split_pair(value, named=role is not None):
         confidence = Confidence.HIGH if role else Confidence.MEDIUM
         return [(CONSUMER_KEY, confidence), (CONSUMER_SECRET, confidence)]
     one = _judge_one(value, role, strong)
@@ -276,10 +276,16 @@ _ROLE_KIND = {
 _PAIR = re.compile(r"([0-9a-fA-F]{32})[\"']?\s*[:,;| \t]\s*(?:[rbu]?[\"'])?([0-9a-fA-F]{32,64})")
 
 
-def split_pair(value: str) -> tuple[str, str] | None:
-    """``KEY:SECRET`` (e.g. inside HTTP basic auth): two hex values of a consumer's shapes."""
+def split_pair(value: str, named: bool = True) -> tuple[str, str] | None:
+    """``KEY:SECRET`` (e.g. inside HTTP basic auth): two hex values of a consumer's shapes.
+
+    Without a name (``named=False``) only a 32-digit key with a 64-digit secret counts: two
+    32-digit values side by side are as likely a pair of MD5 digests.
+    """
     m = _PAIR.fullmatch(value.strip())
     if not m or not (is_hex(m.group(1)) and is_hex(m.group(2))):
+        return None
+    if len(m.group(2)) not in (32, 64) or (not named and len(m.group(2)) != 64):
         return None
     if boring(m.group(1)) or boring(m.group(2)) or m.group(1) == m.group(2):
         return None
