@@ -20,6 +20,8 @@ import zlib
 from collections.abc import Iterator
 from urllib.parse import unquote
 
+_CONTEXT = 200  # characters kept on each side of a decoded run (long lines stay cheap)
+MAX_VARIANTS = 500  # per line: a minified blob full of base64 runs is read this far
 MAX_DEPTH = 3  # base64 of percent-encoded JSON is three layers; deeper is not followed
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|\\([/\"'\\])")
@@ -108,7 +110,8 @@ def _decoded_runs(line: str) -> Iterator[tuple[str, str]]:
         if data is None or len(data) < 8:
             continue
         text = as_text(data)
-        before, after = line[: m.start()], line[m.end() :]
+        before = line[max(0, m.start() - _CONTEXT) : m.start()]
+        after = line[m.end() : m.end() + _CONTEXT]
         if text is not None:
             yield "base64", before + text + after
         elif len(data) >= 64:
@@ -120,7 +123,7 @@ def variants(line: str) -> Iterator[tuple[str, str]]:
     """``(how, text)``: the line as is (how ``""``), then each decoded form of it."""
     seen = {line}
     queue: list[tuple[str, str, int]] = [("", line, 0)]
-    while queue:
+    while queue and len(seen) <= MAX_VARIANTS:
         how, text, depth = queue.pop(0)
         yield how, text
         if depth >= MAX_DEPTH:

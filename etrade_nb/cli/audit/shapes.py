@@ -153,7 +153,7 @@ CALLS: dict[str, tuple[Role, ...]] = {
 
 # -- shapes ----------------------------------------------------------------------------------
 HEX = re.compile(r"[0-9a-fA-F]{32,64}")
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43}=?")
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/]{43}=?|[A-Za-z0-9_-]{43}=?")
 CODE_SHAPE = re.compile(r"[A-Z0-9]{4,10}")
 _PLACEHOLDER = re.compile(
     r"[{}<>$*]|^%[s(]|\.\.\.|…|^(?:none|null|true|false|oob|redacted|masked|hidden)$"

@@ -46,6 +46,7 @@ _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{43}=?(?![A-Za-z0-9+/=
 _HEX = re.compile(r"(?<![0-9A-Za-z_])[0-9a-fA-F]{32,64}(?![0-9A-Za-z_])")
 # a bare code needs a digit: prose is full of upper-case words ("the code E*TRADE showed")
 _CODE = re.compile(r"(?<![A-Za-z0-9_])(?=[A-Z]*[0-9])[A-Z0-9]{4,10}(?![A-Za-z0-9_])")
+_BACK = 120  # characters of context read before a value
 _CALL_OPEN = re.compile(r"\b(?P<name>\w+)\(\s*[rbuRBU]?[\"']$")
 _LONG = re.compile(r"(?=[A-Za-z_-]*[0-9+/=%])[A-Za-z0-9+/=_%-]{16,}")  # values, not names
 _FILLER = word_set(
@@ -120,21 +121,25 @@ def _scan_plain(text: str) -> Iterator[tuple[str, Confidence]]:
     for pattern in (_FINISH, _KV, _OPTION):
         for m in _overlapping(pattern, text):
             named = Named(Role.VERIFIER, True) if pattern is _FINISH else role_of(m["name"])
-            if named and pattern is not _FINISH and _hashy(text[: m.start()]):
+            if (
+                named
+                and pattern is not _FINISH
+                and _hashy(text[max(0, m.start() - _BACK) : m.start()])
+            ):
                 named = None  # "sha256 of the key: …", "cache key = …"
             value = m["value"].rstrip(".:")
             verdicts = judge(value, named) if named else []
             if verdicts and free(m.start("value"), m.start("value") + len(value)):
                 yield from verdicts
     for start, end in find_pairs(text):
-        verdicts = judge(text[start:end], context_role(text[:start]))
+        verdicts = judge(text[start:end], context_role(text[max(0, start - _BACK) : start]))
         if verdicts and free(start, end):
             yield from verdicts
     for pattern in (_TOKEN, _HEX, _CODE):
         for m in pattern.finditer(text):
-            before = text[: m.start()]
-            if re.search(r"sha\d*-?$|IPY_MODEL_$", before, re.I):
-                continue  # subresource integrity hashes, widget references
+            before = text[max(0, m.start() - _BACK) : m.start()]
+            if re.search(r"sha\d*-?$|IPY_MODEL_$", before, re.I) or _hashy(before):
+                continue  # integrity hashes, widget references, "digest: …", "etag …"
             verdicts = judge(m.group(0), context_role(before))
             if verdicts and free(m.start(), m.end()):
                 yield from verdicts
