@@ -10,19 +10,20 @@ What is read, and how:
 - in all of them, values hidden in base64 (also URL-safe and ``data:`` URIs), percent-encoding
   (also double) and JSON escapes are decoded first (:mod:`.decode`).
 
-A value is judged by its shape and by the name it is given (:mod:`.shapes`); each finding
-has a confidence (high, medium, low) and findings below ``--min-confidence`` (medium) are
-counted but not listed. Folders are searched for the files :func:`.files.wanted` names
-(including ``.env.local``, ``.envrc`` and ``*.sh``). Each finding is printed as location,
-kind and confidence only; the secret itself is never printed::
+A value is judged by its shape (:mod:`.shapes`) and the name it is given (:mod:`.names`);
+each finding has a confidence (high, medium, low), and findings below ``--min-confidence``
+(medium) are counted but not listed. Folders are searched for the files
+:func:`.files.wanted` names (including ``.env.local``, ``.envrc`` and ``*.sh``). Each finding
+is printed as location, kind and confidence only; the secret itself is never printed::
 
     $ etrade-nb audit notebooks/
     notebooks/login.ipynb: cell 3, source line 2: consumer secret (high confidence)
     ...
     etrade-nb audit: scanned 4 files, 2 findings in 1 file. Remove them ...
 
-Exit status: 0 clean, 1 findings, 2 usage error. ``etrade-nb: allow`` on a line (for example
-``# etrade-nb: allow``) marks it as holding no secret. As a pre-commit hook::
+Exit status: 0 clean, 1 findings, 2 usage error or a file that could not be read.
+``etrade-nb: allow`` on a line (for example ``# etrade-nb: allow``) marks it as holding no
+secret (on any line of a Python statement: the whole statement). As a pre-commit hook::
 
     - repo: <this repository>
       hooks: [{id: etrade-nb-audit}]

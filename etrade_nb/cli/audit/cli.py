@@ -1,4 +1,8 @@
-"""``etrade-nb audit PATH...``: the command line (exit 0 clean, 1 findings, 2 usage error)."""
+"""``etrade-nb audit PATH...``: the command line.
+
+Exit status: 0 clean, 1 findings, 2 usage error or a file that could not be read (the
+others are still scanned and reported).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Scan notebooks, Python and text files for E*TRADE consumer keys and "
         "secrets, OAuth tokens and verification codes. Prints where, what kind and how sure, "
         "never the value.",
-        epilog="Exit status: 0 clean, 1 findings, 2 usage error. "
+        epilog="Exit status: 0 clean, 1 findings, 2 usage error or unreadable file. "
         "Put 'etrade-nb: allow' on a line that holds no secret.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
@@ -61,18 +65,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     threshold = _LEVELS[args.min_confidence]
-    scanned, everything = 0, []
-    try:
-        for path in iter_files(args.paths, args.exclude):
+    scanned, everything, unread = 0, list[Finding](), list[str]()
+    unlisted: list[str] = []  # directories os.walk could not list
+    for path in iter_files(args.paths, args.exclude, unlisted):
+        try:
             everything += scan_file(path)
             scanned += 1
-    except OSError as exc:
+        except OSError as exc:
+            unread.append(str(path))
+            print(
+                f"etrade-nb audit: cannot read {path}: {exc.strerror or exc}. It was not "
+                "checked: fix its permissions, or skip it with --exclude.",
+                file=sys.stderr,
+            )
+        except (ValueError, RecursionError, MemoryError) as exc:
+            unread.append(str(path))
+            print(
+                f"etrade-nb audit: could not scan {path} ({type(exc).__name__}). It was not "
+                "checked: review it by hand, or skip it with --exclude.",
+                file=sys.stderr,
+            )
+    for folder in unlisted:
+        unread.append(folder)
         print(
-            f"etrade-nb audit: cannot read {exc.filename}: {exc.strerror}. "
-            "Fix its permissions or skip it with --exclude.",
+            f"etrade-nb audit: cannot list {folder}. Its files were not checked: fix its "
+            "permissions, or skip it with --exclude.",
             file=sys.stderr,
         )
-        return 2
     shown: list[Finding] = [f for f in everything if f.confidence >= threshold]
     hidden = len(everything) - len(shown)
     for finding in ranked(shown):
@@ -83,9 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hidden
         else ""
     )
+    if unread:
+        note += f"; {_plural(len(unread), 'path')} could not be read"
     if not shown:
         print(f"etrade-nb audit: scanned {_plural(scanned, 'file')}, 0 findings{note}.")
-        return 0
+        return 2 if unread else 0
     files = len({f.path for f in shown})
     print(
         f"etrade-nb audit: scanned {_plural(scanned, 'file')}, {_plural(len(shown), 'finding')} "

@@ -11,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path, PurePath
 
 from .findings import Finding, merge
+from .names import word_set
 from .notebook import scan_binary, scan_notebook
 from .python_source import scan_python
-from .shapes import word_set
 from .text import scan_text
 
 EXTENSIONS = word_set(
@@ -68,8 +68,18 @@ def scan_file(path: str | os.PathLike[str]) -> list[Finding]:
     return merge(scan_bytes(p.read_bytes(), p.name, str(path)))
 
 
-def iter_files(paths: Iterable[str], exclude: Sequence[str] = ()) -> Iterator[Path]:
-    """Files named directly, plus the files :func:`wanted` under named directories."""
+def iter_files(
+    paths: Iterable[str], exclude: Sequence[str] = (), unreadable: list[str] | None = None
+) -> Iterator[Path]:
+    """Files named directly, plus the files :func:`wanted` under named directories.
+
+    A directory that cannot be listed is added to ``unreadable`` (raised if it is ``None``).
+    """
+
+    def failed(exc: OSError) -> None:
+        if unreadable is None:
+            raise exc
+        unreadable.append(str(exc.filename))
 
     def excluded(p: Path) -> bool:
         text = p.as_posix()
@@ -81,7 +91,7 @@ def iter_files(paths: Iterable[str], exclude: Sequence[str] = ()) -> Iterator[Pa
             if not excluded(root):
                 yield root
             continue
-        for folder, dirs, files in os.walk(root):
+        for folder, dirs, files in os.walk(root, onerror=failed):
             dirs[:] = sorted(
                 d for d in dirs if d not in SKIP_DIRS and not excluded(Path(folder, d))
             )

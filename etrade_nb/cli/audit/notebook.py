@@ -20,13 +20,16 @@ from typing import Any
 
 from .decode import b64_bytes, binary_strings
 from .findings import PRAGMA, Finding, merge
+from .names import Named, Role, role_of
 from .python_source import scan_python
-from .shapes import Named, Role, judge, role_of
+from .shapes import judge
 from .text import context_role, scan_line, scan_text
 
 BytesScanner = Callable[[bytes, str, str, str], list[Finding]]
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _BINARY = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf")
+_V3_BINARY = frozenset({"png", "jpeg", "pdf"})
+_V3_TEXT = frozenset({"html", "json", "latex", "svg", "javascript", "markdown"})
 _LABEL_TRAITS = ("description", "placeholder", "tooltip", "description_tooltip", "title")
 _VALUE_LIKE = re.compile(r"(?=.*[0-9])[A-Za-z0-9+/=_%-]{16,}")
 _ID_TRAITS = frozenset({"model_id", "_model_id", "_view_id", "id", "msg_id", "layout", "style"})
@@ -114,7 +117,14 @@ def _scan_output(output: dict[str, Any], path: str, where: str) -> list[Finding]
             found += scan_tree(value, path, label)
         else:
             found += scan_text(_text(value), path, label)
-    if output.get("output_type") == "error":
+    for short, value in output.items():  # nbformat 3: "png", "html", "json" at the top
+        if short in _V3_BINARY and isinstance(value, (str, list)):
+            data = b64_bytes("".join(_text(value).split()))
+            if data is not None:
+                found += scan_binary(data, path, f"{where} ({short})")
+        elif short in _V3_TEXT:
+            found += scan_text(_text(value), path, f"{where} ({short})")
+    if output.get("output_type") in ("error", "pyerr"):
         found += scan_text(str(output.get("evalue", "")), path, f"{where} (error)")
         traceback = "\n".join(str(t) for t in output.get("traceback", []))
         found += scan_text(traceback, path, f"{where} (traceback)")
@@ -191,11 +201,17 @@ def scan_notebook(doc: dict[str, Any], path: str, scan_bytes: BytesScanner) -> l
     found: list[Finding] = []
     metadata = dict(doc.get("metadata") or {})
     language = str((metadata.get("kernelspec") or {}).get("language", "python")).lower()
-    for number, cell in enumerate(doc.get("cells") or [], start=1):
+    cells = doc.get("cells") or [
+        cell  # nbformat 3: cells inside worksheets, code in "input"
+        for sheet in doc.get("worksheets") or []
+        if isinstance(sheet, dict)
+        for cell in sheet.get("cells") or []
+    ]
+    for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
             continue
         where = f"cell {number}"
-        source = _text(cell.get("source", ""))
+        source = _text(cell.get("source", cell.get("input", "")))
         if cell.get("cell_type") == "code" and language == "python":
             found += scan_python(source, path, f"{where}, source")
         else:

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from .findings import PRAGMA, Finding, merge
-from .shapes import CALLS, NOT_SECRET, Named, Role, Verdict, is_hex, judge, role_of, words
+from .names import CALLS, NOT_SECRET, Named, Role, role_of, words
+from .shapes import Verdict, is_hex, judge
 from .text import scan_line, scan_text
 
 _IPYTHON = re.compile(r"^(\s*)(?:[%!?]|\w+\s*=\s*[%!])")
@@ -210,15 +211,14 @@ def scan_python(source: str, path: str, where: str = "") -> list[Finding]:
     found: list[Finding] = []
     code, _ = blank_ipython(source)
     try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
-        for start, joined in logical_lines(code):
+        visitor = _Visitor(allowed)
+        visitor.visit(ast.parse(code))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        for start, joined in logical_lines(code):  # no tree: statements as joined lines
             if start not in allowed:
                 for kind, confidence, how in scan_line(joined):
                     found.append(Finding(path, place(start), kind, confidence, how))
     else:
-        visitor = _Visitor(allowed)
-        visitor.visit(tree)
         for line, (kind, confidence) in visitor.emitted:
             found.append(Finding(path, place(line), kind, confidence))
     return merge(found + scan_text(source, path, where))

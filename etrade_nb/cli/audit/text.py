@@ -20,19 +20,8 @@ from collections.abc import Iterator
 
 from .decode import variants
 from .findings import PRAGMA, Finding, merge
-from .shapes import (
-    CALLS,
-    NOT_SECRET,
-    VOCAB,
-    Confidence,
-    Named,
-    Role,
-    find_pairs,
-    judge,
-    role_of,
-    word_set,
-    words,
-)
+from .names import CALLS, NOT_SECRET, VOCAB, Named, Role, role_of, word_set, words
+from .shapes import Confidence, find_pairs, judge
 
 Hit = tuple[str, Confidence, str]  # kind, confidence, how it was encoded ("" when plain)
 

@@ -191,3 +191,38 @@ def test_a_location_never_spells_the_value() -> None:
     found = scan_bytes(_nb(metadata={"cache": json.loads(data)}), "k.ipynb", "k.ipynb")
     assert {f.kind for f in found} == {"token", "token secret"}
     assert all(TOKEN not in str(f) and TOKEN_SECRET not in str(f) for f in found)
+
+
+def test_nbformat_3_notebooks_are_read() -> None:
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + f"oauth_token={TOKEN}".encode() + b"\0" * 80)
+    doc = {
+        "nbformat": 3,
+        "metadata": {},
+        "worksheets": [
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "input": f'OAuthFlow("{KEY}", "{SECRET}")',
+                        "outputs": [],
+                    },
+                    {
+                        "cell_type": "code",
+                        "input": "show()",
+                        "outputs": [{"output_type": "display_data", "png": png.decode()}],
+                    },
+                ]
+            }
+        ],
+    }
+    found = scan_bytes(json.dumps(doc).encode(), "old.ipynb", "old.ipynb")
+    assert _got(found) == {
+        ("cell 1, source line 1", "consumer key"),
+        ("cell 1, source line 1", "consumer secret"),
+        ("cell 2, output 1 (png)", "token"),
+    }
+
+
+def test_deeply_nested_source_is_still_read() -> None:
+    source = "x = " + " + ".join(['"a"'] * 20000) + f'\nconsumer_secret = "{SECRET}"\n'
+    assert _got(scan_python(source, "deep.py")) == {("line 2", "consumer secret")}
