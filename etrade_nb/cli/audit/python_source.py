@@ -80,6 +80,14 @@ class _Visitor(ast.NodeVisitor):
             super().visit(node)
 
     def emit(self, node: ast.AST, named: Named | None) -> None:
+        if isinstance(node, ast.BoolOp):  # input() or "…"
+            for value_node in node.values:
+                self.emit(value_node, named)
+            return
+        if isinstance(node, ast.IfExp):  # "…" if live else "…"
+            self.emit(node.body, named)
+            self.emit(node.orelse, named)
+            return
         value = literal(node)
         line = getattr(node, "lineno", 0)
         if value is not None and not self.quiet and line not in self.allowed:

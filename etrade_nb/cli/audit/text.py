@@ -110,6 +110,8 @@ def _scan_plain(text: str) -> Iterator[tuple[str, Confidence]]:
     for pattern in (_FINISH, _KV, _OPTION):
         for m in _overlapping(pattern, text):
             named = Named(Role.VERIFIER, True) if pattern is _FINISH else role_of(m["name"])
+            if named and not named.strong:  # "Consumer Key: …": the words before help
+                named = context_role(text[max(0, m.start() - _BACK) : m.end("name")]) or named
             if (
                 named
                 and pattern is not _FINISH

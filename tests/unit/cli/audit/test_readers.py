@@ -226,3 +226,12 @@ def test_nbformat_3_notebooks_are_read() -> None:
 def test_deeply_nested_source_is_still_read() -> None:
     source = "x = " + " + ".join(['"a"'] * 20000) + f'\nconsumer_secret = "{SECRET}"\n'
     assert _got(scan_python(source, "deep.py")) == {("line 2", "consumer secret")}
+
+
+def test_names_read_as_phrases_and_either_branch_of_an_expression() -> None:
+    assert _got(scan_text(f"Consumer Key: {KEY}\n", "n.md")) == {("line 1", "consumer key")}
+    found = scan_text(f"Consumer Key: {KEY}\n", "n.md")
+    assert [f.confidence for f in found] == [Confidence.HIGH]  # "Key" alone would be medium
+    assert scan_text(f"cache key: {KEY}\n", "n.md") == []
+    source = f"verification_code = input() or '{VERIFIER}'\nkey = '{KEY}' if live else ''\n"
+    assert _got(scan_python(source, "x.py")) == {("line 1", "verifier"), ("line 2", "consumer key")}
