@@ -58,6 +58,7 @@ PUBLISHED = frozenset(
 HEX = re.compile(r"[0-9a-fA-F]{32,64}")
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9+/]{43}=?|[A-Za-z0-9_-]{43}=?")
 CODE_SHAPE = re.compile(r"[A-Z0-9]{4,10}")
+_NUMBERED = re.compile(r"[A-Z]{1,4}[0-9]+")  # a prefix and a number: YN0006, E1234, HTTP404
 _PLACEHOLDER = re.compile(
     r"[{}<>$*]|^%[s(]|\.\.\.|…|^(?:none|null|true|false|oob|redacted|masked|hidden)$"
     r"|x{4}|your|example|changeme|placeholder|dummy|here\b|^(?:secret|token|key|code|verifier)s?$",
@@ -163,6 +164,8 @@ def _judge_one(value: str, role: Role | None, strong: bool) -> Verdict | None:
         has_alpha = any(c.isalpha() for c in value)
         if strong:
             return VERIFIER, Confidence.HIGH if has_digit and has_alpha else Confidence.LOW
+        if _NUMBERED.fullmatch(value):
+            return None  # "code: YN0006", "E1234": an error or status code, not a verifier
         return (VERIFIER, Confidence.MEDIUM) if has_digit and has_alpha else None
     kind = _ROLE_KIND.get(role) if role else None
     if strong and kind and _plausible(value):
