@@ -75,7 +75,7 @@ def role_of(name: str) -> Named | None:
         return Named(Role.TOKEN_SECRET if tokenish else Role.SECRET, True)
     if bag & {"resource", "owner"} and "key" in bag:
         return Named(Role.TOKEN, True)  # requests-oauthlib's resource_owner_key
-    if "token" in bag and bag <= VOCAB | {"token"}:
+    if bag & {"token", "tokens"} and bag <= VOCAB | {"token", "tokens"}:
         return Named(Role.TOKEN, True)
     if "key" in bag and bag <= VOCAB | {"key"}:
         return Named(Role.KEY, bool(bag & {"consumer", "etrade", "oauth", "client", "api"}))

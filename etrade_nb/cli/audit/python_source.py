@@ -176,15 +176,14 @@ class _Visitor(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
 
-def blank_ipython(source: str) -> tuple[str, list[int]]:
-    """``source`` with IPython-only lines replaced by ``pass`` and the numbers of those lines."""
-    lines, blanked = source.split("\n"), list[int]()
+def blank_ipython(source: str) -> str:
+    """``source`` with IPython-only lines (``%magic``, ``!cmd``, ``x = !cmd``) made ``pass``."""
+    lines = source.split("\n")
     for i, line in enumerate(lines):
         m = _IPYTHON.match(line)
         if m:
             lines[i] = f"{m.group(1)}pass"
-            blanked.append(i + 1)
-    return "\n".join(lines), blanked
+    return "\n".join(lines)
 
 
 def logical_lines(source: str) -> Iterator[tuple[int, str]]:
@@ -217,7 +216,7 @@ def scan_python(source: str, path: str, where: str = "") -> list[Finding]:
         return f"{where} line {line}" if where else f"line {line}"
 
     found: list[Finding] = []
-    code, _ = blank_ipython(source)
+    code = blank_ipython(source)
     try:
         visitor = _Visitor(allowed)
         visitor.visit(ast.parse(code))

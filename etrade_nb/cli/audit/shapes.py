@@ -1,4 +1,4 @@
-"""What E*TRADE secrets look like, and what names say about a value.
+"""What E*TRADE secrets look like, and the verdict that shape and name give together.
 
 A value is judged on two things: its *shape* (32 hex digits for a consumer key, 64 for a
 secret, 44 base64 characters ending in ``=`` for a token, a short upper-case code for a
