@@ -235,3 +235,50 @@ def test_names_read_as_phrases_and_either_branch_of_an_expression() -> None:
     assert scan_text(f"cache key: {KEY}\n", "n.md") == []
     source = f"verification_code = input() or '{VERIFIER}'\nkey = '{KEY}' if live else ''\n"
     assert _got(scan_python(source, "x.py")) == {("line 1", "verifier"), ("line 2", "consumer key")}
+
+
+def test_state_saved_by_real_ipywidgets_is_read() -> None:
+    """The exact shapes ipywidgets 8 saves: FileUpload content in buffers, Text value."""
+    import datetime
+
+    widgets = pytest.importorskip("ipywidgets")
+    ini = f"[live]\nconsumer_key = {KEY}\nconsumer_secret = {SECRET}\n".encode()
+    upload = widgets.FileUpload(accept=".ini")
+    code = widgets.Text(description="Code:", placeholder="verification code")
+    try:
+        when = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        upload.set_trait(
+            "value",
+            (
+                {
+                    "name": "credentials.ini",
+                    "type": "",
+                    "size": len(ini),
+                    "last_modified": when,
+                    "content": memoryview(ini),
+                },
+            ),
+        )
+        code.value = VERIFIER
+        upload_id, code_id = upload.model_id, code.model_id
+        state = widgets.Widget.get_manager_state(drop_defaults=True)
+        mine = {k: v for k, v in state["state"].items() if k in (upload_id, code_id)}
+        assert "buffers" in mine[upload_id]  # the file is not in "state" but beside it
+    finally:
+        upload.close()
+        code.close()
+    doc = {
+        "cells": [],
+        "metadata": {
+            "widgets": {"application/vnd.jupyter.widget-state+json": {**state, "state": mine}}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    found = scan_bytes(json.dumps(doc).encode(), "saved.ipynb", "saved.ipynb")
+    uploaded = f"widget model {upload_id} (FileUploadModel) upload 'credentials.ini'"
+    assert _got(found) == {
+        (f"{uploaded} line 2", "consumer key"),
+        (f"{uploaded} line 3", "consumer secret"),
+        (f"widget model {code_id} (TextModel) trait 'value'", "verifier"),
+    }
