@@ -2,9 +2,9 @@
 
 :func:`variants` turns one line into the line itself plus each decoded form: percent-encoding
 (repeatedly, so ``%252F`` becomes ``/``), JSON and JavaScript escapes (``\\/``, ``\\u002F``),
-HTML entities (``&amp;``, ``&#x2F;``),
-and base64 runs (standard and URL-safe, inside ``data:`` URIs or alone) that decode to text.
-A decoded run replaces the run in its line, so the words before it still give context
+HTML entities (``&amp;``, ``&#x2F;``) and base64 runs (standard and URL-safe, inside ``data:``
+URIs or alone) that decode to text; layers combine up to :data:`MAX_DEPTH` deep. A decoded
+run replaces the run in its line, so the words before it still give context
 (``Authorization: Basic <base64 of key:secret>``). Binary payloads (images) give their
 printable strings and PNG text chunks (:func:`binary_strings`).
 """
