@@ -10,6 +10,7 @@ sent twice by accident. On a LIVE session every order call is refused until
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -131,6 +132,12 @@ class OrdersApi(ApiBase):
         if limit is not None and len(result) > limit:
             del result[limit:]
             result.more = True
+        if result.more:
+            warnings.warn(
+                f"Stopped after {len(result)} orders; more remain. Pass a larger limit (or "
+                "limit=None), or filter by status, dates or symbols.",
+                stacklevel=2,
+            )
         if as_frame:
             from .frames import orders_frame
 

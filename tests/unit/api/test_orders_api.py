@@ -273,3 +273,14 @@ def test_a_lost_preview_says_nothing_was_placed_and_a_lost_cancel_says_check():
     with pytest.raises(OrderStatusUnknownError, match=r"session.order\(account, 673\)"):
         session.cancel_order(KEY, 673)
     assert [r.method for r in adapter.sent] == ["GET", "POST", "PUT"]  # nothing sent twice
+
+
+def test_orders_stop_at_the_cap_and_say_so():
+    page = {
+        "OrdersResponse": {"marker": "m1", "Order": [_listed(i, T0 * 1000) for i in range(100)]}
+    }
+    session, adapter = make_session(ok(ACCOUNTS), ok(page))
+    with pytest.warns(UserWarning, match="Stopped after 60 orders"):
+        listed = session.orders(KEY, limit=60)
+    assert len(listed) == 60 and listed.more is True
+    assert query(adapter.sent[1])["count"] == "60"
