@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .options import Contract, expiries
-from .prices import seed
+from .options import Contract, expiries, strike_step
+from .prices import price_of, seed
 
 MAIN_KEY = "dBZOKt9xDrtRSAOl4MSiiA"
 IRA_KEY = "JIdOIAcSpwR1Jva7RQBraQ"
@@ -107,8 +107,6 @@ def _ticker(i: int) -> str:
 
 
 def _generated(n: int) -> list[tuple[str, float, float, int, str]]:
-    from .prices import price_of
-
     rows = []
     for i in range(n):
         symbol = _ticker(i)
@@ -123,9 +121,6 @@ _FIXED[TRADER_KEY] = _generated(210)
 
 def holdings(account_key: str, now: float) -> list[Holding]:
     """What ``account_key`` holds at ``now`` (option expiries move with the clock)."""
-    from .options import strike_step
-    from .prices import price_of
-
     rows = [Holding(s, q, p, d, t) for s, q, p, d, t in _FIXED.get(account_key, [])]
     for underlier, months, call_put, ratio, qty in _OPTIONS.get(account_key, []):
         monthly = [e.day for e in expiries(underlier, now) if e.kind == "MONTHLY"]

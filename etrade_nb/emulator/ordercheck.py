@@ -25,6 +25,10 @@ EQUITY_ACTIONS = ("BUY", "SELL", "BUY_TO_COVER", "SELL_SHORT")
 OPTION_ACTIONS = ("BUY_OPEN", "SELL_OPEN", "BUY_CLOSE", "SELL_CLOSE")
 PRICE_TYPES = ("MARKET", "LIMIT", "STOP", "STOP_LIMIT")
 NET_PRICE_TYPES = ("NET_DEBIT", "NET_CREDIT", "NET_EVEN")
+# documented (§2.14) but not modelled by the emulator: refused as such, not as invalid
+UNMODELLED = frozenset({"TRAILING_STOP_CNST", "TRAILING_STOP_PRCT", "MARKET_ON_OPEN",
+                        "MARKET_ON_CLOSE", "LIMIT_ON_OPEN", "LIMIT_ON_CLOSE", "DOLLAR",
+                        "ALL_I_OWN"})  # fmt: skip
 TERMS = ("GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL")
 ROUTES = ("AUTO", "AMEX", "BOX", "CBOE", "ISE", "NOM", "NYSE", "PHX")
 TOP_KEYS = {"orderType", "clientOrderId", "Order"}
@@ -100,6 +104,11 @@ def _list(value: Any, where: str) -> list[Any]:
 def _text(value: Any, name: str, allowed: tuple[str, ...], default: str | None = None) -> str:
     if (value is None or value == "") and default is not None:
         return default
+    if value in UNMODELLED:
+        raise bad(
+            f"{name} {value} is documented by E*TRADE but not modelled by the emulator; "
+            f"use one of {', '.join(allowed)} here."
+        )
     if not isinstance(value, str) or value not in allowed:
         raise bad(f"{name} {value!r} is invalid: use one of {', '.join(allowed)}.")
     return value

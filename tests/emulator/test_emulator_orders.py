@@ -172,3 +172,49 @@ def test_seeded_history_and_filters(trader):
     assert trader.get(BASE + ".json", [("securityType", "OPTN")]).status == 204
     # XML without the suffix: repeated Order elements
     assert trader.get(BASE, [("count", "3")]).text.count("<Order>") == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("priceType", "TRAILING_STOP_CNST"), ("priceType", "MARKET_ON_CLOSE")]
+)
+def test_documented_but_unmodelled_order_types_say_so(trader, field, value):
+    order = _order("unm1")
+    order["Order"][0][field] = value
+    reply = _send(trader, "POST", BASE + "/preview.json", {"PreviewOrderRequest": order})
+    assert (
+        reply.status == 400 and "not modelled by the emulator" in reply.json()["Error"]["message"]
+    )
+    order = _order("unm2")
+    order["Order"][0]["Instrument"][0]["quantityType"] = "DOLLAR"
+    reply = _send(trader, "POST", BASE + "/preview.json", {"PreviewOrderRequest": order})
+    assert (
+        reply.status == 400 and "not modelled by the emulator" in reply.json()["Error"]["message"]
+    )
+
+
+def test_two_leg_spread(trader):
+    chain = trader.get("/v1/market/optionchains.json", [("symbol", "IBM"), ("noOfStrikes", "2")])
+    body = chain.json()["OptionChainResponse"]
+    e = body["SelectedED"]
+    legs = []
+    for pair, action in zip(body["OptionPair"], ("BUY_OPEN", "SELL_OPEN"), strict=True):
+        product = {"securityType": "OPTN", "symbol": "IBM", "callPut": "CALL",
+                   "expiryYear": e["year"], "expiryMonth": e["month"], "expiryDay": e["day"],
+                   "strikePrice": pair["Call"]["strikePrice"]}  # fmt: skip
+        legs.append({"Product": product, "orderAction": action, "quantityType": "QUANTITY",
+                     "orderedQuantity": 1, "quantity": 1})  # fmt: skip
+    detail = {"priceType": "NET_DEBIT", "limitPrice": "1.00", "orderTerm": "GOOD_FOR_DAY",
+              "marketSession": "REGULAR", "allOrNone": "false", "Instrument": legs}  # fmt: skip
+    order = {"orderType": "SPREADS", "clientOrderId": "spread1", "Order": [detail]}
+    placed = _place(trader, order)
+    assert [i["orderAction"] for i in placed["Order"][0]["Instrument"]] == ["BUY_OPEN", "SELL_OPEN"]
+    assert placed["Order"][0]["estimatedCommission"] == 1.3
+    detail = _detail(trader, placed["OrderIds"][0]["orderId"])
+    assert len(detail["Instrument"]) == 2 and detail["netBid"] > 0
+    one_leg = {
+        **order,
+        "clientOrderId": "spread2",
+        "Order": [{**order["Order"][0], "Instrument": legs[:1]}],
+    }
+    reply = _send(trader, "POST", BASE + "/preview.json", {"PreviewOrderRequest": one_leg})
+    assert reply.status == 400 and "at least two" in reply.json()["Error"]["message"]
