@@ -106,6 +106,13 @@ def _checked_base(url: str, var: str) -> str:
             f"{var}={url!r} is not an http(s) URL. Set it to a base such as "
             "'http://127.0.0.1:8765' (the emulator) or unset it to use E*TRADE."
         )
+    base_only = var == API_BASE_VAR  # paths are appended to it; the page takes a query
+    if "@" in parts.netloc or (base_only and ("?" in url or "#" in url)):
+        raise ConfigurationError(
+            f"{var} must be a plain base such as 'https://host' or 'http://127.0.0.1:8765', "
+            "without user info ('@'), '?' or '#': those change which host or path is reached. "
+            "Fix the value or unset it to use E*TRADE."
+        )
     if parts.scheme == "http" and not is_loopback_url(url):
         raise ConfigurationError(
             f"{var} points at {parts.hostname} over plain http, which would send your keys "

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 import requests
 
@@ -42,6 +42,7 @@ from ..oauth.tokens import (
     format_valid_until,
 )
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
+from .paths import api_url, is_order_path, judged_path
 from .ratelimit import RateLimiter
 from .responses import decode_json, error_for, oauth_problem
 from .transport import RetryPolicy, new_http_session, send
@@ -52,7 +53,6 @@ RENEW_MARGIN = 60.0
 QUOTE_BATCH = 25
 QUOTE_BATCH_OVERRIDE = 50
 _JSON_HEADERS = {"Accept": "application/json"}
-_ORDER_MARKERS = ("/orders",)
 
 
 class QuoteList(list):  # type: ignore[type-arg]
@@ -200,31 +200,8 @@ class Session:
 
     # -- calls ---------------------------------------------------------------------------
     def _url(self, path: str) -> tuple[str, list[tuple[str, str]]]:
-        """The full URL for ``path`` and any query parameters that were written into it."""
-        base = self.environment.api_base
-        if path.startswith(("http://", "https://")):
-            if not path.startswith(base + "/"):
-                raise ConfigurationError(
-                    f"Refusing to send signed requests to {path.split('?')[0]!r}: only "
-                    f"{base} belongs to this session. Pass a path such as '/v1/accounts/list'."
-                )
-            path = path[len(base) :]
-        path, _, query = path.partition("?")
-        if not path.startswith("/"):
-            path = "/" + path
-        if path.startswith("/oauth/"):
-            raise ConfigurationError(
-                "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
-            )
-        if not path.startswith("/v1/"):
-            path = "/v1" + path
-        if path.endswith(".xml"):
-            raise ConfigurationError(
-                "etrade-nb speaks E*TRADE's JSON: drop the .xml suffix from the path."
-            )
-        if not path.endswith(".json"):
-            path += ".json"
-        return base + path, parse_qsl(query, keep_blank_values=True)
+        """The URL for ``path`` as it will be sent, and any query written into it."""
+        return api_url(self.environment.api_base, path)
 
     def _check_usable(self, method: str, url: str) -> None:
         now = self._clock()
@@ -243,7 +220,7 @@ class Session:
             method != "GET"
             and not self.sandbox
             and not self._live_orders
-            and any(m in url for m in _ORDER_MARKERS)
+            and is_order_path(judged_path(url))
         ):
             raise ConfigurationError(
                 "This is a LIVE session and order calls are switched off. If you really mean "

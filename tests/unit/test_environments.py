@@ -75,3 +75,17 @@ def test_authorize_page_may_be_a_path_on_the_notebook_host():
     )
     with pytest.raises(ConfigurationError):
         resolve_environment(environ={"ETRADE_NB_AUTHORIZE_URL": "//evil.example/x"})
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://apisb.etrade.com@evil.example.com",  # the host is evil.example.com
+        "https://user:pw@api.example.com",
+        "http://127.0.0.1:8765?next=https://evil.example.com",
+        "http://127.0.0.1:8765#frag",
+    ],
+)
+def test_api_base_with_user_info_query_or_fragment_is_refused(base):
+    with pytest.raises(ConfigurationError, match="ETRADE_NB_API_BASE"):
+        resolve_environment(environ={"ETRADE_NB_API_BASE": base})

@@ -1,0 +1,137 @@
+"""API paths as they go on the wire, and the guards that judge them there.
+
+A guard that looks at the string a caller wrote can be walked around: requests decodes
+``%65`` to ``e`` before sending (``/ord%65rs/place`` is ``/orders/place`` at E*TRADE), a
+server resolves ``/v1/../oauth/...`` and may ignore case. So :func:`api_url` builds the URL,
+lets requests prepare it exactly as it will be sent, and judges *that*:
+
+- it must stay on the session's own scheme, host and port (no user info, no fragment);
+- paths with ``.``/``..`` segments (also encoded, also with backslashes) or empty segments are
+  refused: servers disagree on what they mean, so none is sent;
+- the remaining path, fully percent-decoded and lower-cased, is what the ``/oauth/`` guard and
+  the live-order guard (:func:`is_order_path`) look at: a superset of what any server sees.
+
+    >>> api_url("https://apisb.etrade.com", "accounts/list")
+    ('https://apisb.etrade.com/v1/accounts/list.json', [])
+    >>> is_order_path(judged_path("https://api.etrade.com/v1/accounts/K/ord%65rs/place.json"))
+    True
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from requests.models import PreparedRequest
+
+from ..errors import ConfigurationError
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DOTS = (".", "..")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number
+        port = -1
+    if "@" in parts.netloc or "\\" in parts.netloc:
+        return scheme, "\0", port  # user info (or a backslash) never matches a session's host
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def wire_url(url: str) -> str:
+    """``url`` exactly as requests will send it (unreserved escapes decoded, dots resolved)."""
+    prepared = PreparedRequest()
+    prepared.prepare_url(url, None)
+    return prepared.url or url
+
+
+def judged_path(url: str) -> str:
+    """The path of ``url`` fully percent-decoded, lower-cased, backslashes read as ``/``.
+
+    Decoding repeats until nothing changes, so ``%252F`` counts as ``/`` too: guards err on
+    the side of refusing.
+    """
+    path = urlsplit(url).path
+    for _ in range(4):
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    return path.replace("\\", "/").lower()
+
+
+def _segments(path: str) -> list[str]:
+    # ``;params`` are dropped by some servers (``/orders;x/place``): judge without them.
+    return [seg.partition(";")[0] for seg in path.split("/")[1:]]
+
+
+def is_order_path(path: str) -> bool:
+    """True when a judged path is under ``/orders`` (order preview, place, change, cancel)."""
+    return "/orders" in path
+
+
+def _refuse_shape(path: str, written: str) -> None:
+    segments = _segments(path)
+    if any(seg in _DOTS for seg in segments):
+        raise ConfigurationError(
+            f"The path {written!r} has '.' or '..' segments, which servers resolve to another "
+            "endpoint, so it was not sent. Write the path in full, such as "
+            "'/v1/accounts/list'."
+        )
+    if "" in segments[:-1]:
+        raise ConfigurationError(
+            f"The path {written!r} has an empty segment ('//'), so it was not sent. Write the "
+            "path with single slashes, such as '/v1/accounts/list'."
+        )
+    head = segments[1] if segments[:1] == ["v1"] and len(segments) > 1 else segments[0]
+    if head == "oauth":
+        raise ConfigurationError(
+            "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
+        )
+
+
+def api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
+    """The URL to send for ``path`` on ``base``, and the query written into ``path``.
+
+    ``path`` is ``/v1/...``, ``accounts/list`` (``/v1`` and ``.json`` are added) or a full
+    URL on ``base``. Raises :class:`ConfigurationError` for another host, a fragment, dot
+    or empty segments, an ``/oauth/`` endpoint or an ``.xml`` suffix.
+    """
+    written = path.strip()
+    path = written
+    if "#" in path:
+        raise ConfigurationError(
+            f"The path {written!r} has a '#', and what follows it would not be sent. Put "
+            "parameters after '?' or pass them as params={...}."
+        )
+    if path.startswith("//") or urlsplit(path).scheme:
+        if _origin(path) != _origin(base):
+            raise ConfigurationError(
+                f"Refusing to send signed requests to {path.split('?')[0]!r}: only "
+                f"{base} belongs to this session. Pass a path such as '/v1/accounts/list'."
+            )
+        parts = urlsplit(path)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+    path, _, query = path.partition("?")
+    if not path.startswith("/"):
+        path = "/" + path
+    _refuse_shape(judged_path("http://h" + path), written)
+    if not path.startswith("/v1/"):
+        path = "/v1" + path
+    if path.lower().endswith(".xml"):
+        raise ConfigurationError(
+            "etrade-nb speaks E*TRADE's JSON: drop the .xml suffix from the path."
+        )
+    if not path.lower().endswith(".json"):
+        path += ".json"
+    url = wire_url(base + path)
+    if _origin(url) != _origin(base):  # the invariant every check above relies on
+        raise ConfigurationError(
+            f"Refusing to send {written!r}: it would leave {base}. Pass a path such as "
+            "'/v1/accounts/list'."
+        )
+    _refuse_shape(judged_path(url), written)
+    return url, parse_qsl(query, keep_blank_values=True)
