@@ -7,6 +7,7 @@ import requests
 
 from etrade_nb import (
     AuthorizeLinkExpiredError,
+    ConfigurationError,
     LoginNotStartedError,
     LoginState,
     MemoryTokenStore,
@@ -15,6 +16,7 @@ from etrade_nb import (
     ServiceUnavailableError,
     Session,
     TokenMismatchError,
+    VerifierFormatError,
     VerifierRejectedError,
 )
 from etrade_nb.oauth.signing import _ClockedClient
@@ -198,3 +200,18 @@ def test_flow_repr_and_errors_hold_no_secret():
         "ABCDE",
     ):
         assert secret not in text
+
+
+def test_blank_keys_are_a_configuration_error_that_says_what_to_do():
+    with pytest.raises(ConfigurationError, match="developer portal"):
+        OAuthFlow("   ", "   ", environ={}, store=MemoryTokenStore())
+    with pytest.raises(ConfigurationError, match="callback must be"):
+        OAuthFlow(KEY, SECRET, callback=None, environ={}, store=MemoryTokenStore())  # type: ignore[arg-type]
+
+
+def test_finish_with_a_number_is_a_format_error_and_loses_the_link_nothing():
+    flow, adapter = make_flow((200, REQ))
+    flow.start()
+    with pytest.raises(VerifierFormatError, match="text"):
+        flow.finish(12345)  # type: ignore[arg-type]
+    assert flow.state.value == "pending" and len(adapter.sent) == 1
