@@ -250,7 +250,10 @@ def test_rebinding_hands_the_next_redirect_to_the_new_login(finish) -> None:
         assert late[0] == 400 and "earlier login" in late[1]  # the old link's redirect
         status, _ = get(r.url + "?oauth_verifier=BAD&oauth_token=tok%2F2%3D", NAVIGATION)
         assert status == 400 and len(refused) == 1  # the new on_refused is told
-        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 409  # still one try
+        still = get(r.url + "?oauth_verifier=GOOD&oauth_token=tok%2F2%3D", NAVIGATION)
+        assert still[0] == 409  # still one try
+        # redirects here carry the token, so a token-less request is refused outright
+        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 400
         assert finish.calls == ["oauth_verifier=K7Q2M&oauth_token=tok%2F1%3D"]
         assert second.calls == ["oauth_verifier=BAD&oauth_token=tok%2F2%3D"]
 
