@@ -26,7 +26,7 @@ class Live:
             "client_key": self.emulator.consumer_key,
             "client_secret": self.emulator.consumer_secret,
             "resource_owner_key": token.token,
-            "resource_owner_secret": token.secret,
+            "resource_owner_secret": token.secret.reveal(),
         }
 
     def login(self) -> Session:

@@ -25,7 +25,7 @@ from ..errors import (
     TimestampRefusedError,
     TokenRejectedError,
 )
-from ..oauth.redaction import redact
+from ..oauth.log_filter import redact
 
 _PROBLEM = re.compile(r"oauth_problem=\"?([A-Za-z_]+)")
 _ACCEPTABLE = re.compile(r"oauth_acceptable_timestamps=\"?(\d+)\s*-\s*(\d+)")

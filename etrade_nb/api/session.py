@@ -30,7 +30,6 @@ from ..errors import (
     ConfigurationError,
     TokenRejectedError,
 )
-from ..oauth.redaction import register_secret
 from ..oauth.signing import oauth1
 from ..oauth.tokens import (
     IDLE_LIMIT,
@@ -41,6 +40,7 @@ from ..oauth.tokens import (
     format_duration,
     format_valid_until,
 )
+from ..secret import Secret
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
 from .paths import api_url, is_order_path, judged_path
 from .ratelimit import RateLimiter
@@ -110,7 +110,7 @@ class Session:
     def __init__(
         self,
         consumer_key: str,
-        consumer_secret: str,
+        consumer_secret: str | Secret,
         access_token: AccessToken,
         *,
         environment: Environment | None = None,
@@ -122,10 +122,9 @@ class Session:
         retry: RetryPolicy | None = None,
         rate_limit: float | None = 4.0,
     ) -> None:
-        register_secret(consumer_secret, access_token.token, access_token.secret)
         self.environment = environment or resolve_environment()
         self.consumer_key = consumer_key
-        self._consumer_secret = consumer_secret
+        self._consumer_secret = Secret(consumer_secret)
         self._token = access_token
         self._clock = clock
         self._http = http or new_http_session(trust_env=not self.environment.local)

@@ -26,7 +26,7 @@ from ..errors import (
     ServiceUnavailableError,
     TransportError,
 )
-from ..oauth.redaction import mask_oauth_fields
+from ..oauth.log_filter import mask_oauth_fields
 from .responses import is_rate_limited, is_transient, snippet
 
 log = logging.getLogger("etrade_nb")

@@ -29,10 +29,10 @@ from ..errors import (
     TransportError,
     VerifierRejectedError,
 )
-from ..oauth.redaction import register_secret
 from ..oauth.signing import oauth1
 from ..oauth.tokens import AccessToken, Clock, RequestToken, format_duration
 from ..oauth.verifier import extract_verifier
+from ..secret import Secret
 from ..storage.credentials import Credentials, load_credentials
 from ..storage.token_store import StoredToken, TokenStore, default_store, save_or_explain
 
@@ -115,6 +115,12 @@ class OAuthFlow:
         return self._url if self.state is LoginState.PENDING else None
 
     @property
+    def pending_token(self) -> str | None:
+        """The request token of the pending link (what a callback must carry), or ``None``."""
+        token = self._request_token
+        return token.token if token is not None and self.state is LoginState.PENDING else None
+
+    @property
     def expires_at(self) -> float | None:
         """When the pending link stops working (POSIX seconds)."""
         return self._request_token.expires_at if self._request_token else None
@@ -162,21 +168,23 @@ class OAuthFlow:
             fields = parse_token_body(response)
             token = RequestToken(
                 token=fields["oauth_token"],
-                secret=fields["oauth_token_secret"],
+                secret=Secret(fields["oauth_token_secret"]),
                 issued_at=self.clock(),
                 callback_confirmed=fields.get("oauth_callback_confirmed") == "true",
             )
-            register_secret(token.token, token.secret)
             self._request_token = token
             self._authorized = False
             self._link_dead = self._exchange_uncertain = False
             self._url = self.environment.authorize_url(creds.consumer_key, token.token)
             return self._url
 
-    def finish(self, verifier: str) -> Session:
+    def finish(self, verifier: str | Secret) -> Session:
         """Exchange the verification code (or pasted callback URL) for a :class:`Session`."""
-        code, pasted_token = extract_verifier(verifier)
-        register_secret(code)
+        plain, pasted_token = extract_verifier(
+            verifier.reveal() if isinstance(verifier, Secret) else verifier
+        )
+        code = Secret(plain)
+        del verifier, plain  # from here on only the Secret: tracebacks with locals show ***
         with self._lock:
             if self._authorized and self._session is not None:
                 return self._session
@@ -228,8 +236,9 @@ class OAuthFlow:
                 raise self._access_error(response, pending, code)
             fields = parse_token_body(response)
             now = self.clock()
-            access = AccessToken(fields["oauth_token"], fields["oauth_token_secret"], issued_at=now)
-            register_secret(access.token, access.secret)
+            access = AccessToken(
+                fields["oauth_token"], Secret(fields["oauth_token_secret"]), issued_at=now
+            )
             note = save_or_explain(
                 self.store, creds.consumer_key, self.environment.name, StoredToken(access, now)
             )
@@ -243,7 +252,6 @@ class OAuthFlow:
         stored = self.store.load(self.consumer_key, self.environment.name, self.clock())
         if stored is None:
             return None
-        register_secret(stored.token.token, stored.token.secret)
         return self._make_session(stored.token, last_used=stored.last_used)
 
     # -- helpers -------------------------------------------------------------------------
@@ -268,7 +276,7 @@ class OAuthFlow:
         )
 
     def _access_error(
-        self, response: requests.Response, pending: RequestToken, code: str
+        self, response: requests.Response, pending: RequestToken, code: Secret
     ) -> Exception:
         found = oauth_problem(response)
         problem = found[0] if found else None
@@ -287,7 +295,11 @@ class OAuthFlow:
             return self._expired_error()
         if problem in ("token_rejected", "verifier_invalid", "permission_denied"):
             left = format_duration(self.seconds_left())
-            case = " Codes are upper-case: check the letters." if code != code.upper() else ""
+            case = (
+                " Codes are upper-case: check the letters."
+                if code.reveal() != code.reveal().upper()
+                else ""
+            )
             return VerifierRejectedError(
                 "E*TRADE did not accept that verification code. Check it (copy it again from "
                 f"the E*TRADE page) and submit it again; this link works for {left} more.{case} "

@@ -2,6 +2,8 @@
 
 All OAuth parameters travel in the ``Authorization`` header (percent-encoded by oauthlib);
 the timestamp comes from an injectable clock so that tests and skewed machines are exact.
+The consumer secret, the token secret and the verifier stay :class:`~etrade_nb.secret.Secret`
+inside the signer and are revealed only while a signature is computed.
 """
 
 from __future__ import annotations
@@ -12,14 +14,30 @@ from typing import Any
 import oauthlib.oauth1
 from requests_oauthlib import OAuth1
 
-from .redaction import install_log_filter, register_secret
+from ..secret import Secret, reveal
+from .log_filter import install_log_filter
 from .tokens import Clock
 
-install_log_filter()
+
+def _secret_attribute(name: str) -> property:
+    """An attribute that oauthlib reads as a plain string but that is stored as a Secret."""
+    slot = f"_{name}"
+
+    def get(self: Any) -> str | None:
+        return reveal(getattr(self, slot, None))
+
+    def set_(self: Any, value: str | Secret | None) -> None:
+        object.__setattr__(self, slot, Secret.of(value))
+
+    return property(get, set_)
 
 
 class _ClockedClient(oauthlib.oauth1.Client):
-    """oauthlib's client with ``oauth_timestamp`` taken from ``clock``."""
+    """oauthlib's client with ``oauth_timestamp`` from ``clock`` and secrets kept masked."""
+
+    client_secret = _secret_attribute("client_secret")
+    resource_owner_secret = _secret_attribute("resource_owner_secret")
+    verifier = _secret_attribute("verifier")
 
     def __init__(self, *args: Any, clock: Clock = time.time, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,24 +54,31 @@ class _ClockedClient(oauthlib.oauth1.Client):
         return "<etrade_nb OAuth1 client>"
 
 
+class _Signer(OAuth1):  # type: ignore[misc]  # requests-oauthlib has no types
+    """requests-oauthlib's ``OAuth1`` with a repr that names nothing."""
+
+    def __repr__(self) -> str:
+        return "<etrade_nb OAuth1 signer (HMAC-SHA1, header)>"
+
+
 def oauth1(
     consumer_key: str,
-    consumer_secret: str,
+    consumer_secret: str | Secret,
     *,
     token: str | None = None,
-    token_secret: str | None = None,
-    verifier: str | None = None,
+    token_secret: str | Secret | None = None,
+    verifier: str | Secret | None = None,
     callback: str | None = None,
     clock: Clock = time.time,
 ) -> OAuth1:
     """A requests auth object that signs each request with HMAC-SHA1 in the header."""
-    register_secret(consumer_secret, token, token_secret, verifier)
-    return OAuth1(
+    install_log_filter()
+    return _Signer(
         consumer_key,
-        client_secret=consumer_secret,
+        client_secret=Secret(consumer_secret),
         resource_owner_key=token,
-        resource_owner_secret=token_secret,
-        verifier=verifier,
+        resource_owner_secret=Secret.of(token_secret),
+        verifier=Secret.of(verifier),
         callback_uri=callback,
         signature_method=oauthlib.oauth1.SIGNATURE_HMAC,
         signature_type=oauthlib.oauth1.SIGNATURE_TYPE_AUTH_HEADER,

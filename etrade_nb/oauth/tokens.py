@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ..secret import Secret
+
 Clock = Callable[[], float]
 
 EASTERN = ZoneInfo("America/New_York")
@@ -56,12 +58,15 @@ def format_duration(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class RequestToken:
-    """A temporary token from ``/oauth/request_token``; secrets never show in ``repr``."""
+    """A temporary token from ``/oauth/request_token``; its secret is a :class:`Secret`."""
 
     token: str = field(repr=False)
-    secret: str = field(repr=False)
+    secret: Secret
     issued_at: float
     callback_confirmed: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "secret", Secret(self.secret))
 
     @property
     def expires_at(self) -> float:
@@ -76,11 +81,12 @@ class AccessToken:
     """A token pair from ``/oauth/access_token``, valid until midnight US Eastern."""
 
     token: str = field(repr=False)
-    secret: str = field(repr=False)
+    secret: Secret
     issued_at: float
     expires_at: float = 0.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "secret", Secret(self.secret))
         if not self.expires_at:
             object.__setattr__(self, "expires_at", next_midnight_eastern(self.issued_at))
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigurationError, TokenCacheError
-from ..oauth.redaction import register_secret
+from ..secret import Secret
 from .private_files import read_private, write_private
 
 KEY_VAR = "ETRADE_CONSUMER_KEY"
@@ -34,11 +34,12 @@ class Credentials:
     """A consumer key and secret; the secret never shows in ``repr``."""
 
     consumer_key: str
-    consumer_secret: str = field(repr=False)
+    consumer_secret: Secret
     source: str = "argument"
 
     def __post_init__(self) -> None:
-        register_secret(self.consumer_secret)
+        # a caller may pass a plain str: hold it as a Secret all the same
+        object.__setattr__(self, "consumer_secret", Secret(self.consumer_secret))
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -88,6 +89,8 @@ def _given(name: str, value: object) -> str | None:
     """An argument as stripped text (``None``: not given); anything else is refused."""
     if value is None:
         return None
+    if isinstance(value, Secret):
+        value = value.reveal()
     if not isinstance(value, str):
         raise ConfigurationError(
             f"{name} must be text (a str), not {type(value).__name__}. {_PORTAL} and pass "
@@ -132,15 +135,15 @@ def load_credentials(
                 f"{KEY_VAR}/{SECRET_VAR} or the config file."
             )
         key, secret = checked_pair(given_key, given_secret, "passed")
-        return Credentials(key, secret, "argument")
+        return Credentials(key, Secret(secret), "argument")
     key, secret = env.get(KEY_VAR, "").strip(), env.get(SECRET_VAR, "").strip()
     if key and secret:
         key, secret = checked_pair(key, secret, f"in {KEY_VAR}/{SECRET_VAR}")
-        return Credentials(key, secret, "environment")
+        return Credentials(key, Secret(secret), "environment")
     path = config_path(env)
     found = _from_file(path, environment)
     if found:
-        return Credentials(found[0], found[1], str(path))
+        return Credentials(found[0], Secret(found[1]), str(path))
     raise ConfigurationError(
         f"No E*TRADE consumer key for {environment}. Pass consumer_key= and consumer_secret=, "
         f"set {KEY_VAR} and {SECRET_VAR}, or save them with "

@@ -27,6 +27,7 @@ from typing import Protocol, runtime_checkable
 from ..environments import BINDER_VARS, JUPYTERHUB_VARS
 from ..errors import ConfigurationError, TokenCacheError
 from ..oauth.tokens import AccessToken
+from ..secret import Secret
 from .private_files import (
     check_private_dir,
     ensure_private_dir,
@@ -173,7 +174,7 @@ def _stored_from(doc: object) -> tuple[StoredToken, str] | None:
     # Access tokens die at the next midnight US Eastern: at most a (25-hour) day later.
     if not (0 < expires - issued <= _LONGEST_DAY and issued - 60 <= last_used <= expires):
         return None
-    access = AccessToken(token, secret, issued_at=float(issued), expires_at=float(expires))
+    access = AccessToken(token, Secret(secret), issued_at=float(issued), expires_at=float(expires))
     return StoredToken(access, float(last_used)), environment
 
 
@@ -281,7 +282,7 @@ class FileTokenStore:
         doc = {
             "environment": environment,
             "oauth_token": stored.token.token,
-            "oauth_token_secret": stored.token.secret,
+            "oauth_token_secret": stored.token.secret.reveal(),
             "issued_at": stored.token.issued_at,
             "expires_at": stored.token.expires_at,
             "last_used": stored.last_used,

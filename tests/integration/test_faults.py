@@ -215,7 +215,7 @@ def test_malformed_bodies_raise_a_short_secret_free_error(session, emulator, kin
     message = str(info.value)
     assert "instead of JSON" in message and "try again" in message
     assert len(message) < 500  # a short excerpt (at most 120 characters of the body) only
-    for secret in (emulator.consumer_secret, session._token.token, session._token.secret):
+    for secret in (emulator.consumer_secret, session._token.token, session._token.secret.reveal()):
         assert secret not in message
     assert session.accounts()  # the next call is fine
 

@@ -155,7 +155,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
     url = flow.start()
     request_token = parse_qs(urlsplit(url).query)["token"][0]
     verifier = emulator.approve_token(request_token)
-    request_secret = flow._request_token.secret
+    request_secret = flow._request_token.secret.reveal()
     errors: list[EtradeError] = []
     try:
         flow.finish("WRONG1")  # etrade-nb: allow (a wrong code)
@@ -192,7 +192,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
         emulator.consumer_secret,
         request_secret,
         token.token,
-        token.secret,
+        token.secret.reveal(),
         verifier,
     ]
     for secret in secrets:

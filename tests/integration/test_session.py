@@ -94,7 +94,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(flow, emulator, caplog):
         session = flow.finish(code)
         session.accounts()
         session.renew()
-    secrets = [emulator.consumer_secret, code, session._token.token, session._token.secret]
+    secrets = [emulator.consumer_secret, code, session._token.token, session._token.secret.reveal()]
     shown = caplog.text + repr(session) + session._repr_html_() + repr(flow) + str(session.status())
     assert "oauth_signature" in caplog.text or "Signing" in caplog.text  # logs really ran
     for secret in secrets:
