@@ -100,6 +100,10 @@ def api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
     URL on ``base``. Raises :class:`ConfigurationError` for another host, a fragment, dot
     or empty segments, an ``/oauth/`` endpoint or an ``.xml`` suffix.
     """
+    if not isinstance(path, str):
+        raise ConfigurationError(
+            f"An API path is text such as '/v1/accounts/list', not {type(path).__name__}."
+        )
     written = path.strip()
     path = written
     if "#" in path:

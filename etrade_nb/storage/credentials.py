@@ -177,7 +177,14 @@ def save_credentials(
     except TokenCacheError as exc:
         raise ConfigurationError(exc.message) from None
     if raw:
-        parser.read_string(raw.decode("utf-8"))
+        try:
+            parser.read_string(raw.decode("utf-8"), source=str(path))
+        except (configparser.Error, UnicodeDecodeError):
+            raise ConfigurationError(
+                f"{path} is not a valid INI file, so it was left as it is. Fix it by hand "
+                "(one [sandbox] or [live] section with consumer_key and consumer_secret) or "
+                "delete it, then save again."
+            ) from None
     parser[environment] = {"consumer_key": key, "consumer_secret": secret}
     lines: list[str] = []
     for name in parser.sections():

@@ -357,3 +357,11 @@ def test_canonical_paths_still_go_out_unchanged():
         "https://api.etrade.com/v1/market/quote/%5EVIX,BRK.B.json",
         "https://api.etrade.com/v1/accounts/list.json",
     ]
+
+
+@pytest.mark.parametrize("path", [123, None, b"/v1/accounts/list"])
+def test_a_path_that_is_not_text_is_a_configuration_error(path):
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="text"):
+        session.get(path)  # type: ignore[arg-type]
+    assert adapter.sent == []

@@ -61,3 +61,12 @@ def test_save_credentials_refuses_blank_or_multi_line_values(tmp_path, key, secr
     with pytest.raises(ConfigurationError, match=r"consumer_(key|secret)"):
         save_credentials(key, secret, environ=env)
     assert not (tmp_path / "c.ini").exists()
+
+
+def test_save_credentials_over_a_damaged_file_says_what_to_do(tmp_path):
+    path = tmp_path / "c.ini"
+    path.write_text("consumer_key = no section header\n")
+    path.chmod(0o600)
+    with pytest.raises(ConfigurationError, match="not a valid INI file"):
+        save_credentials("key", "secret", environ={"ETRADE_NB_CONFIG": str(path)})
+    assert path.read_text() == "consumer_key = no section header\n"  # nothing lost
