@@ -372,26 +372,29 @@ class CallbackReceiver:
             return 410, "Already signed in", "This login is complete. You can close this tab."
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         parts = urlsplit(target)
-        with self._busy:
-            with self._state:  # one consistent binding for this request
-                binding, finish = self._binding, self._finish
-                expected, on_refused = self._expected, self._on_refused
-            refused = self._refusal(parts, lowered, expected)
-            if refused is not None:
-                return refused
+        with self._state:  # one consistent binding for this request
+            binding, finish = self._binding, self._finish
+            expected, on_refused = self._expected, self._on_refused
+        refused = self._refusal(parts, lowered, expected)
+        if refused is not None:
+            return refused
+        if finish is None:
+            return 503, "Not signed in", NO_LOGIN_YET
+        verifier, token = _callback_fields(parts.query) or ("", None)
+        pending = expected()
+        with self._state:  # claim the try at once: no other request waits for this one
             if self.done.is_set():
                 return 410, "Already signed in", "You can close this tab."
-            if finish is None:
-                return 503, "Not signed in", NO_LOGIN_YET
-            verifier, token = _callback_fields(parts.query) or ("", None)
-            pending = expected()
             if token is not None and token == pending:
                 self._token_seen = True
             if (pending, token is not None) in self._spent:
                 return 409, "Not signed in", RECEIVER_GAVE_UP
             self._spent.add((pending, token is not None))
             self.exchanges += 1
-            checked = [("oauth_verifier", verifier)] + ([("oauth_token", token)] if token else [])
+        checked = [("oauth_verifier", verifier)] + ([("oauth_token", token)] if token else [])
+        with self._busy:  # at most two tries per link (with and without the token), in turn
+            if self.done.is_set():
+                return 410, "Already signed in", "You can close this tab."
             try:
                 finish(urlencode(checked))  # exactly what was checked, nothing else
             except EtradeError as exc:

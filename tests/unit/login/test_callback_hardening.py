@@ -189,3 +189,25 @@ def test_once_redirects_carry_the_token_a_token_less_one_is_refused(finish):
         assert get(r.url + "?oauth_verifier=K7Q2M", NAVIGATION)[0] == 400
         assert r.exchanges == 1
         assert get(r.url + "?oauth_verifier=K7Q2M&oauth_token=t%2F2%3D", NAVIGATION)[0] == 200
+
+
+def test_requests_during_a_slow_exchange_are_answered_at_once(slow):
+    release = threading.Event()
+    calls: list[str] = []
+
+    def slow_finish(query: str) -> None:
+        calls.append(query)
+        release.wait(10)  # E*TRADE taking its time
+
+    with CallbackReceiver(slow_finish, expected_token=lambda: "t").start(lifetime=30) as r:
+        first = threading.Thread(target=get, args=(r.url + "?oauth_verifier=A1", NAVIGATION))
+        first.start()
+        deadline = time.monotonic() + 5
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.02)
+        began = time.monotonic()
+        assert get(r.url + "?oauth_verifier=B2", NAVIGATION, timeout=3)[0] == 409
+        assert time.monotonic() - began < 1.0  # not queued behind the exchange
+        release.set()
+        first.join(5)
+    assert calls == ["oauth_verifier=A1"]
