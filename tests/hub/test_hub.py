@@ -75,7 +75,8 @@ def start_callback_login(page: Page, hub: Hub, user: str) -> tuple[str, Any]:
     found = re.search(r"Register (\S+) as this consumer key", text)
     assert found, text
     callback_url = found.group(1)
-    run_cell(page, cell_index(CALLBACK_NB, "emulator.register_consumer"))
+    registered = run_cell(page, cell_index(CALLBACK_NB, "# NBVAL_CHECK_OUTPUT\nif CALLBACK_URL"))
+    expect(registered).to_contain_text(f"Registered callback URL: {callback_url}")
     login = start_cell(page, cell_index(CALLBACK_NB, "%etrade_login --callback"))
     expect(login.locator(".widget-html a#etrade-authorize-link")).to_be_visible(timeout=WAIT_MS)
     return callback_url, login
