@@ -29,7 +29,7 @@ from tests.browser.jupyter_page import (
     start_cell,
 )
 
-from .conftest import PASSWORD, ROOT, Hub
+from .conftest import PASSWORD, ROOT, USERS, Hub
 
 pytestmark = pytest.mark.timeout(300)
 CALLBACK_NB = ROOT / "notebooks" / "03-callback.ipynb"
@@ -162,7 +162,10 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
         if path.is_file() and path.stat().st_size < 5_000_000:
             data = path.read_bytes()
             assert not any(s.encode() in data for s in secrets), f"a token in {path}"
-            assert "etrade" not in path.parent.name.lower() or path.suffix == ".ipynb", path
+            folders = path.relative_to(hub.homes).parts[1:-1]
+            assert not any("etrade" in part.lower() for part in folders), f"left behind: {path}"
+    for user in USERS:  # the token cache's folder (<cache>/etrade-nb/tokens) was never made
+        assert not (hub.home(user) / ".cache" / "etrade-nb").exists()
     # the verifiers (the landing addresses hold them) never reach the log in clear
     log = hub.log.read_text(errors="replace")
     assert "/callback?" in log  # the callback requests were logged...
