@@ -17,7 +17,7 @@ from etrade_nb.__main__ import main as cli_main
 from etrade_nb.cli import audit
 from etrade_nb.cli.audit_patterns import scan_line
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "audit"
 KEY = "deadbeefc0ffee00facade00badc0de1"  # etrade-nb: allow (planted fake)
 SECRET = "badc0de1facade00c0ffee00deadbeef0123456789abcdef0123456789abcdef"  # etrade-nb: allow
 TOKEN = "FAKE/TOKEN+for+etrade+nb+tests+only+0000001="  # etrade-nb: allow (planted fake)
@@ -182,7 +182,7 @@ def test_console_script_runs_as_a_process() -> None:
 
 
 def test_pre_commit_hook_definition() -> None:
-    text = (Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml").read_text()
+    text = (Path(__file__).resolve().parents[3] / ".pre-commit-hooks.yaml").read_text()
     assert "id: etrade-nb-audit" in text
     assert "entry: etrade-nb audit" in text
     pattern = re.search(r"files: '([^']+)'", text)
