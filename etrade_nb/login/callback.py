@@ -66,6 +66,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from ..environments import HUB_PREFIX_VAR
 from ..errors import ConfigurationError, EtradeError
 from .callback_urls import (
     CALLBACK_PATH,
@@ -80,6 +81,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [  # the URL helpers live in callback_urls; re-exported for callers of this module
     "CALLBACK_PATH",
+    "HUB_PREFIX_VAR",
     "WAIT_FOR_LOGIN",
     "CallbackPlan",
     "CallbackReceiver",
@@ -371,12 +373,12 @@ class CallbackReceiver:
         expected = expected_token()
         if token is not None and expected is not None and token != expected:
             return 400, "Another login", "This redirect belongs to an earlier login link."
-        if not self._relayed_here(headers.get("x-forwarded-context")):
-            return 403, "Not an E*TRADE callback", "This address was reached via another server."
         host = headers.get("host", "").strip().lower()
         relayed = self._proxied and bool(headers.get("x-forwarded-context"))
         if host not in self._hosts() and not (relayed and self._public_host is None):
             return 403, "Not an E*TRADE callback", "This address was reached under another name."
+        if not self._relayed_here(headers.get("x-forwarded-context")):
+            return 403, "Not an E*TRADE callback", "This address was reached via another server."
         fetch = {k: v.strip().lower() for k, v in headers.items() if k.startswith("sec-fetch-")}
         if fetch and (fetch.get("sec-fetch-mode"), fetch.get("sec-fetch-dest")) != _NAVIGATION:
             return 403, "Not an E*TRADE callback", "Only the browser's redirect is taken here."
