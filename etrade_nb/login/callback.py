@@ -66,7 +66,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
-from ..environments import HUB_PREFIX_VAR
+from ..environments import HUB_PREFIX_VAR, notebook_host
 from ..errors import ConfigurationError, EtradeError
 from .callback_urls import (
     CALLBACK_PATH,
@@ -175,7 +175,9 @@ class CallbackReceiver:
     ``proxied``: also accept requests relayed by jupyter-server-proxy (any ``Host``, unless
     ``public_host`` is known). ``relay_prefix``: the Jupyter server's path on a hub
     (``/user/alice/``); then only requests relayed under ``{relay_prefix}proxy/{port}`` are
-    taken (it implies ``proxied``). ``clock`` is a monotonic clock for the lifetime.
+    taken (it implies ``proxied``). A ``proxied`` receiver started under a hub
+    (``JUPYTERHUB_SERVICE_PREFIX`` set) without one uses that server's prefix. ``clock`` is
+    a monotonic clock for the lifetime.
 
     :meth:`bind` hands a running receiver to another login (thread-safe): the port, and so
     the registered URL, stay the same.
@@ -199,6 +201,8 @@ class CallbackReceiver:
         self._expected = expected_token or _no_token
         self._host, self._port, self.path = host, port, path
         self._public_host = public_host.lower() if public_host else None
+        if relay_prefix is None and proxied:
+            relay_prefix = notebook_host().prefix or None
         self._proxied = proxied or relay_prefix is not None
         self._relay_prefix = relay_prefix
         self._on_refused = on_refused

@@ -409,3 +409,14 @@ def test_a_hub_receiver_also_knows_the_host_and_port_form_of_its_context(finish)
         context = f"/user/alice/proxy/127.0.0.1:{r.port}/"
         headers = {**NAVIGATION, "Host": "hub.example", "X-Forwarded-Context": context}
         assert get(r.url + "?oauth_verifier=K7Q2M", headers)[0] == 200
+
+
+def test_a_proxied_receiver_under_a_hub_takes_its_servers_prefix(finish, monkeypatch) -> None:
+    """Safe by default: a caller that says only ``proxied=True`` still gets the relay rule."""
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    with CallbackReceiver(finish, proxied=True).start(lifetime=30) as r:
+        relayed = {**NAVIGATION, "Host": "hub.example"}
+        bob = {**relayed, "X-Forwarded-Context": f"/user/bob/proxy/{r.port}"}
+        assert get(r.url + "?oauth_verifier=K7Q2M", bob)[0] == 403 and r.exchanges == 0
+        alice = {**bob, "X-Forwarded-Context": f"/user/alice/proxy/{r.port}"}
+        assert get(r.url + "?oauth_verifier=K7Q2M", alice)[0] == 200
