@@ -1,9 +1,10 @@
 """A real JupyterHub on 127.0.0.1: two users, local process spawner, configurable-http-proxy.
 
 JupyterHub comes from PyPI (the ``test`` extra), configurable-http-proxy from npm: ``.ci/run``
-installs it into ``.ci/npm`` (``npm install -g --prefix .ci/npm configurable-http-proxy``).
-Without Node or that proxy, and without ``/usr/bin/chromium``, the tests skip with the reason,
-except under CI (``CI`` set), where that is a failure. Ports are free ports; the hub's config,
+installs it into ``.ci/npm`` (``npm install -g --prefix .ci/npm configurable-http-proxy``), and
+the fixture does the same when it is missing and npm is there. Without Node/npm (or if that
+install fails) and without ``/usr/bin/chromium``, the tests skip with the reason, except under
+CI (``CI`` set), where that is a failure. Ports are free ports; the hub's config,
 database, users' homes and logs live in a temp folder; the hub is stopped by its PID (it stops
 the proxy and the user servers with it). Shared/reference/jupyterhub-testing.md has the recipe.
 """
@@ -31,6 +32,7 @@ from tests.jupyter_dirs import private_jupyter_dirs
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
+NPM_PREFIX = ROOT / ".ci" / "npm"  # gitignored; .ci/run installs configurable-http-proxy here
 PASSWORD = "hub-test-password"
 USERS = ("alice", "bob")
 CHROMIUM_ARGS = [
@@ -74,13 +76,29 @@ def _missing(reason: str) -> None:
 def find_proxy() -> Path | None:
     """configurable-http-proxy: ``.ci/npm`` (``.ci/run``), ``node_modules``, then PATH."""
     for candidate in (
-        ROOT / ".ci" / "npm" / "bin" / "configurable-http-proxy",
+        NPM_PREFIX / "bin" / "configurable-http-proxy",
         ROOT / "node_modules" / ".bin" / "configurable-http-proxy",
     ):
         if candidate.exists():
             return candidate
     found = shutil.which("configurable-http-proxy")
     return Path(found) if found else None
+
+
+def _install_proxy() -> Path:
+    """What ``.ci/run`` does, for a checkout tested without it: npm into ``.ci/npm``."""
+    cmd = ["npm", "install", "-g", "--prefix", str(NPM_PREFIX), "--no-fund", "--no-audit",
+           "configurable-http-proxy"]  # fmt: skip
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        done = None
+    proxy = find_proxy()
+    if proxy is None:
+        said = (done.stdout + done.stderr)[-2000:] if done else "npm took over 180 s"
+        _missing(f"configurable-http-proxy could not be installed ({' '.join(cmd)}):\n{said}")
+    assert proxy is not None
+    return proxy
 
 
 def _free_port() -> int:
@@ -136,14 +154,9 @@ c.Spawner.environment = {{
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    if shutil.which("node") is None:
-        _missing("Node.js is not installed (configurable-http-proxy needs it)")
-    proxy = find_proxy()
-    if proxy is None:
-        _missing(
-            "configurable-http-proxy not found: npm install -g --prefix .ci/npm "
-            "configurable-http-proxy (what .ci/run does)"
-        )
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        _missing("Node.js/npm is not installed (configurable-http-proxy needs it)")
+    proxy = find_proxy() or _install_proxy()
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} not found (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("hub")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import time
 from typing import Any
 
 import pytest
@@ -114,7 +113,6 @@ def _screenshots(contexts: list[BrowserContext], name: str) -> None:
 
 
 def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any) -> None:
-    started = time.monotonic()
     alice_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     bob_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     landed: list[str] = []
@@ -174,4 +172,3 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
         assert verifier not in log, "a verifier in the hub/server log"
     for fake in ("BOBSAYS1", "BOBSAYS2"):
         assert fake not in log
-    assert time.monotonic() - started < 240
