@@ -93,10 +93,54 @@ def environment_badge_html(name: str) -> str:
     )
 
 
-def on_binder(environ: Mapping[str, str] | None = None) -> bool:
-    """True on Binder (any of :data:`BINDER_VARS` is set)."""
+HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
+"""This Jupyter server's path on the hub (``/user/alice/``), set by JupyterHub and Binder."""
+HUB_PUBLIC_URL_VAR = "JUPYTERHUB_PUBLIC_URL"
+"""This server's full public URL (``https://hub.example/user/alice/``), set by JupyterHub
+when the hub knows its public address (``c.JupyterHub.public_url``, or subdomains)."""
+
+HostKind = Literal["local", "jupyterhub", "binder"]
+
+
+@dataclass(frozen=True)
+class NotebookHost:
+    """Where the kernel runs: a machine of one's own, a JupyterHub, or a Binder session.
+
+    ``shared``: home directories are shared or outlive the session (keep tokens in memory);
+    ``per_session``: the public address changes every session (no registered callback URL
+    can reach it). ``prefix`` and ``public_url`` are the server's path and full URL on the
+    hub (empty when unknown).
+    """
+
+    kind: HostKind
+    prefix: str = ""
+    public_url: str = ""
+
+    @property
+    def shared(self) -> bool:
+        return self.kind != "local"
+
+    @property
+    def per_session(self) -> bool:
+        return self.kind == "binder"
+
+
+def notebook_host(environ: Mapping[str, str] | None = None) -> NotebookHost:
+    """The :class:`NotebookHost` that the environment (:data:`BINDER_VARS`, ...) describes."""
     env = os.environ if environ is None else environ
-    return any(env.get(v) for v in BINDER_VARS)
+    prefix = env.get(HUB_PREFIX_VAR, "").strip()
+    if prefix:
+        prefix = "/" + "/".join(part for part in prefix.split("/") if part) + "/"
+        prefix = prefix.replace("//", "/")
+    public_url = env.get(HUB_PUBLIC_URL_VAR, "").strip()
+    if urlsplit(public_url).scheme not in ("http", "https"):
+        public_url = ""
+    kind: HostKind = "local"
+    if any(env.get(v) for v in BINDER_VARS):
+        kind = "binder"
+    elif any(env.get(v) for v in JUPYTERHUB_VARS) or prefix:
+        kind = "jupyterhub"
+    return NotebookHost(kind, prefix, public_url)
 
 
 def _checked_base(url: str, var: str) -> str:

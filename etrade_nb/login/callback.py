@@ -21,6 +21,11 @@ so a request reaches ``finish`` only when all of these hold:
 - ``Host`` is the receiver's own (``127.0.0.1:PORT``, ``localhost:PORT``), the registered
   URL's host, or (``proxied=True``) the request was relayed by jupyter-server-proxy, which
   keeps the browser's ``Host`` and adds ``X-Forwarded-Context``: this stops DNS rebinding;
+- started under a hub (``relay_prefix``, e.g. ``/user/alice/``), only requests that
+  jupyter-server-proxy relayed under this server's own ``{relay_prefix}proxy/{port}``
+  (its ``X-Forwarded-Context``): every user server of a local spawner shares the host's
+  loopback, so bob's ``/user/bob/proxy/{alice's port}/callback`` would otherwise reach
+  alice's receiver and use up her one exchange;
 - if the request has ``Sec-Fetch-*`` headers (every current browser sends them), it is a
   top-level navigation: ``Sec-Fetch-Mode: navigate`` and ``Sec-Fetch-Dest: document``. An
   ``<img>``, ``<iframe>``, ``fetch()`` or script from a web page is refused. Requests without
@@ -72,14 +77,14 @@ import time
 from collections.abc import Callable, Mapping
 from urllib.parse import SplitResult, parse_qs, urlencode, urlsplit
 
+from ..environments import HUB_PREFIX_VAR, notebook_host
 from ..errors import ConfigurationError, EtradeError
 from .callback_server import REQUEST_DEADLINE, LoopbackServer
 from .callback_urls import (
     CALLBACK_PATH,
-    HUB_PREFIX_VAR,
     CallbackPlan,
+    is_full_url,
     pending_token,
-    per_session_host,
     plan_callback,
     suggested_callback_url,
 )
@@ -93,8 +98,8 @@ __all__ = [  # the URL helpers live in callback_urls; re-exported for callers of
     "WAIT_FOR_LOGIN",
     "CallbackPlan",
     "CallbackReceiver",
+    "is_full_url",
     "pending_token",
-    "per_session_host",
     "plan_callback",
     "suggested_callback_url",
 ]
@@ -151,7 +156,11 @@ class CallbackReceiver:
     and later requests for that token get 409.
     ``public_host``: the registered URL's ``host[:port]`` when it is not loopback;
     ``proxied``: also accept requests relayed by jupyter-server-proxy (any ``Host``, unless
-    ``public_host`` is known). ``clock`` is a monotonic clock for the lifetime.
+    ``public_host`` is known). ``relay_prefix``: the Jupyter server's path on a hub
+    (``/user/alice/``); then only requests relayed under ``{relay_prefix}proxy/{port}`` are
+    taken (it implies ``proxied``). A ``proxied`` receiver started under a hub
+    (``JUPYTERHUB_SERVICE_PREFIX`` set) without one uses that server's prefix. ``clock`` is
+    a monotonic clock for the lifetime.
 
     :meth:`bind` hands a running receiver to another login (thread-safe): the port, and so
     the registered URL, stay the same.
@@ -167,6 +176,7 @@ class CallbackReceiver:
         path: str = CALLBACK_PATH,
         public_host: str | None = None,
         proxied: bool = False,
+        relay_prefix: str | None = None,
         on_refused: Callable[[str], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -174,7 +184,10 @@ class CallbackReceiver:
         self._expected = expected_token or _no_token
         self._host, self._port, self.path = host, port, path
         self._public_host = public_host.lower() if public_host else None
-        self._proxied = proxied
+        if relay_prefix is None and proxied:
+            relay_prefix = notebook_host().prefix or None
+        self._proxied = proxied or relay_prefix is not None
+        self._relay_prefix = relay_prefix
         self._on_refused = on_refused
         self._clock = clock
         self._server: LoopbackServer | None = None
@@ -359,10 +372,20 @@ class CallbackReceiver:
         relayed = self._proxied and bool(headers.get("x-forwarded-context"))
         if host not in self._hosts() and not (relayed and self._public_host is None):
             return 403, "Not an E*TRADE callback", "This address was reached under another name."
+        if not self._relayed_here(headers.get("x-forwarded-context")):
+            return 403, "Not an E*TRADE callback", "This address was reached via another server."
         fetch = {k: v.strip().lower() for k, v in headers.items() if k.startswith("sec-fetch-")}
         if fetch and (fetch.get("sec-fetch-mode"), fetch.get("sec-fetch-dest")) != _NAVIGATION:
             return 403, "Not an E*TRADE callback", "Only the browser's redirect is taken here."
         return None
+
+    def _relayed_here(self, context: str | None) -> bool:
+        """True unless a hub receiver got a request not relayed by its own server."""
+        if self._relay_prefix is None:
+            return True
+        own = f"/{self._relay_prefix.strip('/')}/proxy/".replace("//", "/")
+        allowed = {f"{own}{self._port}", f"{own}127.0.0.1:{self._port}"}
+        return (context or "").strip().rstrip("/") in allowed
 
     def _handle(
         self, target: str, headers: Mapping[str, str] | None = None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ..environments import BINDER_VARS, JUPYTERHUB_VARS
+from ..environments import notebook_host
 from ..errors import ConfigurationError, TokenCacheError
 from ..oauth.tokens import AccessToken
 from ..secret import Secret
@@ -39,7 +39,6 @@ from .private_files import (
 TOKEN_CACHE_VAR = "ETRADE_NB_TOKEN_CACHE"
 TOKEN_DIR_VAR = "ETRADE_NB_TOKEN_DIR"
 log = logging.getLogger("etrade_nb")
-_SHARED_HOST_VARS = BINDER_VARS + JUPYTERHUB_VARS
 
 
 @dataclass(frozen=True)
@@ -320,19 +319,13 @@ class FileTokenStore:
 _process_memory_store = MemoryTokenStore()
 
 
-def shared_host(environ: Mapping[str, str] | None = None) -> bool:
-    """True on Binder or JupyterHub, where home directories are ephemeral or shared."""
-    env = os.environ if environ is None else environ
-    return any(env.get(v) for v in _SHARED_HOST_VARS)
-
-
 def default_store(environ: Mapping[str, str] | None = None) -> TokenStore:
     """The store chosen by ``ETRADE_NB_TOKEN_CACHE`` or, if unset, by the host."""
     env = os.environ if environ is None else environ
     choice = env.get(TOKEN_CACHE_VAR, "").strip().lower()
     if choice in ("off", "none", "0", "false"):
         return NO_STORE
-    if choice == "memory" or (not choice and shared_host(env)):
+    if choice == "memory" or (not choice and notebook_host(env).shared):
         return _process_memory_store
     if choice in ("", "file", "1", "true"):
         return FileTokenStore()
