@@ -169,6 +169,11 @@ def resolve_environment(
     *, sandbox: bool = True, environ: Mapping[str, str] | None = None
 ) -> Environment:
     """The hosts for sandbox (default) or live, with the documented overrides applied."""
+    if not isinstance(sandbox, bool):  # None or 0 must not mean real money
+        raise ConfigurationError(
+            f"sandbox must be True or False, not {sandbox!r}. Leave it out for the sandbox; "
+            "pass sandbox=False only to use your real (live) account."
+        )
     env = os.environ if environ is None else environ
     name: EnvironmentName = "sandbox" if sandbox else "live"
     base = env.get(API_BASE_VAR, "").strip()

@@ -121,3 +121,9 @@ def test_the_token_cache_and_callback_mode_ask_the_same_helper() -> None:
 
     for env in ({"JUPYTERHUB_API_TOKEN": "x"}, *({v: "1"} for v in BINDER_VARS)):
         assert isinstance(default_store(env), MemoryTokenStore), env
+
+
+@pytest.mark.parametrize("sandbox", [None, 0, "", "False", "live"])
+def test_live_is_chosen_only_by_sandbox_false(sandbox):
+    with pytest.raises(ConfigurationError, match="sandbox=False"):
+        resolve_environment(sandbox=sandbox, environ={})  # type: ignore[arg-type]
