@@ -19,13 +19,16 @@ lets requests prepare it exactly as it will be sent, and judges *that*:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from requests.auth import AuthBase
 from requests.models import PreparedRequest
 
 from ..errors import ConfigurationError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_TOKEN_STEPS = ("/oauth/renew_access_token", "/oauth/revoke_access_token")
 _DOTS = (".", "..")
 
 
@@ -139,3 +142,44 @@ def api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
         )
     _refuse_shape(judged_path(url), written)
     return url, parse_qsl(query, keep_blank_values=True)
+
+
+def check_wire(
+    method: str, url: str, *, api_base: str, oauth_base: str, orders_allowed: bool
+) -> None:
+    """The last word on a prepared request (its URL is what goes on the wire).
+
+    Only the session's hosts; on the OAuth host only renew and revoke (GET); elsewhere the
+    shapes :func:`api_url` allows; no order call unless ``orders_allowed``.
+    """
+    origin, path = _origin(url), judged_path(url)
+    if origin not in (_origin(api_base), _origin(oauth_base)):
+        raise ConfigurationError(
+            f"Refusing to sign a request to {urlsplit(url).hostname!r}: only {api_base} and "
+            f"{oauth_base} belong to this session."
+        )
+    if path.startswith("/oauth/") and origin == _origin(oauth_base):
+        if method.upper() != "GET" or path not in _TOKEN_STEPS:
+            raise ConfigurationError(
+                "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
+            )
+        return
+    _refuse_shape(path, urlsplit(url).path)
+    if method.upper() != "GET" and not orders_allowed and is_order_path(path):
+        raise ConfigurationError(
+            "This is a LIVE session and order calls are switched off. If you really mean "
+            "to trade with real money, call session.enable_live_trading() first."
+        )
+
+
+class WireGuard(AuthBase):
+    """Signs a request with ``auth`` only after ``check(method, url)`` passed on the prepared
+    request: what requests will send, whoever built the URL."""
+
+    def __init__(self, auth: AuthBase, check: Callable[[str, str], None]) -> None:
+        self.auth, self.check = auth, check
+
+    def __call__(self, r: PreparedRequest) -> PreparedRequest:
+        self.check(r.method or "GET", r.url or "")
+        result: PreparedRequest = self.auth(r)
+        return result

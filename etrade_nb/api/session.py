@@ -42,7 +42,7 @@ from ..oauth.tokens import (
 )
 from ..secret import Secret
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
-from .paths import api_url, is_order_path, judged_path
+from .paths import WireGuard, api_url, check_wire, is_order_path, judged_path
 from .ratelimit import RateLimiter
 from .responses import decode_json, error_for, oauth_problem
 from .transport import RetryPolicy, new_http_session, send
@@ -139,13 +139,14 @@ class Session:
         self._live_orders = False
         self._generation = 0  # bumped by every successful renew
         self._renew_lock = threading.Lock()
-        self._auth = oauth1(
+        signer = oauth1(
             consumer_key,
             consumer_secret,
             token=access_token.token,
             token_secret=access_token.secret,
             clock=clock,
         )
+        self._auth = WireGuard(signer, self._check_wire)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -201,6 +202,15 @@ class Session:
     def _url(self, path: str) -> tuple[str, list[tuple[str, str]]]:
         """The URL for ``path`` as it will be sent, and any query written into it."""
         return api_url(self.environment.api_base, path)
+
+    def _check_wire(self, method: str, url: str) -> None:
+        check_wire(
+            method,
+            url,
+            api_base=self.environment.api_base,
+            oauth_base=self.environment.oauth_base,
+            orders_allowed=self.sandbox or self._live_orders,
+        )
 
     def _check_usable(self, method: str, url: str) -> None:
         now = self._clock()

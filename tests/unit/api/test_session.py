@@ -365,3 +365,26 @@ def test_a_path_that_is_not_text_is_a_configuration_error(path):
     with pytest.raises(ConfigurationError, match="text"):
         session.get(path)  # type: ignore[arg-type]
     assert adapter.sent == []
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("POST", "https://api.etrade.com/v1/accounts/K/ord%65rs/place.json"),
+        ("PUT", "https://api.etrade.com/v1/accounts/K/ORDERS/cancel.json"),
+        ("GET", "https://api.etrade.com/v1/accounts/K/%2e%2e/list.json"),
+        ("GET", "https://api.etrade.com/oauth/access_token"),
+        ("POST", "https://api.etrade.com/oauth/renew_access_token"),
+        ("GET", "https://evil.example.com/v1/accounts/list.json"),
+    ],
+)
+def test_the_signer_itself_refuses_what_the_guards_refuse(method, url):
+    """Code that sends through the session's signer without Session.request (a new helper
+    module, say) gets the same guards, judged on the prepared request."""
+    from etrade_nb.api.transport import RetryPolicy as Policy
+    from etrade_nb.api.transport import send
+
+    session, adapter, *_ = make_session((200, "{}"), sandbox=False)
+    with pytest.raises(ConfigurationError):
+        send(session._http, method, url, auth=session._auth, timeout=5, policy=Policy(), what="x")
+    assert adapter.sent == []
