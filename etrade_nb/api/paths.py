@@ -6,8 +6,9 @@ server resolves ``/v1/../oauth/...`` and may ignore case. So :func:`api_url` bui
 lets requests prepare it exactly as it will be sent, and judges *that*:
 
 - it must stay on the session's own scheme, host and port (no user info, no fragment);
-- paths with ``.``/``..`` segments (also encoded, also with backslashes) or empty segments are
-  refused: servers disagree on what they mean, so none is sent;
+- paths with ``.``/``..`` segments (also as ``%2E``, also with literal backslashes) or empty
+  segments are refused: servers disagree on what they mean, so none is sent (an encoded
+  ``%2F`` or ``%5C`` inside a quoted symbol stays data);
 - the remaining path, fully percent-decoded and lower-cased, is what the ``/oauth/`` guard and
   the live-order guard (:func:`is_order_path`) look at: a superset of what any server sees.
 
@@ -24,6 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from requests.auth import AuthBase
 from requests.models import PreparedRequest
+from requests.utils import unquote_unreserved
 
 from ..errors import ConfigurationError
 
@@ -76,20 +78,36 @@ def is_order_path(path: str) -> bool:
     return "/orders" in path
 
 
-def _refuse_shape(path: str, written: str) -> None:
-    segments = _segments(path)
-    if any(seg in _DOTS for seg in segments):
+def _resolved(segments: list[str]) -> list[str]:
+    """Non-empty segments with ``.`` and ``..`` applied (RFC 3986 remove_dot_segments)."""
+    out: list[str] = []
+    for seg in segments:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg and seg != ".":
+            out.append(seg)
+    return out
+
+
+def _refuse_shape(url: str, written: str) -> None:
+    """Refuse dot or empty segments in ``url``'s path as sent (escapes of unreserved characters
+    such as ``%2E`` decoded, as requests does; an encoded ``/`` stays data) and ``/oauth/``
+    endpoints however they are encoded."""
+    literal = _segments(unquote_unreserved(urlsplit(url).path).replace("\\", "/").lower())
+    if any(seg in _DOTS for seg in literal):
         raise ConfigurationError(
             f"The path {written!r} has '.' or '..' segments, which servers resolve to another "
             "endpoint, so it was not sent. Write the path in full, such as "
             "'/v1/accounts/list'."
         )
-    if "" in segments[:-1]:
+    if "" in literal[:-1]:
         raise ConfigurationError(
             f"The path {written!r} has an empty segment ('//'), so it was not sent. Write the "
             "path with single slashes, such as '/v1/accounts/list'."
         )
-    head = segments[1] if segments[:1] == ["v1"] and len(segments) > 1 else segments[0]
+    decoded = _resolved(_segments(judged_path(url)))  # as a server that decodes %2F would
+    head = decoded[1] if decoded[:1] == ["v1"] and len(decoded) > 1 else "".join(decoded[:1])
     if head == "oauth":
         raise ConfigurationError(
             "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
@@ -125,7 +143,7 @@ def api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
     path, _, query = path.partition("?")
     if not path.startswith("/"):
         path = "/" + path
-    _refuse_shape(judged_path("http://h" + path), written)
+    _refuse_shape("http://h" + path, written)
     if not path.startswith("/v1/"):
         path = "/v1" + path
     if path.lower().endswith(".xml"):
@@ -140,7 +158,7 @@ def api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
             f"Refusing to send {written!r}: it would leave {base}. Pass a path such as "
             "'/v1/accounts/list'."
         )
-    _refuse_shape(judged_path(url), written)
+    _refuse_shape(url, written)
     return url, parse_qsl(query, keep_blank_values=True)
 
 
@@ -164,7 +182,7 @@ def check_wire(
                 "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
             )
         return
-    _refuse_shape(path, urlsplit(url).path)
+    _refuse_shape(url, urlsplit(url).path)
     if method.upper() != "GET" and not orders_allowed and is_order_path(path):
         raise ConfigurationError(
             "This is a LIVE session and order calls are switched off. If you really mean "

@@ -388,3 +388,12 @@ def test_the_signer_itself_refuses_what_the_guards_refuse(method, url):
     with pytest.raises(ConfigurationError):
         send(session._http, method, url, auth=session._auth, timeout=5, policy=Policy(), what="x")
     assert adapter.sent == []
+
+
+@pytest.mark.parametrize("symbol", ["/", "\\", "./x", "a/../b", "%", "..x"])
+def test_encoded_slashes_in_a_quoted_symbol_stay_data(symbol):
+    from urllib.parse import quote
+
+    session, adapter, *_ = make_session((200, "{}"))
+    session.get(f"/v1/market/quote/{quote(symbol, safe='')}")
+    assert len(adapter.sent) == 1
