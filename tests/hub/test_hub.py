@@ -3,10 +3,11 @@
 Each user signs in to the hub, logs in to E*TRADE (the emulator) with the widget and with the
 shipped ``03-callback.ipynb`` (callback mode through jupyter-server-proxy: no paste), and
 gets a session of their own in their own kernel. Alice runs the notebook as shipped; bob logs
-in with ``%etrade_login --callback <the registered URL>``, a URL on the loopback hub's port. Bob cannot reach alice's server, and his
-request to ``/user/bob/proxy/<alice's receiver port>/callback`` is refused without using up
-alice's one exchange (her callback login still works after it). No token file is left
-behind, and no verifier reaches the hub's log (which holds the user servers' logs) in clear.
+in with ``%etrade_login --callback <the registered URL>``, a URL on the loopback hub's port.
+Bob cannot reach alice's server, and his request to
+``/user/bob/proxy/<alice's receiver port>/callback`` is refused without using up alice's one
+exchange (her callback login still works after it). No token file is left behind, and no
+verifier reaches the hub's log (which holds the user servers' logs) in clear.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def finish_callback_login(
     page.bring_to_front()
     expect_authorized(login)
     accounts = run_cell(page, cell_index(CALLBACK_NB, "# NBVAL_CHECK_OUTPUT\naccounts"))
-    expect(accounts.locator(".jp-OutputArea-output")).to_contain_text("2 accounts")
+    expect(accounts.locator(".jp-OutputArea-output")).to_contain_text(re.compile(r"\d+ accounts:"))
     for source in ("# NBVAL_CHECK_OUTPUT\n%etrade_logout", "emulator.stop()"):
         run_cell(page, cell_index(CALLBACK_NB, source))
     return landed
@@ -137,7 +138,7 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
     try:
         alice = sign_in(alice_ctx, hub, "alice")
         report = widget_login(alice, alice_ctx, hub, "alice")
-        assert "kernel of alice | Session sandbox | 2 accounts" in report
+        assert re.search(r"kernel of alice \| Session sandbox \| [1-9]\d* accounts", report)
 
         callback_url, alice_login = start_callback_login(alice, hub, "alice")
         # the full URL under alice's server (break 2), on the proxied port (break 3)
@@ -158,7 +159,7 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
         landed.append(finish_callback_login(alice, alice_ctx, alice_login, callback_url))
 
         report = widget_login(bob, bob_ctx, hub, "bob")
-        assert "kernel of bob | Session sandbox | 2 accounts" in report
+        assert re.search(r"kernel of bob \| Session sandbox \| [1-9]\d* accounts", report)
         bob_url, bob_login = start_callback_login(bob, hub, "bob", explicit=True)
         assert bob_url.startswith(f"{hub.url}/user/bob/proxy/")
         landed.append(finish_callback_login(bob, bob_ctx, bob_login, bob_url))
