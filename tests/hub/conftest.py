@@ -141,6 +141,7 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = "{homes}/{{username}}"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}
+c.Spawner.ip = "127.0.0.1"  # the default, said here: every socket stays on loopback
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90
