@@ -2,9 +2,9 @@
 
 E*TRADE sends the browser to the callback URL registered for the consumer key. On a laptop
 that is ``http://127.0.0.1:PORT/callback``; behind JupyterHub the browser reaches a kernel
-port through jupyter-server-proxy at ``{public URL}{JUPYTERHUB_SERVICE_PREFIX}proxy/PORT/callback``
-(the full URL is known when the hub sets ``JUPYTERHUB_PUBLIC_URL``); Binder's host changes
-every session, so a registered URL cannot follow it.
+port through jupyter-server-proxy at ``https://HUB{JUPYTERHUB_SERVICE_PREFIX}proxy/PORT/callback``
+(the kernel knows the full URL when the hub sets ``JUPYTERHUB_PUBLIC_URL``, which already ends
+in the prefix); Binder's host changes every session, so a registered URL cannot follow it.
 
 The registered URL must be a full URL: since 4.5, jupyter-server-proxy prefixes a path-only
 ``Location`` with its own context, so a redirect to a bare path lands on a 404.

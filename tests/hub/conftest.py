@@ -87,8 +87,10 @@ def find_proxy() -> Path | None:
 
 def _install_proxy() -> Path:
     """What ``.ci/run`` does, for a checkout tested without it: npm into ``.ci/npm``."""
-    cmd = ["npm", "install", "-g", "--prefix", str(NPM_PREFIX), "--no-fund", "--no-audit",
-           "configurable-http-proxy"]  # fmt: skip
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30)
+    major = int(node.stdout.strip().lstrip("v").split(".")[0] or 0)
+    spec = "configurable-http-proxy" if major >= 20 else "configurable-http-proxy@4"  # 5.x: 20+
+    cmd = ["npm", "install", "-g", "--prefix", str(NPM_PREFIX), "--no-fund", "--no-audit", spec]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     except subprocess.TimeoutExpired:
@@ -139,6 +141,7 @@ c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = "{homes}/{{username}}"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}
+c.Spawner.ip = "127.0.0.1"  # the default, said here: every socket stays on loopback
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90

@@ -2,10 +2,12 @@
 
 Each user signs in to the hub, logs in to E*TRADE (the emulator) with the widget and with the
 shipped ``03-callback.ipynb`` (callback mode through jupyter-server-proxy: no paste), and
-gets a session of their own in their own kernel. Bob cannot reach alice's server, and his
-request to ``/user/bob/proxy/<alice's receiver port>/callback`` is refused without using up
-alice's one exchange (her callback login still works after it). No token file is left
-behind, and no verifier reaches the hub's log (which holds the user servers' logs) in clear.
+gets a session of their own in their own kernel. Alice runs the notebook as shipped; bob logs
+in with ``%etrade_login --callback <the registered URL>``, a URL on the loopback hub's port.
+Bob cannot reach alice's server, and his request to
+``/user/bob/proxy/<alice's receiver port>/callback`` is refused without using up alice's one
+exchange (her callback login still works after it). No token file is left behind, and no
+verifier reaches the hub's log (which holds the user servers' logs) in clear.
 """
 
 from __future__ import annotations
@@ -64,8 +66,21 @@ def widget_login(page: Page, context: BrowserContext, hub: Hub, user: str) -> st
     return report.inner_text()
 
 
-def start_callback_login(page: Page, hub: Hub, user: str) -> tuple[str, Any]:
-    """03-callback.ipynb up to the login widget; returns (CALLBACK_URL, the login cell)."""
+_APPEND_CELL = """(source) => {
+  const model = window.jupyterapp.shell.currentWidget.content.model.sharedModel;
+  const n = model.cells.length;
+  model.insertCell(n, {cell_type: 'code', source});
+  return n;
+}"""
+
+
+def start_callback_login(
+    page: Page, hub: Hub, user: str, *, explicit: bool = False
+) -> tuple[str, Any]:
+    """03-callback.ipynb up to the login widget; returns (CALLBACK_URL, the login cell).
+
+    ``explicit``: log in with ``%etrade_login --callback $CALLBACK_URL`` (the registered URL,
+    on the loopback hub: break 3) in a cell appended to the notebook, instead of its own."""
     open_in_lab(page, hub, user, "03-callback.ipynb")
     for source in ("import os", "%load_ext", "CALLBACK_URL = %etrade_callback"):
         run_cell(page, cell_index(CALLBACK_NB, source))
@@ -76,7 +91,11 @@ def start_callback_login(page: Page, hub: Hub, user: str) -> tuple[str, Any]:
     callback_url = found.group(1)
     registered = run_cell(page, cell_index(CALLBACK_NB, "# NBVAL_CHECK_OUTPUT\nif CALLBACK_URL"))
     expect(registered).to_contain_text(f"Registered callback URL: {callback_url}")
-    login = start_cell(page, cell_index(CALLBACK_NB, "%etrade_login --callback"))
+    if explicit:
+        index = page.evaluate(_APPEND_CELL, "%etrade_login --callback $CALLBACK_URL")
+    else:
+        index = cell_index(CALLBACK_NB, "%etrade_login --callback")
+    login = start_cell(page, index)
     expect(login.locator(".widget-html a#etrade-authorize-link")).to_be_visible(timeout=WAIT_MS)
     return callback_url, login
 
@@ -98,7 +117,7 @@ def finish_callback_login(
     page.bring_to_front()
     expect_authorized(login)
     accounts = run_cell(page, cell_index(CALLBACK_NB, "# NBVAL_CHECK_OUTPUT\naccounts"))
-    expect(accounts.locator(".jp-OutputArea-output")).to_contain_text("2 accounts")
+    expect(accounts.locator(".jp-OutputArea-output")).to_contain_text(re.compile(r"\d+ accounts:"))
     for source in ("# NBVAL_CHECK_OUTPUT\n%etrade_logout", "emulator.stop()"):
         run_cell(page, cell_index(CALLBACK_NB, source))
     return landed
@@ -119,7 +138,7 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
     try:
         alice = sign_in(alice_ctx, hub, "alice")
         report = widget_login(alice, alice_ctx, hub, "alice")
-        assert "kernel of alice | Session sandbox | 2 accounts" in report
+        assert re.search(r"kernel of alice \| Session sandbox \| [1-9]\d* accounts", report)
 
         callback_url, alice_login = start_callback_login(alice, hub, "alice")
         # the full URL under alice's server (break 2), on the proxied port (break 3)
@@ -140,8 +159,8 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
         landed.append(finish_callback_login(alice, alice_ctx, alice_login, callback_url))
 
         report = widget_login(bob, bob_ctx, hub, "bob")
-        assert "kernel of bob | Session sandbox | 2 accounts" in report
-        bob_url, bob_login = start_callback_login(bob, hub, "bob")
+        assert re.search(r"kernel of bob \| Session sandbox \| [1-9]\d* accounts", report)
+        bob_url, bob_login = start_callback_login(bob, hub, "bob", explicit=True)
         assert bob_url.startswith(f"{hub.url}/user/bob/proxy/")
         landed.append(finish_callback_login(bob, bob_ctx, bob_login, bob_url))
     except BaseException:
