@@ -24,6 +24,7 @@ from collections.abc import Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from requests.auth import AuthBase
+from requests.exceptions import InvalidURL
 from requests.models import PreparedRequest
 from requests.utils import unquote_unreserved
 
@@ -115,6 +116,17 @@ def _refuse_shape(url: str, written: str) -> None:
 
 
 def api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
+    """See :func:`_api_url`; a path requests cannot prepare is a :class:`ConfigurationError`."""
+    try:
+        return _api_url(base, path)
+    except InvalidURL:
+        raise ConfigurationError(
+            f"The path {path!r} is not a valid URL path (a '%' must start an escape such as "
+            "%2F). Quote the parts you insert, e.g. urllib.parse.quote(symbol, safe='')."
+        ) from None
+
+
+def _api_url(base: str, path: str) -> tuple[str, list[tuple[str, str]]]:
     """The URL to send for ``path`` on ``base``, and the query written into ``path``.
 
     ``path`` is ``/v1/...``, ``accounts/list`` (``/v1`` and ``.json`` are added) or a full

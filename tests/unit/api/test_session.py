@@ -397,3 +397,10 @@ def test_encoded_slashes_in_a_quoted_symbol_stay_data(symbol):
     session, adapter, *_ = make_session((200, "{}"))
     session.get(f"/v1/market/quote/{quote(symbol, safe='')}")
     assert len(adapter.sent) == 1
+
+
+def test_a_malformed_escape_is_a_configuration_error():
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="%"):
+        session.get("/v1/accounts/%zz/list")
+    assert adapter.sent == []
