@@ -114,11 +114,12 @@ def test_a_valid_document_still_loads(tmp_path):
     assert store.load("K", "sandbox", T0 + 10) == stored()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs chown (root)")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_no_operation_touches_a_symlinked_folder_of_another_user(tmp_path, caplog):
     other = tmp_path / "other"
     other.mkdir(mode=0o700)
-    os.chown(other, 65534, 65534)
+    if os.geteuid() == 0:  # as root, make it really someone else's; else the link suffices
+        os.chown(other, 65534, 65534)
     link = tmp_path / "tokens"
     link.symlink_to(other)
     store = FileTokenStore(link)
