@@ -20,7 +20,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 import requests
 
@@ -47,6 +46,7 @@ from .accounts import AccountsApi
 from .alerts import AlertsApi
 from .market import QUOTE_BATCH, QUOTE_BATCH_OVERRIDE, MarketApi, QuoteList
 from .orders import OrdersApi
+from .paths import WireGuard, api_url, check_wire, is_order_path, judged_path
 from .ratelimit import RateLimiter
 from .responses import decode_json, error_for, oauth_problem
 from .transport import RetryPolicy, new_http_session, send
@@ -57,7 +57,6 @@ RENEW_MARGIN = 60.0
 """Renew this many seconds before the 2-hour idle limit rather than risk a refused call."""
 
 _JSON_HEADERS = {"Accept": "application/json"}
-_ORDER_MARKERS = ("/orders",)
 
 
 @dataclass(frozen=True)
@@ -141,13 +140,14 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         self._live_orders = False
         self._generation = 0  # bumped by every successful renew
         self._renew_lock = threading.Lock()
-        self._auth = oauth1(
+        signer = oauth1(
             consumer_key,
             consumer_secret,
             token=access_token.token,
             token_secret=access_token.secret,
             clock=clock,
         )
+        self._auth = WireGuard(signer, self._check_wire)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -201,31 +201,17 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
 
     # -- calls ---------------------------------------------------------------------------
     def _url(self, path: str) -> tuple[str, list[tuple[str, str]]]:
-        """The full URL for ``path`` and any query parameters that were written into it."""
-        base = self.environment.api_base
-        if path.startswith(("http://", "https://")):
-            if not path.startswith(base + "/"):
-                raise ConfigurationError(
-                    f"Refusing to send signed requests to {path.split('?')[0]!r}: only "
-                    f"{base} belongs to this session. Pass a path such as '/v1/accounts/list'."
-                )
-            path = path[len(base) :]
-        path, _, query = path.partition("?")
-        if not path.startswith("/"):
-            path = "/" + path
-        if path.startswith("/oauth/"):
-            raise ConfigurationError(
-                "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
-            )
-        if not path.startswith("/v1/"):
-            path = "/v1" + path
-        if path.endswith(".xml"):
-            raise ConfigurationError(
-                "etrade-nb speaks E*TRADE's JSON: drop the .xml suffix from the path."
-            )
-        if not path.endswith(".json"):
-            path += ".json"
-        return base + path, parse_qsl(query, keep_blank_values=True)
+        """The URL for ``path`` as it will be sent, and any query written into it."""
+        return api_url(self.environment.api_base, path)
+
+    def _check_wire(self, method: str, url: str) -> None:
+        check_wire(
+            method,
+            url,
+            api_base=self.environment.api_base,
+            oauth_base=self.environment.oauth_base,
+            orders_allowed=self.sandbox or self._live_orders,
+        )
 
     def _check_usable(self, method: str, url: str) -> None:
         now = self._clock()
@@ -244,7 +230,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
             method != "GET"
             and not self.sandbox
             and not self._live_orders
-            and any(m in url for m in _ORDER_MARKERS)
+            and is_order_path(judged_path(url))
         ):
             raise ConfigurationError(
                 "This is a LIVE session and order calls are switched off. If you really mean "

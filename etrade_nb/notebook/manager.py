@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..api.session import Session
+from ..environments import notebook_host
 from ..errors import (
     AccessTokenExpiredError,
     ConfigurationError,
@@ -29,8 +30,8 @@ from ..login.callback import (
     WAIT_FOR_LOGIN,
     CallbackPlan,
     CallbackReceiver,
+    is_full_url,
     pending_token,
-    per_session_host,
     plan_callback,
 )
 from ..login.flow import LoginState, OAuthFlow
@@ -232,7 +233,7 @@ class LoginManager:
         submit: Callable[..., Session],
         warn: Callable[[str], None],
     ) -> None:
-        if per_session_host():
+        if notebook_host().per_session:
             warn(D.BINDER_CALLBACK)
             return
         prepared = rec.callback if not url else None  # from %etrade_callback
@@ -274,6 +275,7 @@ class LoginManager:
             path=plan.path,
             public_host=plan.public_host,
             proxied=plan.via_hub,
+            relay_prefix=plan.relay_prefix,
             clock=self.receiver_clock,
             **binding,
         )
@@ -292,7 +294,7 @@ class LoginManager:
             raise ConfigurationError(f"--name {name!r} is not a Python identifier; try `etrade`.")
         if not 0 <= port <= 65535:
             raise ConfigurationError(f"--port {port} is not a port number (0 to 65535).")
-        if per_session_host():
+        if notebook_host().per_session:
             self._say(D.BINDER_CALLBACK, warning=True)
             return None
         rec = self.logins.setdefault(name, Login())
@@ -311,10 +313,16 @@ class LoginManager:
             rec.receiver = receiver = self._receiver(plan, None).start(self.callback_wait)
             if rec.widget is not None:
                 rec.widget.receiver = receiver
-        rec.callback = CallbackPlan(receiver.port, receiver.path, None, via_hub=plan.via_hub)
-        url = rec.callback.url_for(receiver.port)
-        self._say(
-            D.callback_ready_text(
+        url = plan.url_for(receiver.port)
+        rec.callback = CallbackPlan(
+            receiver.port,
+            receiver.path,
+            url if is_full_url(url) else None,  # a full URL also fixes the Host to expect
+            via_hub=plan.via_hub,
+            relay_prefix=plan.relay_prefix,
+        )
+        self.display(
+            D.callback_ready_bundle(
                 url, name=name, via_hub=plan.via_hub, wait_seconds=self.callback_wait
             )
         )
