@@ -53,10 +53,11 @@ def test_code_typed_into_the_widget_box_is_not_saved(
             "%load_ext etrade_nb",
             "%etrade_login",
             "from etrade_nb.emulator import approve\n"
-            "login = get_ipython().magics_manager.registry['EtradeMagics'].manager.logins['etrade']\n"
+            "magics = get_ipython().magics_manager.registry['EtradeMagics']\n"
+            "login = magics.manager.logins['etrade']\n"
             "login.view.code.value = approve(login.flow.authorize_url)\n"
             "login.view.submit.click()\n"
-            "del login",
+            "del login, magics",
             "etrade",
         )
         client(nb, tmp_path, store_widget_state=True).execute()
