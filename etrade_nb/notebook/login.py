@@ -286,18 +286,22 @@ class NotebookLogin:
         return False
 
     def _start_timer(self) -> None:
-        if self._tick_seconds is None or (self._timer is not None and self._timer.is_alive()):
+        if self._tick_seconds is None:
             return
-        self._stop.clear()
-        seconds = self._tick_seconds
+        if self._timer is not None and self._timer.is_alive() and not self._stop.is_set():
+            return
+        self._stop = stop = threading.Event()  # an ending timer keeps its own, set, event
         self._timer = threading.Thread(
-            target=self._run_timer, args=(seconds,), daemon=True, name="etrade-login-timer"
+            target=self._run_timer,
+            args=(self._tick_seconds, stop),
+            daemon=True,
+            name="etrade-login-timer",
         )
         self._timer.start()
 
-    def _run_timer(self, seconds: float) -> None:
+    def _run_timer(self, seconds: float, stop: threading.Event) -> None:
         for _ in range(_MAX_TICKS):
-            if self._stop.wait(seconds):
+            if stop.wait(seconds):
                 return
             try:
                 if not self.tick():
