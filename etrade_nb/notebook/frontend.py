@@ -26,7 +26,7 @@ class Shell(Protocol):
 class DisplayHandle(Protocol):
     """``IPython.display.DisplayHandle``: replaces an output in place."""
 
-    def update(self, obj: object, **kwargs: Any) -> None: ...
+    def update(self, obj: object, **kwargs: object) -> None: ...
 
 
 class Display(Protocol):

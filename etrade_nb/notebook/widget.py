@@ -18,9 +18,8 @@ trait holds the link (consumer key and request token).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
-from typing import Any
 
 import ipywidgets as W
 
@@ -102,7 +101,7 @@ class WidgetView:
             log.exception("The login could not take the code")
             self.status.value = f'<span style="{ERROR_STYLE}">{escape(D.GENERIC_ERROR)}</span>'
 
-    def _on_value(self, change: dict[str, Any]) -> None:
+    def _on_value(self, change: Mapping[str, object]) -> None:
         text = str(change.get("new") or "")
         if text.strip():
             self._report(text)
