@@ -32,6 +32,10 @@ GENERIC_ERROR = (
     "Something unexpected went wrong (details are in the kernel log). "
     "Run %etrade_login again for a fresh link."
 )
+NO_PROMPT = (
+    "This front end cannot answer the kernel's prompt, so this cell did not wait: paste the "
+    "code into the box above (or run %etrade_verify CODE), then run the cells below."
+)
 REJECTED = (
     "E*TRADE did not accept that code. Copy it again from the E*TRADE page and submit it "
     "again; if it keeps failing, run %etrade_login --force for a new link."

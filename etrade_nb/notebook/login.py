@@ -179,11 +179,13 @@ class NotebookLogin:
         self._release_waiter()
 
     # -- waiting --------------------------------------------------------------------------------
-    def wait(self, ask: Ask, waiter: Waiter | None = None) -> Session:
+    def wait(self, ask: Ask, waiter: Waiter | None = None) -> Session | None:
         """Block (main thread) until the login ends; the session, or :class:`LoginStoppedError`.
 
         The prompt takes codes until one works; an empty answer cancels; Interrupt cancels;
-        the callback, a code from the view, or the link's expiry release the prompt.
+        the callback, a code from the view, or the link's expiry release the prompt. A front
+        end that cannot answer prompts after all (``StdinNotImplementedError``) gets the
+        login without waiting, and a line saying how to finish it (``None``).
         """
         waiter = waiter or Waiter()
         self._waiter = waiter
@@ -203,6 +205,9 @@ class NotebookLogin:
                         text = waiter.ask(ask, D.prompt_text(self.name))
                     except Released:
                         continue
+                    except NotImplementedError:  # IPython's StdinNotImplementedError
+                        self._message, self._error = D.NO_PROMPT, True
+                        return None
                     except (KeyboardInterrupt, EOFError):
                         self.cancel()
                         raise LoginStoppedError(D.stopped_text(self.name, "interrupted")) from None

@@ -224,3 +224,18 @@ def test_verify_never_reports_a_login_that_did_not_happen(ip, manager, approve_u
     run(ip, f"%etrade_verify {approve_url(link(manager))}")
     with pytest.raises(UsageError, match="`etrade` is already logged in and no login"):
         ip.run_cell("%etrade_verify K7Q2M --name etrade")
+
+
+@pytest.mark.usefixtures("interactive")
+def test_a_front_end_without_prompts_falls_back_to_not_waiting(ip, manager, prompt, approve_url):
+    from IPython.core.error import StdinNotImplementedError
+
+    prompt.answers = [StdinNotImplementedError("raw_input was called, but ...")]
+    run(ip, "%etrade_login --widget")  # no error: the login stays open, with a hint
+    login = manager.logins["etrade"]
+    w = widget_of(login)
+    assert login.phase is Phase.PENDING and not login.waiting
+    assert "cannot answer the kernel" in w.status.value
+    assert w.row.layout.display is None  # the box is back
+    w.code.value = approve_url(link(manager))
+    assert isinstance(ip.user_ns["etrade"], Session)
