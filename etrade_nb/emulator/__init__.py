@@ -1,4 +1,12 @@
-"""A local E*TRADE-compatible OAuth 1.0a provider for tests and demos (stdlib only).
+"""A local E*TRADE-compatible OAuth 1.0a provider and v1 API for tests and demos (stdlib only).
+
+Every endpoint of the project's API reference answers with E*TRADE's wire names, in XML by
+default or JSON (``.json`` suffix or ``Accept: application/json``): accounts, balance,
+portfolio (all views, pages), position lots, transactions (two years, marker pages) and
+their details, quotes (every ``detailFlag``), lookup, option chains and expire dates,
+orders (list, details, preview, place, change, cancel; XML or JSON bodies; a lifecycle on
+the emulator's clock) and alerts. The data is deterministic: four accounts (one with 210
+positions, one closed), equities, ETFs, a mutual fund, short stock and options.
 
 >>> from etrade_nb.emulator import EmulatorServer, EmulatorClock, approve  # doctest: +SKIP
 >>> with EmulatorServer(clock=EmulatorClock(), auto_approve=True) as emu:  # doctest: +SKIP

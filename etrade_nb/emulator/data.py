@@ -1,244 +1,135 @@
-"""Sandbox-style canned data: accounts, balances, positions and deterministic quotes."""
+"""The emulated customer: accounts and what they hold (stable across runs).
+
+Account fields follow the sandbox capture (reference §2.2). Holdings are equities, ETFs, a
+mutual fund, short stock and options; one account holds 210 positions so that portfolio
+pages and quote batching have something to chew on.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from .state import EASTERN
+from .options import Contract, expiries, strike_step
+from .prices import price_of, seed
+
+MAIN_KEY = "dBZOKt9xDrtRSAOl4MSiiA"
+IRA_KEY = "JIdOIAcSpwR1Jva7RQBraQ"
+TRADER_KEY = "6Hq1Pq5rB3yK0Vf9ZtWc2g"
+CLOSED_KEY = "Xk2mW8vR4nT0bY6cJ1dQ3A"
+
+
+def _account(
+    account_id: str, key: str, mode: str, desc: str, name: str, kind: str, closed: int = 0
+) -> dict[str, Any]:
+    return {
+        "accountId": account_id,
+        "accountIdKey": key,
+        "accountMode": mode,
+        "accountDesc": desc,
+        "accountName": name,
+        "accountType": kind,
+        "institutionType": "BROKERAGE",
+        "accountStatus": "CLOSED" if closed else "ACTIVE",
+        "closedDate": closed,  # epoch seconds, 0 while open [SBX-WET]
+        "shareWorksAccount": False,
+        "fcManagedMssbClosedAccount": False,
+    }
+
 
 ACCOUNTS: list[dict[str, Any]] = [
-    {
-        "accountId": "83405188",
-        "accountIdKey": "dBZOKt9xDrtRSAOl4MSiiA",
-        "accountMode": "MARGIN",
-        "accountDesc": "INDIVIDUAL",
-        "accountName": "Individual Brokerage",
-        "accountType": "INDIVIDUAL",
-        "institutionType": "BROKERAGE",
-        "accountStatus": "ACTIVE",
-        "closedDate": 0,
-    },
-    {
-        "accountId": "84010429",
-        "accountIdKey": "JIdOIAcSpwR1Jva7RQBraQ",
-        "accountMode": "CASH",
-        "accountDesc": "ROTH IRA",
-        "accountName": "Roth IRA",
-        "accountType": "ROTHIRA",
-        "institutionType": "BROKERAGE",
-        "accountStatus": "ACTIVE",
-        "closedDate": 0,
-    },
+    _account("83405188", MAIN_KEY, "MARGIN", "INDIVIDUAL", "Individual Brokerage", "INDIVIDUAL"),
+    _account("84010429", IRA_KEY, "CASH", "ROTH IRA", "Roth IRA", "ROTHIRA"),
+    _account("83559172", TRADER_KEY, "MARGIN", "INDIVIDUAL", "Active Trader", "MARGIN"),
+    _account("82771130", CLOSED_KEY, "CASH", "INDIVIDUAL", "Old Brokerage", "CASH", 1_640_995_200),
 ]
 ACCOUNTS_BY_KEY = {a["accountIdKey"]: a for a in ACCOUNTS}
+ACCOUNTS_BY_ID = {a["accountId"]: a for a in ACCOUNTS}
+CASH = {MAIN_KEY: 25_000.00, IRA_KEY: 4_210.55, TRADER_KEY: 182_340.10, CLOSED_KEY: 0.0}
 
-_POSITIONS = {
-    "dBZOKt9xDrtRSAOl4MSiiA": [("GOOG", 10, 1050.00), ("MSFT", 25, 98.40), ("BRK.B", 5, 201.15)],
-    "JIdOIAcSpwR1Jva7RQBraQ": [("VTI", 40, 140.25), ("AAPL", 15, 152.30)],
+
+@dataclass(frozen=True)
+class Holding:
+    """One position. ``contract`` is set for options; ``quantity`` < 0 is short."""
+
+    symbol: str
+    quantity: float
+    price_paid: float
+    acquired_ms: int
+    security_type: str = "EQ"  # EQ, OPTN, MF
+    contract: Contract | None = None
+
+    @property
+    def quote_symbol(self) -> str:
+        return self.contract.quote_symbol if self.contract else self.symbol
+
+    @property
+    def multiplier(self) -> int:
+        return 100 if self.contract else 1
+
+
+_DAY_MS = 86_400_000
+_BASE_MS = 1_600_000_000_000  # 2020-09-13: old lots
+# E*TRADE sends placeholders such as -57600000 for unknown acquisition dates [PROD-TBB].
+UNKNOWN_DATE = -57_600_000
+
+_FIXED: dict[str, list[tuple[str, float, float, int, str]]] = {
+    MAIN_KEY: [
+        ("GOOG", 10, 1050.00, _BASE_MS, "EQ"),
+        ("MSFT", 25, 98.40, _BASE_MS + 40 * _DAY_MS, "EQ"),
+        ("BRK.B", 5, 201.15, _BASE_MS + 90 * _DAY_MS, "EQ"),
+        ("AAPL", 120, 142.10, _BASE_MS + 300 * _DAY_MS, "EQ"),
+        ("TSLA", -20, 251.30, _BASE_MS + 700 * _DAY_MS, "EQ"),
+        ("IBM", 30, 121.05, UNKNOWN_DATE, "EQ"),
+        ("F", 400, 11.82, _BASE_MS + 820 * _DAY_MS, "EQ"),
+    ],
+    IRA_KEY: [
+        ("VTI", 40, 140.25, _BASE_MS + 10 * _DAY_MS, "EQ"),
+        ("AAPL", 15, 152.30, _BASE_MS + 200 * _DAY_MS, "EQ"),
+        ("VFIAX", 12.5, 301.77, _BASE_MS + 365 * _DAY_MS, "MF"),
+    ],
+    CLOSED_KEY: [],
+}
+# (underlier, months ahead, CALL/PUT, strike as a fraction of spot, quantity in contracts)
+_OPTIONS: dict[str, list[tuple[str, int, str, float, int]]] = {
+    MAIN_KEY: [("AAPL", 1, "CALL", 1.05, 2), ("MSFT", 2, "PUT", 0.9, -1)],
+    TRADER_KEY: [
+        ("SPY", 1, "CALL", 1.0, 5),
+        ("QQQ", 1, "PUT", 0.95, -3),
+        ("IBM", 3, "CALL", 1.1, 1),
+    ],
 }
 
-INVALID_SYMBOLS = {"INVALID", "ZZZZZZ", "XXXXX"}
-_EQUITY = re.compile(r"^[A-Z0-9^][A-Z0-9.^\-]{0,11}$")
-_OPTION = re.compile(
-    r"^([A-Z0-9.^\-]{1,12}):(\d{4}):(\d{1,2}):(\d{1,2}):(CALL|PUT):(\d+(?:\.\d+)?)$"
-)
-DETAIL_FLAGS = ("ALL", "FUNDAMENTAL", "INTRADAY", "OPTIONS", "WEEK_52", "MF_DETAIL")
+
+def _ticker(i: int) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return "Z" + letters[i // 26 % 26] + letters[i % 26] + ("X" if i >= 676 else "")
 
 
-def _seed(symbol: str) -> int:
-    return int.from_bytes(hashlib.sha256(symbol.encode("utf-8")).digest()[:8], "big")
+def _generated(n: int) -> list[tuple[str, float, float, int, str]]:
+    rows = []
+    for i in range(n):
+        symbol = _ticker(i)
+        h = seed(symbol)
+        paid = round(price_of(symbol) * (0.7 + (h % 600) / 1000), 2)
+        rows.append((symbol, float(10 + h % 490), paid, _BASE_MS + (h % 1500) * _DAY_MS, "EQ"))
+    return rows
 
 
-def price_of(symbol: str) -> float:
-    """A stable pseudo-price in [5, 1005) derived from the symbol."""
-    return round(5 + (_seed(symbol) % 100_000) / 100, 2)
+_FIXED[TRADER_KEY] = _generated(210)
 
 
-def is_valid_symbol(symbol: str) -> bool:
-    if symbol in INVALID_SYMBOLS:
-        return False
-    return bool(_EQUITY.match(symbol) or _OPTION.match(symbol))
-
-
-def _et_time(now: float) -> str:
-    return datetime.fromtimestamp(now, EASTERN).strftime("%H:%M:%S %Z %m-%d-%Y")
-
-
-def quote(symbol: str, detail: str, now: float) -> dict[str, Any]:
-    """One ``QuoteData`` entry, E*TRADE-shaped."""
-    seed = _seed(symbol)
-    option = _OPTION.match(symbol)
-    last = price_of(symbol)
-    spread = max(0.01, round(last * 0.0004, 2))
-    change = round(((seed >> 20) % 1000 - 500) / 100, 2)
-    volume = (seed >> 32) % 50_000_000 + 1000
-    product: dict[str, Any] = {"symbol": symbol, "securityType": "OPTN" if option else "EQ"}
-    if option:
-        underlier, year, month, day, kind, strike = option.groups()
-        product.update(
-            symbol=underlier,
-            callPut=kind,
-            expiryYear=int(year),
-            expiryMonth=int(month),
-            expiryDay=int(day),
-            strikePrice=float(strike),
-        )
-    data: dict[str, Any] = {
-        "dateTime": _et_time(now),
-        "dateTimeUTC": int(now),
-        "quoteStatus": "DELAYED",
-        "ahFlag": "false",
-        "Product": product,
-    }
-    prices = {
-        "lastTrade": last,
-        "bid": round(last - spread, 2),
-        "ask": round(last + spread, 2),
-        "high": round(last * 1.012, 2),
-        "low": round(last * 0.987, 2),
-        "totalVolume": volume,
-        "changeClose": change,
-        "changeClosePercentage": round(change / last * 100, 2),
-        "companyName": f"{symbol} EMULATED CORP",
-    }
-    if detail == "ALL":
-        data["All"] = {
-            **prices,
-            "adjustedFlag": False,
-            "bidSize": 100 + seed % 900,
-            "askSize": 100 + (seed >> 8) % 900,
-            "open": round(last - change, 2),
-            "previousClose": round(last - change, 2),
-            "high52": round(last * 1.35, 2),
-            "low52": round(last * 0.71, 2),
-            "eps": round(last / 25, 2),
-            "pe": 25.0,
-            "marketCap": round(last * 1_000_000_000, 2),
-            "sharesOutstanding": 1_000_000_000,
-            "dividend": 0.0,
-            "exchange": "NSDQ",
-            "exchangeName": "NASDAQ NM",
-            "timeOfLastTrade": int(now),
-        }
-    elif detail == "FUNDAMENTAL":
-        data["Fundamental"] = {
-            "companyName": prices["companyName"],
-            "eps": round(last / 25, 2),
-            "high52": round(last * 1.35, 2),
-            "low52": round(last * 0.71, 2),
-            "lastTrade": last,
-            "symbolDescription": prices["companyName"],
-        }
-    elif detail == "INTRADAY":
-        data["Intraday"] = {
-            k: prices[k]
-            for k in (
-                "ask",
-                "bid",
-                "changeClose",
-                "lastTrade",
-                "high",
-                "low",
-                "totalVolume",
-                "companyName",
-                "changeClosePercentage",
-            )
-        }
-    elif detail == "OPTIONS":
-        data["Option"] = {
-            "ask": prices["ask"],
-            "bid": prices["bid"],
-            "lastTrade": last,
-            "openInterest": seed % 10_000,
-            "companyName": prices["companyName"],
-        }
-    elif detail == "WEEK_52":
-        data["Week52"] = {
-            "high52": round(last * 1.35, 2),
-            "low52": round(last * 0.71, 2),
-            "lastTrade": last,
-            "companyName": prices["companyName"],
-        }
-    else:  # MF_DETAIL
-        data["MutualFund"] = {
-            "netAssetValue": last,
-            "publicOfferPrice": last,
-            "symbolDescription": prices["companyName"],
-        }
-    return data
-
-
-def balance(account: dict[str, Any], now: float) -> dict[str, Any]:
-    total = sum(q * price_of(s) for s, q, _ in _POSITIONS[account["accountIdKey"]])
-    cash = 25_000.00 if account["accountMode"] == "MARGIN" else 4_210.55
-    return {
-        "BalanceResponse": {
-            "accountId": account["accountId"],
-            "institutionType": "BROKERAGE",
-            "asOfDate": int(now * 1000),
-            "accountType": account["accountType"],
-            "optionLevel": "LEVEL_2",
-            "accountDescription": account["accountDesc"],
-            "quoteMode": 6,
-            "dayTraderStatus": "NO_PDT",
-            "accountMode": account["accountMode"],
-            "Cash": {"fundsForOpenOrdersCash": 0.0, "moneyMktBalance": 0.0},
-            "Computed": {
-                "cashAvailableForInvestment": cash,
-                "cashAvailableForWithdrawal": cash,
-                "netCash": cash,
-                "cashBalance": cash,
-                "cashBuyingPower": cash,
-                "marginBuyingPower": cash * 2 if account["accountMode"] == "MARGIN" else 0.0,
-                "RealTimeValues": {
-                    "totalAccountValue": round(total + cash, 2),
-                    "netMv": round(total, 2),
-                    "netMvLong": round(total, 2),
-                    "netMvShort": 0.0,
-                },
-            },
-        }
-    }
-
-
-def portfolio(account: dict[str, Any], now: float) -> dict[str, Any]:
-    rows = _POSITIONS[account["accountIdKey"]]
-    total = sum(q * price_of(s) for s, q, _ in rows)
-    positions = []
-    for i, (symbol, qty, paid) in enumerate(rows):
-        last = price_of(symbol)
-        value = round(qty * last, 2)
-        cost = round(qty * paid, 2)
-        positions.append(
-            {
-                "positionId": 140_000_000_000 + _seed(symbol) % 1_000_000_000 + i,
-                "symbolDescription": symbol,
-                "dateAcquired": 1_500_000_000_000 + i * 86_400_000,
-                "pricePaid": paid,
-                "commissions": 0.0,
-                "otherFees": 0.0,
-                "quantity": qty,
-                "positionIndicator": "TYPE2",
-                "positionType": "LONG",
-                "daysGain": 0.0,
-                "daysGainPct": 0.0,
-                "marketValue": value,
-                "totalCost": cost,
-                "totalGain": round(value - cost, 2),
-                "totalGainPct": round((value - cost) / cost * 100, 4),
-                "pctOfPortfolio": round(value / total * 100, 4),
-                "costPerShare": paid,
-                "Product": {"symbol": symbol, "securityType": "EQ"},
-                "Quick": {"lastTrade": last, "lastTradeTime": int(now), "volume": 0},
-            }
-        )
-    return {
-        "PortfolioResponse": {
-            "AccountPortfolio": [
-                {"accountId": account["accountId"], "Position": positions, "totalPages": 1}
-            ]
-        }
-    }
+def holdings(account_key: str, now: float) -> list[Holding]:
+    """What ``account_key`` holds at ``now`` (option expiries move with the clock)."""
+    rows = [Holding(s, q, p, d, t) for s, q, p, d, t in _FIXED.get(account_key, [])]
+    for underlier, months, call_put, ratio, qty in _OPTIONS.get(account_key, []):
+        monthly = [e.day for e in expiries(underlier, now) if e.kind == "MONTHLY"]
+        expiry = monthly[min(months, len(monthly)) - 1]
+        spot = price_of(underlier)
+        step = strike_step(spot)
+        strike = round(round(spot * ratio / step) * step, 2)
+        contract = Contract(underlier, expiry, call_put, strike)
+        paid = round(2 + seed(contract.osi_key) % 1500 / 100, 2)
+        acquired = int(now // 86400 * 86400 * 1000) - (10 + seed(underlier) % 20) * _DAY_MS
+        rows.append(Holding(underlier, qty, paid, acquired, "OPTN", contract))
+    return rows

@@ -86,15 +86,37 @@ OAUTH: dict[str, Callable[[Request, Context], Response]] = {
 }
 
 
+# The official sample sends ``format=json`` to request_token; the reply stays form-encoded
+# (its rauth session parses it as a form), so the value is checked and has no effect.
+_TOKEN_EXTRAS = {"format": ("json", "xml")}
+
+
+def _check_extras(req: Request) -> None:
+    """Refuse any non-OAuth parameter on a token call, except the sample's ``format``."""
+    try:
+        pairs = parse_form(req.query)
+        ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/x-www-form-urlencoded" and req.body:
+            pairs += parse_form(req.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise OAuthProblem("parameter_rejected", 400) from None
+    for name, value in pairs:
+        if name.startswith("oauth_"):
+            continue
+        if value not in _TOKEN_EXTRAS.get(name, ()):
+            raise OAuthProblem("parameter_rejected", 400, oauth_parameters_rejected=name)
+
+
 def handle_oauth(req: Request, ctx: Context) -> Response:
-    """Route ``/oauth/*``: GET only (405 with ``Allow: GET``), Tomcat-style error pages."""
+    """Route ``/oauth/*``: GET or POST (reference §1.4), Tomcat-style error pages."""
     handler = OAUTH.get(req.path)
     if handler is None:
         return html_response(404, pages.tomcat_error(404, req.path))
-    if req.method != "GET":
+    if req.method not in ("GET", "POST"):
         page = pages.tomcat_error(405, f"HTTP method {req.method} is not supported by this URL")
-        return html_response(405, page, [("Allow", "GET")])
+        return html_response(405, page, [("Allow", "GET, POST")])
     try:
+        _check_extras(req)
         return handler(req, ctx)
     except OAuthProblem as problem:
         ctx.stats.bump("oauth_rejected")

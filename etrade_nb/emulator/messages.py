@@ -24,8 +24,19 @@ class Request:
 
     @property
     def wants_json(self) -> bool:
-        """Only the ``.json`` suffix selects JSON: E*TRADE defaults to XML whatever ``Accept``."""
-        return self.path.endswith(".json")
+        """JSON for a ``.json`` suffix (also mid-path: ``transactions.json/{id}``) or for
+        ``Accept: application/json`` without a suffix (reference §1.2); XML otherwise.
+
+        When ``Accept`` names both, the one listed first wins; ``*/*`` or no header is XML,
+        E*TRADE's default. The header is documented for transactions only; for the other
+        endpoints only etrade-cli's use backs it (unverified), and the emulator honours it
+        everywhere.
+        """
+        if self.path.endswith(".json") or ".json/" in self.path:
+            return True
+        accept = self.headers.get("accept", "").lower()
+        at_json, at_xml = accept.find("application/json"), accept.find("application/xml")
+        return at_json >= 0 and (at_xml < 0 or at_json < at_xml)
 
 
 @dataclass
@@ -104,6 +115,8 @@ def text_response(status: int, text: str) -> Response:
 
 
 def _xml(name: str, value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, list):
         return "".join(_xml(name, item) for item in value)
     if isinstance(value, dict):
@@ -121,5 +134,8 @@ def xml_response(status: int, payload: dict[str, Any]) -> Response:
     return Response(status, body.encode("utf-8"), "application/xml")
 
 
-def data_response(status: int, payload: dict[str, Any], as_json: bool) -> Response:
+def data_response(status: int, payload: dict[str, Any] | None, as_json: bool) -> Response:
+    """``payload`` as JSON or XML; ``None`` is E*TRADE's empty answer, 204 with no body."""
+    if payload is None:
+        return Response(204, b"", "application/json" if as_json else "application/xml")
     return json_response(status, payload) if as_json else xml_response(status, payload)

@@ -1,209 +1,304 @@
-"""A tiny order book: preview, place, list and cancel, E*TRADE-shaped.
+"""Order endpoints: list, details, preview, place, change, cancel (reference §2.12-2.18).
 
-Error codes here are the emulator's own (E*TRADE does not publish a full list); the
-``{"Error":{"code":..,"message":..}}`` shape is E*TRADE's.
+E*TRADE publishes no error table for orders. Codes used: 101 for a missing, expired,
+used or mismatched preview (pyetrade#23, #61); the emulator's own 1001 (bad request),
+1003 (clientOrderId already used) and 1004 (order not open); 10033 for a bad symbol.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from .data import is_valid_symbol, price_of
+from . import data, orderbody, ordercheck, ordershapes
+from .calls import Call, not_found
 from .messages import ApiError
+from .orderbook import PREVIEW_LIFETIME, Order, OrderBook
+from .ordercheck import Leg, OrderSpec, Request
+from .params import ERR_PARAMETER
+from .prices import EASTERN, price_of
 
-ERR_BAD_REQUEST = 1001  # malformed or incomplete order request
-ERR_PREVIEW = 1002  # place without a matching, unused preview
-ERR_DUPLICATE_CLIENT_ORDER_ID = 1003  # clientOrderId already used on this account
-ERR_NO_ORDER = 1004  # cancel of an unknown or already cancelled order
-ERR_SYMBOL = 10033  # as for quotes
-
-_ACTIONS = {"BUY", "SELL", "BUY_TO_COVER", "SELL_SHORT", "BUY_OPEN", "SELL_CLOSE"}
-_PRICE_TYPES = {"MARKET", "LIMIT", "STOP", "STOP_LIMIT"}
-
-
-def _bad(message: str, code: int = ERR_BAD_REQUEST) -> ApiError:
-    return ApiError(400, code, message)
+ERR_PREVIEW = 101
+ERR_DUPLICATE_CLIENT_ORDER_ID = 1003
+ERR_NOT_OPEN = 1004
+STATUSES = ("OPEN", "EXECUTED", "CANCELLED", "INDIVIDUAL_FILLS", "CANCEL_REQUESTED", "EXPIRED",
+            "REJECTED", "PARTIAL", "DO_NOT_EXERCISE", "DONE_TRADE_EXECUTED")  # fmt: skip
+TRANSACTION_TYPES = ("ATNM", "BUY", "SELL", "SELL_SHORT", "BUY_TO_COVER", "MF_EXCHANGE")
+TIMED_OUT = (
+    "For your protection, we have timed out your original order request. If you would like "
+    "to place this order, please resubmit it now."
+)
 
 
-@dataclass
-class OrderBook:
-    previews: dict[int, dict[str, Any]] = field(default_factory=dict)
-    orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    next_preview_id: int = 3_429_218_279
-    next_order_id: int = 485
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+def _seed(book: OrderBook, key: str, now: float) -> None:
+    """History for the active accounts: executed, expired, cancelled and open orders."""
+    with book.lock:
+        if key in book.seeded or key not in (data.MAIN_KEY, data.TRADER_KEY):
+            return
+        book.seeded.add(key)
+        base = 100 if key == data.MAIN_KEY else 200
+        symbols = ("AAPL", "MSFT", "IBM", "F", "GOOG", "TSLA")
+        today = datetime.fromtimestamp(now, EASTERN).date()
+        for i in range(32):
+            day = today - timedelta(days=2 + i * 3)
+            while day.weekday() >= 5:
+                day -= timedelta(days=1)
+            placed = datetime.combine(day, time(10, 0), EASTERN).timestamp() + i * 60
+            symbol = symbols[i % len(symbols)]
+            pattern = i % 5
+            far = round(price_of(symbol) * 0.5, 2)
+            if pattern in (0, 1, 2):
+                leg = Leg(symbol, "EQ", "BUY" if pattern else "SELL", 5.0 + i)
+                spec = OrderSpec("MARKET", "GOOD_FOR_DAY", "REGULAR", False, 0, 0, "AUTO", (leg,))
+            else:
+                term = "GOOD_FOR_DAY" if pattern == 3 else "GOOD_UNTIL_CANCEL"
+                spec = OrderSpec("LIMIT", term, "REGULAR", False, far, 0.0, "AUTO",
+                                 (Leg(symbol, "EQ", "BUY", 10.0),))  # fmt: skip
+            order = book.add(key, Request("EQ", f"seed{base + i}", (spec,)), placed, base + i)
+            if pattern == 4:
+                order.cancelled_at = placed + 3600
+        for j, symbol in enumerate(("MSFT", "AAPL")):  # two good-until-cancel orders stay open
+            placed = now - 86400 * (j + 1)
+            far = round(price_of(symbol) * 0.6, 2)
+            spec = OrderSpec("LIMIT", "GOOD_UNTIL_CANCEL", "REGULAR", False, far, 0.0, "AUTO",
+                             (Leg(symbol, "EQ", "BUY", 20.0),))  # fmt: skip
+            book.add(key, Request("EQ", f"seedopen{base + j}", (spec,)), placed, base + 40 + j)
 
-    def preview(self, account: dict[str, Any], payload: Any, now: float) -> dict[str, Any]:
-        req = _section(payload, "PreviewOrderRequest")
-        order_type, client_id, orders = _validate(req)
-        with self.lock:
-            preview_id = self.next_preview_id
-            self.next_preview_id += 1
-            self.previews[preview_id] = {
-                "account": account["accountIdKey"],
-                "clientOrderId": client_id,
-                "used": False,
-            }
-        return {
-            "PreviewOrderResponse": {
-                "orderType": order_type,
-                "totalOrderValue": _value(orders),
-                "PreviewIds": [{"previewId": preview_id}],
-                "previewTime": int(now * 1000),
-                "dstFlag": False,
-                "accountId": account["accountId"],
-                "clientOrderId": client_id,
-                "Order": orders,
-            }
+
+def _duplicate(client_order_id: str) -> ApiError:
+    return ApiError(
+        400,
+        ERR_DUPLICATE_CLIENT_ORDER_ID,
+        f"An order with clientOrderId {client_order_id} was already placed on this account; "
+        "use a new clientOrderId for a new order.",
+    )
+
+
+def _book(call: Call, key: str) -> OrderBook:
+    book = call.ctx.orders
+    _seed(book, key, call.now)
+    return book
+
+
+def _details_url(call: Call, key: str, order: Order) -> str:
+    return call.url(f"/v1/accounts/{key}/orders/{order.order_id}")
+
+
+def _matches(order: Order, now: float, q: Any, symbols: set[str], low: float, high: float) -> bool:
+    legs = [leg for spec in order.request.orders for leg in spec.legs]
+    status = q.text("status")
+    if status is not None and order.status(now) != status:
+        return False
+    if symbols and not any(leg.symbol in symbols for leg in legs):
+        return False
+    kind = q.text("securityType")
+    if kind is not None and not any(leg.security_type == kind for leg in legs):
+        return False
+    action = q.text("transactionType")
+    if action not in (None, "ATNM"):  # ATNM: documented value with no described effect; all
+        wanted = {
+            "BUY": ("BUY", "BUY_OPEN", "BUY_CLOSE"),
+            "SELL": ("SELL", "SELL_OPEN", "SELL_CLOSE"),
         }
+        if not any(leg.action in wanted.get(action, (action,)) for leg in legs):
+            return False
+    session = q.text("marketSession")
+    if session is not None and order.request.orders[0].session != session:
+        return False
+    return low <= order.placed < high
 
-    def place(self, account: dict[str, Any], payload: Any, now: float) -> dict[str, Any]:
-        req = _section(payload, "PlaceOrderRequest")
-        order_type, client_id, orders = _validate(req)
-        ids = req.get("PreviewIds")
-        try:
-            preview_id = int(ids[0]["previewId"])  # type: ignore[index]
-        except (TypeError, KeyError, IndexError, ValueError):
-            raise _bad("PreviewIds with a previewId is required.", ERR_PREVIEW) from None
-        key = account["accountIdKey"]
-        with self.lock:
-            preview = self.previews.get(preview_id)
-            if preview is None or preview["account"] != key or preview["used"]:
-                raise _bad("The previewId is invalid or was already used.", ERR_PREVIEW)
-            if preview["clientOrderId"] != client_id:
-                raise _bad("clientOrderId does not match the preview.", ERR_PREVIEW)
-            book = self.orders.setdefault(key, [])
-            if any(o["clientOrderId"] == client_id for o in book):
-                raise _bad(
-                    f"An order with clientOrderId {client_id} was already placed.",
-                    ERR_DUPLICATE_CLIENT_ORDER_ID,
-                )
-            preview["used"] = True
-            order_id = self.next_order_id
-            self.next_order_id += 1
-            book.append(
-                {
-                    "orderId": order_id,
-                    "clientOrderId": client_id,
-                    "orderType": order_type,
-                    "placedTime": int(now * 1000),
-                    "status": "OPEN",
-                    "Order": orders,
-                }
+
+def listing(call: Call) -> dict[str, Any] | None:
+    q = call.query("marker", "count", "status", "fromDate", "toDate", "symbol", "securityType",
+                   "transactionType", "marketSession")  # fmt: skip
+    account = call.account()
+    count = q.integer("count", 25, 1, 100)
+    assert count is not None
+    q.enum("status", STATUSES)
+    q.enum("securityType", ("EQ", "OPTN", "MF", "MMF"))
+    q.enum("transactionType", TRANSACTION_TYPES)
+    q.enum("marketSession", ("REGULAR", "EXTENDED"))
+    start, end = q.mmddyyyy("fromDate"), q.mmddyyyy("toDate")
+    if (start is None) != (end is None):
+        raise ApiError(400, ERR_PARAMETER, "fromDate and toDate go together: send both or neither.")
+    low, high = 0.0, float("inf")
+    if start is not None and end is not None:
+        if end < start:
+            raise ApiError(400, ERR_PARAMETER, "toDate must not be before fromDate.")
+        low = datetime.combine(start, time(0, 0), EASTERN).timestamp()
+        high = datetime.combine(end + timedelta(days=1), time(0, 0), EASTERN).timestamp()
+    symbols = {s.strip().upper() for s in (q.text("symbol") or "").split(",") if s.strip()}
+    if len(symbols) > 25:
+        raise ApiError(400, ERR_PARAMETER, "symbol takes at most 25 comma-separated symbols.")
+    key = account["accountIdKey"]
+    book = _book(call, key)
+    with book.lock:
+        rows = [o for o in book.of_account(key) if _matches(o, call.now, q, symbols, low, high)]
+        marker = q.text("marker")
+        offset = 0
+        if marker is not None:
+            ids = [str(o.order_id) for o in rows]
+            if marker not in ids:
+                raise ApiError(400, ERR_PARAMETER, f"Invalid marker {marker!r}: start without one.")
+            offset = ids.index(marker) + 1
+        page = rows[offset : offset + count]
+        if not page:
+            return None  # 204 [SAMPLE]
+        body: dict[str, Any] = {}
+        if offset + count < len(rows):  # marker/next absent when everything fits [PROD-TBB]
+            nxt = str(page[-1].order_id)
+            params = [(k, v) for k, v in q.values.items() if k not in ("marker", "count")]
+            body["marker"] = nxt
+            body["next"] = call.url(
+                f"/v1/accounts/{key}/orders", [*params, ("marker", nxt), ("count", count)]
             )
-        return {
-            "PlaceOrderResponse": {
-                "orderType": order_type,
-                "totalOrderValue": _value(orders),
-                "OrderIds": [{"orderId": order_id}],
-                "placedTime": int(now * 1000),
-                "accountId": account["accountId"],
-                "clientOrderId": client_id,
-                "Order": orders,
-            }
+        body["Order"] = [ordershapes.listed(o, _details_url(call, key, o), call.now) for o in page]
+    return {"OrdersResponse": body}
+
+
+def _order(call: Call, key: str) -> Order:
+    book = _book(call, key)
+    wanted = call.args["order"]
+    order = book.orders.get(int(wanted)) if wanted.isdigit() else None
+    if order is None or order.account_key != key:
+        raise not_found(f"Order {wanted}")
+    return order
+
+
+def details(call: Call) -> dict[str, Any]:
+    call.query()
+    key = call.account()["accountIdKey"]
+    order = _order(call, key)
+    # Production answers OrdersResponse.Order[0].OrderDetail[0] here [WET]; undocumented URL.
+    return {
+        "OrdersResponse": {
+            "Order": [ordershapes.listed(order, _details_url(call, key, order), call.now)]
         }
-
-    def list(self, account: dict[str, Any]) -> dict[str, Any]:
-        with self.lock:
-            book = [dict(o) for o in self.orders.get(account["accountIdKey"], [])]
-        return {
-            "OrdersResponse": {
-                "Order": [
-                    {
-                        "orderId": o["orderId"],
-                        "clientOrderId": o["clientOrderId"],
-                        "orderType": o["orderType"],
-                        "OrderDetail": [
-                            {**leg, "placedTime": o["placedTime"], "status": o["status"]}
-                            for leg in o["Order"]
-                        ],
-                    }
-                    for o in book
-                ]
-            }
-        }
-
-    def cancel(self, account: dict[str, Any], payload: Any, now: float) -> dict[str, Any]:
-        req = _section(payload, "CancelOrderRequest")
-        try:
-            order_id = int(req["orderId"])
-        except (KeyError, TypeError, ValueError):
-            raise _bad("CancelOrderRequest.orderId is required.") from None
-        with self.lock:
-            book = self.orders.get(account["accountIdKey"], [])
-            match = [o for o in book if o["orderId"] == order_id and o["status"] == "OPEN"]
-            if not match:
-                raise _bad(f"Order {order_id} cannot be cancelled.", ERR_NO_ORDER)
-            match[0]["status"] = "CANCELLED"
-        return {
-            "CancelOrderResponse": {
-                "accountId": account["accountId"],
-                "orderId": order_id,
-                "cancelTime": int(now * 1000),
-                "Messages": {
-                    "Message": [
-                        {
-                            "description": "Your request to cancel your order is being processed.",
-                            "code": 5011,
-                            "type": "WARNING",
-                        }
-                    ]
-                },
-            }
-        }
+    }
 
 
-def _section(payload: Any, name: str) -> dict[str, Any]:
-    if not isinstance(payload, dict) or not isinstance(payload.get(name), dict):
-        raise _bad(f"The request body must be a JSON object with {name}.")
-    section: dict[str, Any] = payload[name]
-    return section
+def _preview(call: Call, change_of: Order | None) -> dict[str, Any]:
+    call.query()
+    account = call.account()
+    key = account["accountIdKey"]
+    book = _book(call, key)
+    request = ordercheck.check(orderbody.parse(call.req), "PreviewOrderRequest", call.now, account)
+    with book.lock:
+        if change_of is None and any(
+            o.request.client_order_id == request.client_order_id for o in book.of_account(key)
+        ):
+            raise _duplicate(request.client_order_id)
+        preview = book.new_preview(
+            key, request, call.now, change_of.order_id if change_of else None
+        )
+    call.ctx.stats.bump("orders_previewed")
+    return ordershapes.preview_response(account, request, preview.preview_id, call.now)
 
 
-def _validate(req: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
-    order_type = req.get("orderType")
-    client_id = req.get("clientOrderId")
-    orders = req.get("Order")
-    if order_type not in {"EQ", "OPTN", "SPREADS"}:
-        raise _bad("orderType must be EQ, OPTN or SPREADS.")
-    if not isinstance(client_id, str) or not 0 < len(client_id) <= 20:
-        raise _bad("clientOrderId is required (1 to 20 characters).")
-    if not isinstance(orders, list) or not orders:
-        raise _bad("At least one Order is required.")
-    for order in orders:
-        if not isinstance(order, dict) or order.get("priceType") not in _PRICE_TYPES:
-            raise _bad("Order.priceType is missing or invalid.")
-        if order["priceType"] in {"LIMIT", "STOP_LIMIT"} and not _number(order.get("limitPrice")):
-            raise _bad("limitPrice is required for a LIMIT order.")
-        legs = order.get("Instrument")
-        if not isinstance(legs, list) or not legs:
-            raise _bad("Order.Instrument is required.")
-        for leg in legs:
-            product = leg.get("Product") if isinstance(leg, dict) else None
-            symbol = product.get("symbol") if isinstance(product, dict) else None
-            if not isinstance(symbol, str) or not is_valid_symbol(symbol):
-                raise _bad(f"{symbol} is not a valid symbol", ERR_SYMBOL)
-            if leg.get("orderAction") not in _ACTIONS:
-                raise _bad("Instrument.orderAction is missing or invalid.")
-            if not _number(leg.get("quantity")):
-                raise _bad("Instrument.quantity must be a positive number.")
-    return order_type, client_id, orders
+def _place(call: Call, change_of: Order | None) -> dict[str, Any]:
+    call.query()
+    account = call.account()
+    key = account["accountIdKey"]
+    book = _book(call, key)
+    tree = orderbody.parse(call.req)
+    preview_id = ordercheck.preview_ids(tree, "PlaceOrderRequest")
+    request = ordercheck.check(tree, "PlaceOrderRequest", call.now, account, preview_id)
+    with book.lock:
+        preview = book.previews.get(preview_id)
+        if preview is None or preview.account_key != key or preview.used:
+            raise ApiError(
+                400, ERR_PREVIEW, "{com.etrade.api.v1.order.InvalidPreviewId} " + TIMED_OUT
+            )
+        if call.now - preview.at > PREVIEW_LIFETIME:
+            raise ApiError(400, ERR_PREVIEW, TIMED_OUT)
+        if preview.request != request or preview.change_of != (
+            change_of.order_id if change_of else None
+        ):
+            raise ApiError(400, ERR_PREVIEW, "The order does not match its preview. " + TIMED_OUT)
+        if change_of is None and any(
+            o.request.client_order_id == request.client_order_id for o in book.of_account(key)
+        ):
+            raise _duplicate(request.client_order_id)
+        if change_of is not None:
+            if change_of.status(call.now) != "OPEN":
+                raise ApiError(400, ERR_NOT_OPEN, f"Order {change_of.order_id} is no longer open.")
+            change_of.cancelled_at = call.now
+        preview.used = True
+        order = book.add(key, request, call.now)
+        if change_of is not None:
+            change_of.replaced_by = order.order_id
+    call.ctx.stats.bump("orders_placed")
+    return ordershapes.place_response(account, order, call.now)
 
 
-def _number(value: Any) -> float:
+def preview(call: Call) -> dict[str, Any]:
+    return _preview(call, None)
+
+
+def place(call: Call) -> dict[str, Any]:
+    return _place(call, None)
+
+
+def _open_order(call: Call) -> Order:
+    order = _order(call, call.account()["accountIdKey"])
+    if order.status(call.now) != "OPEN":
+        raise ApiError(
+            400,
+            ERR_NOT_OPEN,
+            f"Order {order.order_id} is {order.status(call.now)}; only open orders change.",
+        )
+    return order
+
+
+def change_preview(call: Call) -> dict[str, Any]:
+    return _preview(call, _open_order(call))
+
+
+def change_place(call: Call) -> dict[str, Any]:
+    return _place(call, _open_order(call))
+
+
+def cancel(call: Call) -> dict[str, Any]:
+    call.query()
+    account = call.account()
+    key = account["accountIdKey"]
+    book = _book(call, key)
+    tree = orderbody.parse(call.req)
+    section = tree.get("CancelOrderRequest")
+    if (
+        set(tree) != {"CancelOrderRequest"}
+        or not isinstance(section, dict)
+        or set(section) != {"orderId"}
+    ):
+        raise ApiError(400, ordercheck.ERR_ORDER, "Send CancelOrderRequest with one orderId.")
     try:
-        number = float(value)
+        order_id = int(section["orderId"])
     except (TypeError, ValueError):
-        return 0.0
-    return number if number > 0 else 0.0
-
-
-def _value(orders: list[dict[str, Any]]) -> float:
-    total = 0.0
-    for order in orders:
-        for leg in order["Instrument"]:
-            price = _number(order.get("limitPrice")) or price_of(leg["Product"]["symbol"])
-            total += price * _number(leg["quantity"])
-    return round(total, 2)
+        raise ApiError(
+            400, ordercheck.ERR_ORDER, "CancelOrderRequest.orderId must be a number."
+        ) from None
+    with book.lock:
+        order = book.orders.get(order_id)
+        if order is None or order.account_key != key:
+            raise not_found(f"Order {order_id}")
+        status = order.status(call.now)
+        if status != "OPEN":
+            raise ApiError(
+                400, ERR_NOT_OPEN, f"Order {order_id} is {status} and cannot be cancelled."
+            )
+        order.cancelled_at = call.now
+    call.ctx.stats.bump("orders_cancelled")
+    return {
+        "CancelOrderResponse": {
+            "accountId": account["accountId"],
+            "orderId": order_id,
+            "cancelTime": int(call.now * 1000),
+            "Messages": {  # capitalised here [DOC-EX][SBX-WET]
+                "Message": [
+                    ordershapes.message(
+                        5011, "200|Your request to cancel your order is being processed."
+                    )
+                ]
+            },
+        }
+    }

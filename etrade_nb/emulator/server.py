@@ -63,7 +63,10 @@ def _oauth_param(req: Request, name: str) -> str | None:
         auth = req.headers.get("authorization", "")
         pairs = parse_authorization_header(auth) if auth[:6].lower() == "oauth " else []
         pairs += parse_form(req.query)
-    except ValueError:
+        ctype = req.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/x-www-form-urlencoded" and req.body:
+            pairs += parse_form(req.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
         return None
     return next((v for k, v in pairs if k == name), None)
 
@@ -156,8 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
         """Send ``response``; ``cut``: announce the whole body, send half of it, close."""
         declared = max(len(response.body), 1) if cut else len(response.body)
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(declared))
+        if response.status != 204:  # RFC 9110 §8.6: no Content-Length on a 204
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(declared))
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()

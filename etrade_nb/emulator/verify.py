@@ -50,17 +50,18 @@ def _collect(req: Request) -> tuple[dict[str, str], list[tuple[str, str]]]:
         raise _rejected(error.name) from None
     except (ValueError, UnicodeDecodeError):
         raise OAuthProblem("parameter_rejected", 400) from None
-    in_body = [k for k, _ in body if k.startswith("oauth_")]
-    if in_body:  # E*TRADE takes OAuth parameters in the header or the query only
-        raise _rejected(*in_body)
     header = [(k, v) for k, v in header if k != "realm"]
     stray = [k for k, _ in header if not k.startswith("oauth_")]
     if stray:  # §3.5.1: only protocol parameters belong in the header
         raise _rejected(*stray)
+    # §3.5: the header, a form-encoded body (rauth's POST token calls) or the query (the
+    # official sample), one transmission method per request (reference §1.4).
     in_query = [(k, v) for k, v in query if k.startswith("oauth_")]
-    if header and in_query:  # §3.5: one transmission method per request
-        raise _rejected(*(k for k, _ in in_query))
-    pairs = header or in_query
+    in_body = [(k, v) for k, v in body if k.startswith("oauth_")]
+    places = [p for p in (header, in_body, in_query) if p]
+    if len(places) > 1:
+        raise _rejected(*(k for p in places[1:] for k, _ in p))
+    pairs = places[0] if places else []
     names = [k for k, _ in pairs]
     if len(names) != len(set(names)):  # §3.1: each protocol parameter at most once
         raise _rejected(*(n for n in names if names.count(n) > 1))

@@ -5,7 +5,7 @@ with ``oauth_verifier`` appended after the user clicks Accept. :class:`CallbackR
 listens on ``127.0.0.1``, hands the query of such a request to ``finish`` (usually
 ``OAuthFlow.finish`` or the login widget's ``finish``) and answers the browser::
 
-    pending = lambda: pending_token(flow.authorize_url)
+    pending = lambda: flow.pending_token
     receiver = CallbackReceiver(flow.finish, expected_token=pending)
     receiver.start(lifetime=flow.seconds_left() + 60)
     print("register:", receiver.url)       # http://127.0.0.1:PORT/callback

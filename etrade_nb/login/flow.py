@@ -113,6 +113,12 @@ class OAuthFlow:
         return self._url if self.state is LoginState.PENDING else None
 
     @property
+    def pending_token(self) -> str | None:
+        """The request token of the pending link (what a callback must carry), or ``None``."""
+        token = self._request_token
+        return token.token if token is not None and self.state is LoginState.PENDING else None
+
+    @property
     def expires_at(self) -> float | None:
         """When the pending link stops working (POSIX seconds)."""
         return self._request_token.expires_at if self._request_token else None

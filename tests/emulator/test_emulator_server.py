@@ -145,7 +145,7 @@ def test_full_flow_with_stdlib_client(emu, client):
     reply = client.get(ACCOUNTS)
     assert reply.status == 200
     accounts = reply.json()["AccountListResponse"]["Accounts"]["Account"]
-    assert len(accounts) == 2 and {"accountIdKey", "accountId"} <= set(accounts[0])
+    assert len(accounts) == 4 and {"accountIdKey", "accountId"} <= set(accounts[0])
 
     reply = client.get("/oauth/renew_access_token")
     assert (reply.status, reply.text) == (200, "Access Token has been renewed")
@@ -201,13 +201,18 @@ def test_full_flow_with_requests_oauthlib():
         symbols = "BRK.B,^VIX,GOOG:2026:12:18:CALL:190.000000"
         reply = session.get(
             f"{emu.url}/v1/market/quote/{symbols}.json",
-            params={"detailFlag": "ALL", "note": "a b+c"},
+            params={"detailFlag": "ALL", "requireEarningsDate": "true"},
             headers={"Accept": "application/json"},
             timeout=10,
         )
         assert reply.status_code == 200, reply.text
         got = [q["Product"]["symbol"] for q in reply.json()["QuoteResponse"]["QuoteData"]]
         assert got == ["BRK.B", "^VIX", "GOOG"]
+        # A free-text query value with reserved characters is signed and checked too.
+        reply = session.get(
+            f"{emu.url}/v1/user/alerts.json", params={"search": "a b+c & d=e"}, timeout=10
+        )
+        assert reply.status_code == 404 and reply.json()["Error"]["code"] == 53
         assert session.get(emu.url + "/oauth/renew_access_token", timeout=10).text == (
             "Access Token has been renewed"
         )
@@ -382,12 +387,17 @@ def test_expire_access_tokens_without_clock(emu, logged_in):
     _assert_oauth_error(logged_in.get("/oauth/renew_access_token"), "token_expired")
 
 
-def test_post_to_oauth_endpoint_is_405(client):
+def test_token_endpoints_take_get_and_post_but_not_put(client):
+    """E*TRADE accepts POST on the token endpoints (requests-oauthlib and rauth POST there)."""
     reply = client.request(
         "POST", "/oauth/request_token", oauth=client.oauth_params(oauth_callback="oob")
     )
+    assert reply.status == 200 and reply.form()["oauth_callback_confirmed"] == "true"
+    reply = client.request(
+        "PUT", "/oauth/request_token", oauth=client.oauth_params(oauth_callback="oob")
+    )
     assert reply.status == 405
-    assert reply.headers["allow"] == "GET"
+    assert reply.headers["allow"] == "GET, POST"
 
 
 def test_oauth_params_in_header_and_query_rejected(client):

@@ -8,7 +8,7 @@ import requests
 
 from etrade_nb import OAuthFlow, Session
 from etrade_nb.emulator import EmulatorServer
-from etrade_nb.login.callback import WAIT_FOR_LOGIN, CallbackReceiver, pending_token
+from etrade_nb.login.callback import WAIT_FOR_LOGIN, CallbackReceiver
 
 # A current browser's headers on a top-level navigation (the 302 after Accept is one).
 NAVIGATION = {
@@ -37,7 +37,7 @@ def test_redirect_finishes_the_flow_without_copy_paste(
     sessions: list[Session] = []
     receiver = CallbackReceiver(
         lambda q: sessions.append(flow.finish(q)),
-        expected_token=lambda: pending_token(flow.authorize_url),
+        expected_token=lambda: flow.pending_token,
     )
     with receiver.start(lifetime=30):
         emulator.register_consumer(
@@ -54,9 +54,9 @@ def test_redirect_finishes_the_flow_without_copy_paste(
 def test_redirect_of_an_earlier_login_is_refused_and_the_current_one_still_works(
     flow: OAuthFlow, emulator: EmulatorServer
 ) -> None:
-    receiver = CallbackReceiver(
-        flow.finish, expected_token=lambda: pending_token(flow.authorize_url)
-    ).start(lifetime=30)
+    receiver = CallbackReceiver(flow.finish, expected_token=lambda: flow.pending_token).start(
+        lifetime=30
+    )
     try:
         emulator.register_consumer(
             emulator.consumer_key,
@@ -80,9 +80,9 @@ def test_stray_requests_cannot_burn_the_request_token(
     flow: OAuthFlow, emulator: EmulatorServer
 ) -> None:
     """A web page's <img>, a rebinding host, then one local process: one exchange in all."""
-    receiver = CallbackReceiver(
-        flow.finish, expected_token=lambda: pending_token(flow.authorize_url)
-    ).start(lifetime=30)
+    receiver = CallbackReceiver(flow.finish, expected_token=lambda: flow.pending_token).start(
+        lifetime=30
+    )
     try:
         emulator.register_consumer(
             emulator.consumer_key, emulator.consumer_secret, callback_url=receiver.url
@@ -125,7 +125,7 @@ def test_a_receiver_started_before_the_login_takes_its_redirect(
         url = flow.start()
         assert receiver.bind(
             flow.finish,
-            expected_token=lambda: pending_token(flow.authorize_url),
+            expected_token=lambda: flow.pending_token,
             lifetime=flow.seconds_left() + 60,
         )
         landing = browser_accept(url)

@@ -38,7 +38,8 @@ def _login(flow: OAuthFlow, emulator) -> Session:
 
 
 def _account(session: Session) -> str:
-    return session.accounts()[0]["accountIdKey"]
+    """The Roth IRA: the emulator seeds an order history in the first account, none here."""
+    return session.accounts()[1]["accountIdKey"]
 
 
 def _order(client_id: str) -> dict:

@@ -22,12 +22,12 @@ def test_special_characters_are_signed_correctly(session, emulator):
     quotes = session.quotes(ODD_SYMBOLS)
     assert len(quotes) == len(ODD_SYMBOLS) and quotes.messages == []
     assert {"BRK.B", "^VIX", "BF-B"} <= {q["Product"]["symbol"] for q in quotes}
-    # a query value with spaces, unicode and reserved characters
-    account = session.accounts()[0]["accountIdKey"]
-    session.get(
-        f"/v1/accounts/{account}/balance",
-        params={"instType": "BROKERAGE", "realTimeNAV": "true", "note": "a b&c=d/é+"},
-    )
+    # a query value with spaces, unicode and reserved characters (alerts' free-text search;
+    # the emulator now refuses undocumented parameters such as the old "note")
+    found = session.get("/v1/user/alerts", params={"search": "é Holdings: S&P 500 +2%/week ="})
+    assert [a["subject"] for a in found["AlertsResponse"]["Alert"]] == [
+        "Café Holdings: S&P 500 +2%/week = new high"
+    ]
     assert emulator.stats.signatures_rejected == 0
 
 
