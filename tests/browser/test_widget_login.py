@@ -67,7 +67,9 @@ def _restart_and_run_all(jupyter, page, emulator: EmulatorServer) -> None:
     last = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_logout"))
     expect(last).to_contain_text("Logged out: the token is revoked", timeout=WAIT_MS)
     check = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\nprint"))
-    expect(check).to_contain_text("2 accounts: Individual Brokerage, Roth IRA")
+    expect(check).to_contain_text(
+        "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage"
+    )
     assert login.locator("a#etrade-authorize-link").count() == 0  # the link left the output
     assert [r.status for r in emulator.log if r.path == "/oauth/access_token"][-1:] == [200]
     saved = save_and_read(page, nb, "Logged out")
@@ -132,6 +134,8 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
     page.bring_to_front()
     expect_authorized(login)  # nothing typed: the receiver got the code
     check = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\naccounts"))
-    expect(check).to_contain_text("2 accounts: Individual Brokerage, Roth IRA")
-    saved = save_and_read(page, nb, "2 accounts")
+    expect(check).to_contain_text(
+        "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage"
+    )
+    saved = save_and_read(page, nb, "4 accounts")
     _assert_secret_free(saved, [verifier])
