@@ -239,3 +239,17 @@ def test_a_front_end_without_prompts_falls_back_to_not_waiting(ip, manager, prom
     assert w.row.layout.display is None  # the box is back
     w.code.value = approve_url(link(manager))
     assert isinstance(ip.user_ns["etrade"], Session)
+
+
+@pytest.mark.usefixtures("interactive")
+def test_running_the_cell_again_after_a_cancel_logs_in(ip, manager, prompt, approve_url, emulator):
+    prompt.answers = [""]
+    with pytest.raises(UsageError, match="no code was given"):
+        ip.run_cell("%etrade_login --widget")
+    first = link(manager)
+    seen: list[str] = []
+    prompt.answers = [lambda: approve_url(seen.append(link(manager)) or link(manager))]
+    run(ip, "%etrade_login --widget")  # the same, still fresh, link: no new request token
+    assert seen == [first]
+    assert isinstance(ip.user_ns["etrade"], Session)
+    assert sum(r.path == "/oauth/request_token" for r in emulator.log) == 1
