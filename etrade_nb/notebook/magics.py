@@ -19,7 +19,6 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from ..errors import EtradeError
 from .display import DEFAULT_NAME, VERIFIER_VAR
-from .frontend import ask_password, can_ask
 
 if TYPE_CHECKING:
     from .manager import LoginManager
@@ -150,7 +149,7 @@ class EtradeMagics(Magics):
         from_env = os.environ.pop(VERIFIER_VAR, "").strip()
         if from_env:
             return from_env
-        if not can_ask(self.ip):
+        if not self.manager.can_wait():
             suffix = "" if name == DEFAULT_NAME else f" --name {name}"
             raise UsageError(
                 "This run cannot ask for the code (no input). Headless, set "
@@ -159,7 +158,7 @@ class EtradeMagics(Magics):
                 f"the notebook. Or run %etrade_verify CODE{suffix}, but a typed code is "
                 "saved with the notebook unless the front end removes it."
             )
-        return ask_password("E*TRADE verification code: ")
+        return self.manager.ask("E*TRADE verification code: ")
 
     @magic_arguments()
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)

@@ -282,15 +282,19 @@ class _Kernel:
     _allow_stdin = True
 
 
-def test_verify_without_code_asks_in_a_password_box(ip, manager, approve_url, monkeypatch):
+def test_verify_without_code_asks_in_a_password_box(
+    ip, manager, approve_url, monkeypatch, prompt, can_wait
+):
     run(ip, "%etrade_login --text")
     code = approve_url(manager.logins["etrade"].flow.authorize_url)
     monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)
-    asked: list[str] = []
-    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or code)
-    monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: asked.append("scrubbed"))
+    can_wait[0] = True
+    prompt.answers = [code]
+    scrubbed: list[str] = []
+    monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: scrubbed.append("scrubbed"))
     run(ip, "%etrade_verify")
-    assert asked == ["E*TRADE verification code: "]  # no scrub needed: the cell has no code
+    assert prompt.prompts == ["E*TRADE verification code: "]
+    assert scrubbed == []  # no scrub needed: the cell has no code
     assert isinstance(ip.user_ns["etrade"], Session)
 
 
@@ -319,15 +323,17 @@ def test_verify_without_code_and_without_input_says_what_to_run(ip, manager, mon
     assert "saved with the notebook unless the front end removes it" in str(error.value)
 
 
-def test_verify_reads_the_code_once_from_the_environment(ip, manager, approve_url, monkeypatch):
+def test_verify_reads_the_code_once_from_the_environment(
+    ip, manager, approve_url, monkeypatch, prompt, can_wait
+):
     run(ip, "%etrade_login --text --name paper")
+    can_wait[0] = True  # prompt.answers is empty: asking would fail the test
     monkeypatch.setenv(
         "ETRADE_NB_VERIFIER", approve_url(manager.logins["paper"].flow.authorize_url)
     )
-    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)  # stdin allowed: still not asked
-    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked for the code"))
+    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)
     monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: pytest.fail("nothing to scrub"))
-    run(ip, "%etrade_verify --name paper")
+    run(ip, "%etrade_verify --name paper")  # a prompt could be shown: still not asked
     assert isinstance(ip.user_ns["paper"], Session)
     assert "ETRADE_NB_VERIFIER" not in os.environ  # read once, then gone
 

@@ -198,11 +198,17 @@ def test_refreshes_are_bounded_and_the_last_link_leaves(
     login.close()
 
 
-def test_unexpected_error_is_shown_not_lost(login, widget, monkeypatch, caplog) -> None:
-    def boom(text: str) -> Session:
+class BrokenFlow(OAuthFlow):
+    def finish(self, verifier: str) -> Session:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(login.flow, "finish", boom)
+
+def test_unexpected_error_is_shown_not_lost(emulator_env, clock, caplog) -> None:
+    flow = BrokenFlow(store=NO_STORE, clock=clock)
+    login = NotebookLogin("etrade", flow, WidgetView(Outputs()), bind=print, tick_seconds=None)
+    login.show()
+    widget = login.view
+    assert isinstance(widget, WidgetView)
     widget.code.value = "K7Q2M"
     assert "Something unexpected went wrong" in widget.status.value
     assert "kaboom" not in widget.status.value and "K7Q2M" not in caplog.text
