@@ -34,6 +34,7 @@ class Waiter:
         self._lock = threading.Lock()
         self._prompting = False
         self._in_flight = False  # an interrupt was sent and not yet absorbed
+        self._missed = False  # a release came while no prompt was up: the next one is skipped
         self._offered: str | None = None
 
     def offer(self, text: str) -> None:
@@ -49,9 +50,14 @@ class Waiter:
             return text
 
     def release(self) -> None:
-        """Wake the main thread if it sits in the prompt (safe from any thread, idempotent)."""
+        """Wake the main thread from the prompt, or keep it from entering the next one.
+
+        Safe from any thread; a second release while one is on its way does nothing.
+        """
         with self._lock:
-            if self._prompting and not self._in_flight:
+            if not self._prompting:
+                self._missed = True
+            elif not self._in_flight:
                 self._in_flight = True
                 self._interrupt()
 
@@ -61,7 +67,8 @@ class Waiter:
         A ``KeyboardInterrupt`` that is not a release (the person pressed Interrupt) passes.
         """
         with self._lock:
-            if self._offered is not None:
+            if self._offered is not None or self._missed:
+                self._missed = False
                 raise Released
             self._prompting = True
         try:
