@@ -49,6 +49,13 @@ def ipython_display(obj: object, *, display_id: bool = False) -> DisplayHandle |
     return handle
 
 
+def ipython_clear() -> None:
+    """Clear the running cell's output (the only way to take away an abandoned prompt)."""
+    from IPython.display import clear_output
+
+    clear_output()
+
+
 def ask_password(prompt: str) -> str:
     """The kernel's (or terminal's) password prompt: the value is not echoed or saved."""
     return getpass.getpass(prompt)  # looked up at call time: ipykernel replaces it per request
@@ -105,6 +112,7 @@ __all__ = [
     "Shell",
     "ask_password",
     "can_ask",
+    "ipython_clear",
     "ipython_display",
     "kernel_of",
     "request_allows_stdin",

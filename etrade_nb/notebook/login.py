@@ -179,13 +179,20 @@ class NotebookLogin:
         self._release_waiter()
 
     # -- waiting --------------------------------------------------------------------------------
-    def wait(self, ask: Ask, waiter: Waiter | None = None) -> Session | None:
+    def wait(
+        self,
+        ask: Ask,
+        waiter: Waiter | None = None,
+        clear: Callable[[], object] | None = None,
+    ) -> Session | None:
         """Block (main thread) until the login ends; the session, or :class:`LoginStoppedError`.
 
         The prompt takes codes until one works; an empty answer cancels; Interrupt cancels;
         the callback, a code from the view, or the link's expiry release the prompt. A front
         end that cannot answer prompts after all (``StdinNotImplementedError``) gets the
-        login without waiting, and a line saying how to finish it (``None``).
+        login without waiting, and a line saying how to finish it (``None``). A prompt left
+        open (released, interrupted) stays on screen in JupyterLab until the output is
+        cleared, so then ``clear()`` runs and the view is shown again.
         """
         waiter = waiter or Waiter()
         self._waiter = waiter
@@ -228,6 +235,9 @@ class NotebookLogin:
         finally:
             self._waiter = None
             self._render()
+            if waiter.unanswered and clear is not None:
+                clear()
+                self.view.show(self.state())
 
     def _release_waiter(self) -> None:
         waiter = self._waiter

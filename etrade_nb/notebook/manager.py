@@ -34,6 +34,7 @@ from .frontend import (
     Shell,
     ask_password,
     can_ask,
+    ipython_clear,
     ipython_display,
     kernel_of,
     request_allows_stdin,
@@ -90,6 +91,7 @@ class LoginManager:
         display: Display = ipython_display,
         ask: Ask = ask_password,
         can_wait: Callable[[], bool] | None = None,
+        clear: Callable[[], object] = ipython_clear,
         tick_seconds: float | None = 1.0,
         callback_wait: float = WAIT_FOR_LOGIN,
         receiver_clock: Callable[[], float] = time.monotonic,
@@ -98,6 +100,7 @@ class LoginManager:
         self.flow_factory = flow_factory
         self.display = display
         self.ask = ask
+        self.clear = clear
         self.can_wait = can_wait or (lambda: can_ask(shell))
         self.tick_seconds = tick_seconds
         self.callback_wait = callback_wait  # how long %etrade_callback's receiver waits
@@ -144,7 +147,7 @@ class LoginManager:
         if auto_approve(url, lambda code: login.finish(code, D.AUTO_APPROVED), self._warner(login)):
             return login.session
         if login.session is None and (self.can_wait() if wait is None else wait):
-            return login.wait(self.ask)
+            return login.wait(self.ask, clear=self.clear)
         return login.session
 
     def _new_login(self, name: str, flow: OAuthFlow, mode: Ui) -> NotebookLogin:

@@ -36,6 +36,7 @@ class Waiter:
         self._in_flight = False  # an interrupt was sent and not yet absorbed
         self._missed = False  # a release came while no prompt was up: the next one is skipped
         self._offered: str | None = None
+        self.unanswered = False  # a prompt was left open (released or interrupted)
 
     def offer(self, text: str) -> None:
         """A code submitted on another thread (a widget): keep it for the main thread."""
@@ -77,6 +78,7 @@ class Waiter:
             with self._lock:
                 self._prompting = False
                 ours, self._in_flight = self._in_flight, False
+                self.unanswered = True
             if ours:
                 raise Released from None
             raise

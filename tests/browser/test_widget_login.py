@@ -133,6 +133,7 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
     verifier = parse_qs(urlsplit(authorize.url).query)["oauth_verifier"][0]
     page.bring_to_front()
     expect_authorized(login)  # nothing typed: the receiver got the code
+    expect(login.locator("input.jp-Stdin-input")).to_have_count(0)  # the prompt went away
     check = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\naccounts"))
     expect(check).to_contain_text(
         "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage"

@@ -140,8 +140,14 @@ def test_the_callback_releases_the_prompt(
             return ""
 
         prompt.answers = [the_browser_redirects]
-        run(ip, "%etrade_login --widget --callback")
+        with capture_output() as captured:
+            ip.run_cell("%etrade_login --widget --callback")
         assert isinstance(ip.user_ns["etrade"], Session)
+        # The prompt was left open: the output was cleared (JupyterLab keeps an unanswered
+        # prompt box until then) and the login shown again, finished.
+        assert [o.data["text/plain"] for o in captured.outputs] == [
+            "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
+        ]
         assert [r.status for r in emu.log if r.path == "/oauth/access_token"] == [200]
 
 
