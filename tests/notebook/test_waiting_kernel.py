@@ -99,18 +99,24 @@ def token_of(url: str) -> str:
     return parse_qs(urlsplit(url).query)["token"][0]
 
 
-def test_run_all_waits_for_the_pasted_code(kc: BlockingKernelClient, live_emulator) -> None:
+@pytest.mark.parametrize("ui", ["", " --widget"])
+def test_run_all_waits_for_the_pasted_code(kc: BlockingKernelClient, live_emulator, ui) -> None:
     def paste(front: Front) -> None:  # lower-case and spaced out: normalised, not refused
         code = live_emulator.approve_token(token_of(pending_link(live_emulator)))
         kc.input(f" {code[:2].lower()} {code[2:]} ")
 
     front = Front()
-    reply = execute(kc, "%etrade_login", front, paste)
+    reply = execute(kc, f"%etrade_login{ui}", front, paste)
     assert reply["status"] == "ok"
     (asked,) = front.prompts
     assert asked["password"] is True and "E*TRADE code for `etrade`" in asked["prompt"]
-    assert any("Waiting for your code" in text for text in front.texts)
-    assert front.texts[-1].startswith("Authorized (sandbox) as `etrade`")
+    if ui:  # the widget's display was updated: the saved text/plain says it finished
+        assert front.texts[-1] == (
+            "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
+        )
+    else:
+        assert any("Waiting for your code" in text for text in front.texts)
+        assert front.texts[-1].startswith("Authorized (sandbox) as `etrade`")
     assert not [t for t in front.texts[1:] if AUTHORIZE.search(t) and "Waiting" not in t]
     assert execute(kc, "etrade")["status"] == "ok"
     data = Front()
