@@ -223,12 +223,12 @@ class NotebookLogin:
                     raise LoginStoppedError(D.stopped_text(self.name, "no code was given"))
                 try:
                     self.finish(text)
-                except (LoginError, EtradeError) as exc:
+                except EtradeError as exc:  # shown in the view
                     if isinstance(exc, AuthorizeLinkExpiredError) and self._phase.ended:
                         raise LoginStoppedError(
                             D.stopped_text(self.name, "the link expired")
                         ) from None
-                    continue  # shown in the view; ask again
+                    continue  # ask again
         except KeyboardInterrupt:  # the person interrupted an exchange
             self.cancel()
             raise LoginStoppedError(D.stopped_text(self.name, "interrupted")) from None
