@@ -11,12 +11,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import calls, login, quotes, startup
+from . import api, calls, login, quotes, startup
 from .harness import Row, render
 from .live import running
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "latest.json"
-GROUPS = ("calls", "quotes", "startup", "login")
+GROUPS = ("calls", "quotes", "api", "startup", "login")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rounds, per_round, runs = (7, 20, 5) if args.quick else (15, 50, 11)
     started = time.time()
     rows: list[Row] = []
-    if {"calls", "quotes", "login"} & set(args.only):
+    if {"calls", "quotes", "login", "api"} & set(args.only):
         with running() as live:
             if "calls" in args.only:
                 rows += calls.run(live, rounds=rounds, per_round=per_round)
@@ -40,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows += quotes.run(live, rounds=max(3, rounds // 3))
             if "login" in args.only:
                 rows += login.run(live, rounds=rounds)
+            if "api" in args.only:
+                rows += api.run(live, rounds=rounds, per_round=max(1, per_round // 10))
     if "startup" in args.only:
         rows += startup.run(runs=runs)
     print(render(rows))

@@ -19,6 +19,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
+    from .api.order_results import OrderPreview, PlacedOrder
+    from .api.order_types import (
+        OptionContract,
+        OrderRequest,
+        limit_order,
+        market_order,
+        stop_limit_order,
+        stop_order,
+    )
     from .api.session import QuoteList, Session, SessionStatus
     from .api.transport import RetryPolicy
     from .environments import Environment, authorize_url, resolve_environment
@@ -31,6 +40,7 @@ if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
         ConfigurationError,
         ConsumerKeyRejectedError,
         EtradeError,
+        InvalidOrderError,
         LoginError,
         LoginNotStartedError,
         OrderStatusUnknownError,
@@ -70,6 +80,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "ConfigurationError",
         "ConsumerKeyRejectedError",
         "EtradeError",
+        "InvalidOrderError",
         "LoginError",
         "LoginNotStartedError",
         "OrderStatusUnknownError",
@@ -98,6 +109,15 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "api.transport": ("RetryPolicy",),
     "api.session": ("QuoteList", "Session", "SessionStatus"),
+    "api.order_types": (
+        "OptionContract",
+        "OrderRequest",
+        "limit_order",
+        "market_order",
+        "stop_limit_order",
+        "stop_order",
+    ),
+    "api.order_results": ("OrderPreview", "PlacedOrder"),
     "login.flow": ("LoginState", "OAuthFlow"),
 }
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}

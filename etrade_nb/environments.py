@@ -93,10 +93,54 @@ def environment_badge_html(name: str) -> str:
     )
 
 
-def on_binder(environ: Mapping[str, str] | None = None) -> bool:
-    """True on Binder (any of :data:`BINDER_VARS` is set)."""
+HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
+"""This Jupyter server's path on the hub (``/user/alice/``), set by JupyterHub and Binder."""
+HUB_PUBLIC_URL_VAR = "JUPYTERHUB_PUBLIC_URL"
+"""This server's full public URL (``https://hub.example/user/alice/``), set by JupyterHub
+when the hub knows its public address (``c.JupyterHub.public_url``, or subdomains)."""
+
+HostKind = Literal["local", "jupyterhub", "binder"]
+
+
+@dataclass(frozen=True)
+class NotebookHost:
+    """Where the kernel runs: a machine of one's own, a JupyterHub, or a Binder session.
+
+    ``shared``: home directories are shared or outlive the session (keep tokens in memory);
+    ``per_session``: the public address changes every session (no registered callback URL
+    can reach it). ``prefix`` and ``public_url`` are the server's path and full URL on the
+    hub (empty when unknown).
+    """
+
+    kind: HostKind
+    prefix: str = ""
+    public_url: str = ""
+
+    @property
+    def shared(self) -> bool:
+        return self.kind != "local"
+
+    @property
+    def per_session(self) -> bool:
+        return self.kind == "binder"
+
+
+def notebook_host(environ: Mapping[str, str] | None = None) -> NotebookHost:
+    """The :class:`NotebookHost` that the environment (:data:`BINDER_VARS`, ...) describes."""
     env = os.environ if environ is None else environ
-    return any(env.get(v) for v in BINDER_VARS)
+    prefix = env.get(HUB_PREFIX_VAR, "").strip()
+    if prefix:
+        prefix = "/" + "/".join(part for part in prefix.split("/") if part) + "/"
+        prefix = prefix.replace("//", "/")
+    public_url = env.get(HUB_PUBLIC_URL_VAR, "").strip()
+    if urlsplit(public_url).scheme not in ("http", "https"):
+        public_url = ""
+    kind: HostKind = "local"
+    if any(env.get(v) for v in BINDER_VARS):
+        kind = "binder"
+    elif any(env.get(v) for v in JUPYTERHUB_VARS) or prefix:
+        kind = "jupyterhub"
+    return NotebookHost(kind, prefix, public_url)
 
 
 def _checked_base(url: str, var: str) -> str:
@@ -105,6 +149,13 @@ def _checked_base(url: str, var: str) -> str:
         raise ConfigurationError(
             f"{var}={url!r} is not an http(s) URL. Set it to a base such as "
             "'http://127.0.0.1:8765' (the emulator) or unset it to use E*TRADE."
+        )
+    base_only = var == API_BASE_VAR  # paths are appended to it; the page takes a query
+    if "@" in parts.netloc or (base_only and ("?" in url or "#" in url)):
+        raise ConfigurationError(
+            f"{var} must be a plain base such as 'https://host' or 'http://127.0.0.1:8765', "
+            "without user info ('@'), '?' or '#': those change which host or path is reached. "
+            "Fix the value or unset it to use E*TRADE."
         )
     if parts.scheme == "http" and not is_loopback_url(url):
         raise ConfigurationError(
@@ -118,6 +169,11 @@ def resolve_environment(
     *, sandbox: bool = True, environ: Mapping[str, str] | None = None
 ) -> Environment:
     """The hosts for sandbox (default) or live, with the documented overrides applied."""
+    if not isinstance(sandbox, bool):  # None or 0 must not mean real money
+        raise ConfigurationError(
+            f"sandbox must be True or False, not {sandbox!r}. Leave it out for the sandbox; "
+            "pass sandbox=False only to use your real (live) account."
+        )
     env = os.environ if environ is None else environ
     name: EnvironmentName = "sandbox" if sandbox else "live"
     base = env.get(API_BASE_VAR, "").strip()

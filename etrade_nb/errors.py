@@ -5,6 +5,7 @@ attribute of an error ever holds a consumer secret, token, token secret or verif
 
     EtradeError
     ├── ConfigurationError            missing credentials, live without opt-in, bad settings
+    │   └── InvalidOrderError             an order refused before sending (price, term, session)
     ├── TokenCacheError               token file unsafe (permissions, owner) or unreadable
     ├── LoginError                    the three-step login
     │   ├── LoginNotStartedError          finish() before start()
@@ -46,6 +47,10 @@ class EtradeError(Exception):
 
 class ConfigurationError(EtradeError):
     """Credentials or settings are missing or contradict each other."""
+
+
+class InvalidOrderError(ConfigurationError):
+    """An order that E*TRADE would refuse (or misread), stopped before anything is sent."""
 
 
 class TokenCacheError(EtradeError):
@@ -152,4 +157,14 @@ class ServiceUnavailableError(TransportError):
 
 
 class OrderStatusUnknownError(TransportError):
-    """A state-changing call failed in flight; it may or may not have taken effect."""
+    """A state-changing call failed in flight; it may or may not have taken effect.
+
+    For an order, ``.client_order_id`` names it: ``session.find_order(client_order_id)``
+    checks whether E*TRADE has it before anything is sent again.
+    """
+
+    def __init__(
+        self, message: str, *, response: Any = None, client_order_id: str | None = None
+    ) -> None:
+        super().__init__(message, response=response)
+        self.client_order_id = client_order_id

@@ -59,7 +59,17 @@ def is_rate_limited(response: requests.Response) -> bool:
 def parse_token_body(response: requests.Response) -> dict[str, str]:
     """The fields of a form-encoded token response, percent-decoded exactly once."""
     text = response.text.strip()
-    fields = dict(parse_qsl(text, keep_blank_values=True))
+    pairs = parse_qsl(text, keep_blank_values=True)
+    names = [name for name, _ in pairs]
+    twice = sorted({n for n in names if n.startswith("oauth_token") and names.count(n) > 1})
+    if twice:
+        raise ResponseFormatError(
+            f"E*TRADE's token response has more than one {', '.join(twice)}, so it is not clear "
+            "which to use. Try again in a minute; if it persists, E*TRADE may be in "
+            "maintenance.",
+            response=response,
+        )
+    fields = dict(pairs)
     if not fields.get("oauth_token") or not fields.get("oauth_token_secret"):
         raise ResponseFormatError(
             f"E*TRADE's token response has no oauth_token/oauth_token_secret "

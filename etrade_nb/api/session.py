@@ -2,6 +2,7 @@
 
     >>> accounts = session.accounts()                     # doctest: +SKIP
     >>> quotes = session.quotes(["AAPL", "BRK.B", "^VIX"]) # doctest: +SKIP
+    >>> chain = session.option_chain("AAPL", as_frame=True) # doctest: +SKIP
     >>> session.get("/v1/accounts/list")                   # any documented GET, parsed JSON
 
 Calls are JSON (``.json`` suffix and ``Accept: application/json``) over one keep-alive pool.
@@ -16,10 +17,9 @@ from __future__ import annotations
 import html
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote
 
 import requests
 
@@ -42,27 +42,21 @@ from ..oauth.tokens import (
 )
 from ..secret import Secret
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
+from .accounts import AccountsApi
+from .alerts import AlertsApi
+from .market import QUOTE_BATCH, QUOTE_BATCH_OVERRIDE, MarketApi, QuoteList
+from .orders import OrdersApi
+from .paths import WireGuard, api_url, check_wire, is_order_path, judged_path
 from .ratelimit import RateLimiter
 from .responses import decode_json, error_for, oauth_problem
 from .transport import RetryPolicy, new_http_session, send
 
+__all__ = ["QUOTE_BATCH", "QUOTE_BATCH_OVERRIDE", "QuoteList", "Session", "SessionStatus"]
+
 RENEW_MARGIN = 60.0
 """Renew this many seconds before the 2-hour idle limit rather than risk a refused call."""
 
-QUOTE_BATCH = 25
-QUOTE_BATCH_OVERRIDE = 50
 _JSON_HEADERS = {"Accept": "application/json"}
-_ORDER_MARKERS = ("/orders",)
-
-
-class QuoteList(list):  # type: ignore[type-arg]
-    """Quote documents in the order asked for; ``.messages`` holds E*TRADE's per-symbol notes."""
-
-    def __init__(
-        self, quotes: Iterable[dict[str, Any]] = (), messages: Iterable[dict[str, Any]] = ()
-    ) -> None:
-        super().__init__(quotes)
-        self.messages: list[dict[str, Any]] = list(messages)
 
 
 @dataclass(frozen=True)
@@ -104,8 +98,15 @@ class SessionStatus:
         return out
 
 
-class Session:
-    """Signed access to the E*TRADE API with one access token."""
+class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
+    """Signed access to the E*TRADE API with one access token.
+
+    The helpers for each area of the API come from the mixins: accounts, balance,
+    portfolio, position_lots, transactions, transaction (:mod:`.accounts`); quotes, lookup,
+    option_expirations, option_chain (:mod:`.market`); orders, order, preview_order,
+    place_order, preview_change, place_change, cancel_order, find_order (:mod:`.orders`);
+    alerts, alert, delete_alerts (:mod:`.alerts`).
+    """
 
     def __init__(
         self,
@@ -139,13 +140,14 @@ class Session:
         self._live_orders = False
         self._generation = 0  # bumped by every successful renew
         self._renew_lock = threading.Lock()
-        self._auth = oauth1(
+        signer = oauth1(
             consumer_key,
             consumer_secret,
             token=access_token.token,
             token_secret=access_token.secret,
             clock=clock,
         )
+        self._auth = WireGuard(signer, self._check_wire)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -199,31 +201,17 @@ class Session:
 
     # -- calls ---------------------------------------------------------------------------
     def _url(self, path: str) -> tuple[str, list[tuple[str, str]]]:
-        """The full URL for ``path`` and any query parameters that were written into it."""
-        base = self.environment.api_base
-        if path.startswith(("http://", "https://")):
-            if not path.startswith(base + "/"):
-                raise ConfigurationError(
-                    f"Refusing to send signed requests to {path.split('?')[0]!r}: only "
-                    f"{base} belongs to this session. Pass a path such as '/v1/accounts/list'."
-                )
-            path = path[len(base) :]
-        path, _, query = path.partition("?")
-        if not path.startswith("/"):
-            path = "/" + path
-        if path.startswith("/oauth/"):
-            raise ConfigurationError(
-                "OAuth endpoints are not API calls: use session.renew() or session.revoke()."
-            )
-        if not path.startswith("/v1/"):
-            path = "/v1" + path
-        if path.endswith(".xml"):
-            raise ConfigurationError(
-                "etrade-nb speaks E*TRADE's JSON: drop the .xml suffix from the path."
-            )
-        if not path.endswith(".json"):
-            path += ".json"
-        return base + path, parse_qsl(query, keep_blank_values=True)
+        """The URL for ``path`` as it will be sent, and any query written into it."""
+        return api_url(self.environment.api_base, path)
+
+    def _check_wire(self, method: str, url: str) -> None:
+        check_wire(
+            method,
+            url,
+            api_base=self.environment.api_base,
+            oauth_base=self.environment.oauth_base,
+            orders_allowed=self.sandbox or self._live_orders,
+        )
 
     def _check_usable(self, method: str, url: str) -> None:
         now = self._clock()
@@ -242,7 +230,7 @@ class Session:
             method != "GET"
             and not self.sandbox
             and not self._live_orders
-            and any(m in url for m in _ORDER_MARKERS)
+            and is_order_path(judged_path(url))
         ):
             raise ConfigurationError(
                 "This is a LIVE session and order calls are switched off. If you really mean "
@@ -393,88 +381,3 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # -- conveniences --------------------------------------------------------------------
-    def accounts(self, *, as_frame: bool = False) -> Any:
-        """The accounts of this login (``/v1/accounts/list``), as dicts or a DataFrame."""
-        doc = self.get("/v1/accounts/list") or {}
-        accounts = doc.get("AccountListResponse", {}).get("Accounts", {}).get("Account", [])
-        if isinstance(accounts, dict):
-            accounts = [accounts]
-        if as_frame:
-            from .frames import accounts_frame
-
-            return accounts_frame(accounts)
-        return accounts
-
-    def balance(self, account_id_key: str, *, inst_type: str = "BROKERAGE") -> Any:
-        """``BalanceResponse`` of one account (real-time NAV)."""
-        doc = self.get(
-            f"/v1/accounts/{quote(account_id_key, safe='')}/balance",
-            params={"instType": inst_type, "realTimeNAV": "true"},
-        )
-        return (doc or {}).get("BalanceResponse", doc)
-
-    def portfolio(self, account_id_key: str) -> Any:
-        """``PortfolioResponse`` of one account."""
-        doc = self.get(f"/v1/accounts/{quote(account_id_key, safe='')}/portfolio")
-        return (doc or {}).get("PortfolioResponse", doc)
-
-    def quotes(
-        self,
-        symbols: str | Iterable[str],
-        detail: str = "ALL",
-        *,
-        override_symbol_count: bool = True,
-        as_frame: bool = False,
-        max_workers: int = 2,
-    ) -> Any:
-        """Quotes for any number of symbols, 50 per call (25 without the override).
-
-        Calls go out at most ``max_workers`` at a time and within the session's
-        ``rate_limit`` (calls per second). Per-symbol problems E*TRADE reports are in
-        ``.messages`` (or ``DataFrame.attrs['messages']``).
-        """
-        wanted = _symbols(symbols)
-        size = QUOTE_BATCH_OVERRIDE if override_symbol_count else QUOTE_BATCH
-        batches = [wanted[i : i + size] for i in range(0, len(wanted), size)]
-
-        def one(batch: list[str]) -> Any:
-            if self.market_limiter is not None:
-                self.market_limiter.acquire()
-            params = {"detailFlag": detail}
-            if len(batch) > QUOTE_BATCH:
-                params["overrideSymbolCount"] = "true"
-            path = "/v1/market/quote/" + ",".join(quote(s, safe=":.") for s in batch)
-            return self.get(path, params=params)
-
-        if len(batches) <= 1 or max_workers <= 1:
-            docs = [one(b) for b in batches]
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=min(max_workers, len(batches))) as pool:
-                docs = list(pool.map(one, batches))
-        result = QuoteList()
-        for doc in docs:
-            body = (doc or {}).get("QuoteResponse", {})
-            result.extend(body.get("QuoteData", []))
-            msgs = body.get("Messages", {}).get("Message", [])
-            result.messages.extend([msgs] if isinstance(msgs, dict) else msgs)
-        if as_frame:
-            from .frames import quotes_frame
-
-            return quotes_frame(result)
-        return result
-
-
-def _symbols(symbols: str | Iterable[str]) -> list[str]:
-    items = symbols.split(",") if isinstance(symbols, str) else list(symbols)
-    seen: dict[str, None] = {}
-    for item in items:
-        s = str(item).strip()
-        if s:
-            seen.setdefault(s, None)
-    if not seen:
-        raise ConfigurationError("No symbols given. Pass e.g. ['AAPL', 'MSFT'] or 'AAPL,MSFT'.")
-    return list(seen)

@@ -11,7 +11,7 @@ from . import data
 from .messages import ApiError, Request
 from .params import Query
 
-if TYPE_CHECKING:  # context imports the alert box, which imports this module
+if TYPE_CHECKING:
     from .context import Context
 
 ERR_ACCOUNT_KEY = 102  # 400, "Please enter valid account key" [Db][Dt]

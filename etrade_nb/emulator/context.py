@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .alerts import AlertBox
+from .alertbox import AlertBox
 from .orderbook import OrderBook
 from .state import State, Stats
 

@@ -84,6 +84,12 @@ def approve(authorize_url: str, timeout: float = 10) -> str:
     if form.action is None:
         raise ValueError("no Accept form on the authorize page")
     accept_url = urljoin(authorize_url, form.action)
+    there = urlsplit(accept_url)
+    if (there.scheme, there.netloc) != (parts.scheme, parts.netloc):
+        raise ValueError(
+            f"the Accept form posts to another address ({there.scheme}://{there.hostname}), "
+            "not the emulator that served the page; get a new link"
+        )
     accept = urllib.request.Request(
         accept_url, data=urlencode(form.fields).encode("ascii"), headers=headers, method="POST"
     )
@@ -106,7 +112,8 @@ def approve(authorize_url: str, timeout: float = 10) -> str:
 
 
 def _follow_callback(location: str, timeout: float) -> str:
-    verifier = parse_qs(urlsplit(location).query).get("oauth_verifier", [""])[-1]
+    verifiers = parse_qs(urlsplit(location).query).get("oauth_verifier", [])
+    verifier = verifiers[0] if len(verifiers) == 1 else ""
     if not verifier:
         raise ValueError("the callback redirect carries no oauth_verifier")
     if is_loopback(urlsplit(location).hostname):

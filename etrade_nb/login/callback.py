@@ -15,11 +15,17 @@ opens (``<img src="http://127.0.0.1:PORT/callback?oauth_verifier=X">``). Each ex
 wrong verifier counts against the request token (E*TRADE, like the emulator, may burn it),
 so a request reaches ``finish`` only when all of these hold:
 
-- it is a ``GET`` of the receiver's path with one ``oauth_verifier`` of 1-64 letters/digits,
-  and an ``oauth_token``, if any, that is the pending one;
+- it is a ``GET`` of the receiver's path with exactly one ``oauth_verifier`` of 1-64
+  letters/digits and at most one ``oauth_token``, which must be the pending one; ``finish``
+  gets just these checked fields, re-encoded;
 - ``Host`` is the receiver's own (``127.0.0.1:PORT``, ``localhost:PORT``), the registered
   URL's host, or (``proxied=True``) the request was relayed by jupyter-server-proxy, which
   keeps the browser's ``Host`` and adds ``X-Forwarded-Context``: this stops DNS rebinding;
+- started under a hub (``relay_prefix``, e.g. ``/user/alice/``), only requests that
+  jupyter-server-proxy relayed under this server's own ``{relay_prefix}proxy/{port}``
+  (its ``X-Forwarded-Context``): every user server of a local spawner shares the host's
+  loopback, so bob's ``/user/bob/proxy/{alice's port}/callback`` would otherwise reach
+  alice's receiver and use up her one exchange;
 - if the request has ``Sec-Fetch-*`` headers (every current browser sends them), it is a
   top-level navigation: ``Sec-Fetch-Mode: navigate`` and ``Sec-Fetch-Dest: document``. An
   ``<img>``, ``<iframe>``, ``fetch()`` or script from a web page is refused. Requests without
@@ -29,6 +35,19 @@ so a request reaches ``finish`` only when all of these hold:
   a failed exchange the receiver stops exchanging for that request token (409) and asks the
   user to paste the redirect's address (it holds the code) into the notebook instead; the
   code box and ``%etrade_verify`` keep working. A new link (new request token) gets one more.
+  A redirect that carries the pending ``oauth_token`` has a try of its own, so a forged
+  request without it cannot use that up; once one has carried it, token-less requests are
+  refused.
+
+What remains possible: E*TRADE documents its redirect with ``oauth_verifier`` only. Then a
+web page open in the user's browser during the 5-minute login can navigate the tab to this
+address with a made-up code (a top-level navigation, which the user sees). That uses the
+link's one try here, and E*TRADE may refuse the link after a wrong code: the user pastes the
+code or starts a new link. It cannot sign anyone in, nor learn a token or the code.
+
+Each connection has its own daemon thread and must deliver its whole request within
+:data:`REQUEST_DEADLINE` seconds, so idle or slow clients cannot delay the real redirect
+(see :mod:`.callback_server`); clients that leave early are not reported.
 
 Refused requests get 400/403/405 and nothing happens. After the login succeeded every request
 gets 410. It stops by itself when its lifetime ends (extend it with
@@ -51,23 +70,21 @@ which port and path to listen on and which URL to register.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlencode, urlsplit
 
+from ..environments import HUB_PREFIX_VAR, notebook_host
 from ..errors import ConfigurationError, EtradeError
+from .callback_server import REQUEST_DEADLINE, LoopbackServer
 from .callback_urls import (
     CALLBACK_PATH,
-    HUB_PREFIX_VAR,
     CallbackPlan,
+    is_full_url,
     pending_token,
-    per_session_host,
     plan_callback,
     suggested_callback_url,
 )
@@ -77,11 +94,12 @@ log = logging.getLogger(__name__)
 __all__ = [  # the URL helpers live in callback_urls; re-exported for callers of this module
     "CALLBACK_PATH",
     "HUB_PREFIX_VAR",
+    "REQUEST_DEADLINE",
     "WAIT_FOR_LOGIN",
     "CallbackPlan",
     "CallbackReceiver",
+    "is_full_url",
     "pending_token",
-    "per_session_host",
     "plan_callback",
     "suggested_callback_url",
 ]
@@ -111,50 +129,20 @@ def _no_token() -> str | None:
     return None
 
 
-def _page(title: str, message: str) -> bytes:
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>"
-        f"{html.escape(title)}</title></head><body style='font-family:sans-serif'>"
-        f"<h2>{html.escape(title)}</h2><p>{html.escape(message)}</p></body></html>"
-    ).encode()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    timeout = 5  # a slow client cannot hold the receiver
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the request line carries the verifier."""
-
-    def _answer(self, status: int, title: str, message: str) -> None:
-        body = _page(title, message)
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Referrer-Policy", "no-referrer")
-        if status == 405:
-            self.send_header("Allow", "GET")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        self._answer(*self.server.receiver._handle(self.path, dict(self.headers.items())))
-
-    def _not_get(self) -> None:
-        # E*TRADE redirects with GET; a POST can only come from some page's form.
-        self._answer(405, "Not an E*TRADE callback", "This address only takes E*TRADE's redirect.")
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_get
-
-
-class _Server(HTTPServer):
-    allow_reuse_address = False
-    timeout = 0.2  # handle_request() returns this often to check the deadline
-
-    def __init__(self, address: tuple[str, int], receiver: CallbackReceiver) -> None:
-        self.receiver = receiver
-        super().__init__(address, _Handler)
+def _callback_fields(query: str) -> tuple[str, str | None] | None:
+    """``(verifier, oauth_token or None)`` when ``query`` has exactly one non-empty, well-formed
+    ``oauth_verifier`` and at most one ``oauth_token``; else ``None``."""
+    try:
+        fields = parse_qs(query, keep_blank_values=True, strict_parsing=False)
+    except ValueError:
+        return None
+    verifiers = fields.get("oauth_verifier", [])
+    tokens = fields.get("oauth_token", [])
+    if len(verifiers) != 1 or len(tokens) > 1 or not _VERIFIER.fullmatch(verifiers[0]):
+        return None
+    if tokens and not tokens[0]:
+        return None
+    return verifiers[0], (tokens[0] if tokens else None)
 
 
 class CallbackReceiver:
@@ -168,7 +156,11 @@ class CallbackReceiver:
     and later requests for that token get 409.
     ``public_host``: the registered URL's ``host[:port]`` when it is not loopback;
     ``proxied``: also accept requests relayed by jupyter-server-proxy (any ``Host``, unless
-    ``public_host`` is known). ``clock`` is a monotonic clock for the lifetime.
+    ``public_host`` is known). ``relay_prefix``: the Jupyter server's path on a hub
+    (``/user/alice/``); then only requests relayed under ``{relay_prefix}proxy/{port}`` are
+    taken (it implies ``proxied``). A ``proxied`` receiver started under a hub
+    (``JUPYTERHUB_SERVICE_PREFIX`` set) without one uses that server's prefix. ``clock`` is
+    a monotonic clock for the lifetime.
 
     :meth:`bind` hands a running receiver to another login (thread-safe): the port, and so
     the registered URL, stay the same.
@@ -184,6 +176,7 @@ class CallbackReceiver:
         path: str = CALLBACK_PATH,
         public_host: str | None = None,
         proxied: bool = False,
+        relay_prefix: str | None = None,
         on_refused: Callable[[str], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -191,10 +184,13 @@ class CallbackReceiver:
         self._expected = expected_token or _no_token
         self._host, self._port, self.path = host, port, path
         self._public_host = public_host.lower() if public_host else None
-        self._proxied = proxied
+        if relay_prefix is None and proxied:
+            relay_prefix = notebook_host().prefix or None
+        self._proxied = proxied or relay_prefix is not None
+        self._relay_prefix = relay_prefix
         self._on_refused = on_refused
         self._clock = clock
-        self._server: _Server | None = None
+        self._server: LoopbackServer | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._busy = threading.Lock()  # one exchange at a time
@@ -204,7 +200,10 @@ class CallbackReceiver:
         self._binding = 0  # bumped by every bind(): an older exchange cannot mark a newer done
         self._closing = False
         self._deadline = 0.0
-        self._spent: set[str | None] = set()  # request tokens whose one exchange was used
+        # (request token, callback carried it) whose one exchange was used: a redirect that
+        # carries the pending token keeps its try whatever token-less requests did before.
+        self._spent: set[tuple[str | None, bool]] = set()
+        self._token_seen = False  # a redirect carried the pending token: require it from now
         self.exchanges = 0  # calls of ``finish`` so far
         self.done = threading.Event()
         self.error: EtradeError | None = None
@@ -215,7 +214,7 @@ class CallbackReceiver:
         if self._server is not None:
             return self
         try:
-            self._server = _Server((self._host, self._port), self)
+            self._server = LoopbackServer((self._host, self._port), self._handle)
         except OSError as exc:
             raise ConfigurationError(
                 f"Cannot listen on {self._host}:{self._port} for the callback ({exc.strerror}). "
@@ -290,7 +289,11 @@ class CallbackReceiver:
         return self._finish is not None
 
     def stop(self, timeout: float = 2.0) -> None:
-        """Stop serving and release the port (idempotent)."""
+        """Stop serving and release the port within about 0.2 s (idempotent).
+
+        Connections still sending their request are cut; an exchange in flight finishes on
+        its own daemon thread, but the port is free when this returns.
+        """
         self._stop.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -329,17 +332,18 @@ class CallbackReceiver:
     def _serve(self) -> None:
         server = self._server
         assert server is not None
+
+        def finished() -> bool:
+            with self._state:  # decided under the lock: bind() never revives a closing one
+                if self._stop.is_set() or self._clock() >= self._deadline:
+                    self._closing = True
+            return self._closing
+
         try:
-            while True:
-                with self._state:  # decided under the lock: bind() never revives a closing one
-                    if self._stop.is_set() or self._clock() >= self._deadline:
-                        self._closing = True
-                        break
-                server.handle_request()
+            server.serve_until(finished)
         finally:
             with self._state:
                 self._closing = True
-            server.server_close()
 
     # -- one request ---------------------------------------------------------------------
     def _hosts(self) -> set[str]:
@@ -355,23 +359,33 @@ class CallbackReceiver:
         expected_token: Callable[[], str | None],
     ) -> tuple[int, str, str] | None:
         """Why this request must not reach ``finish`` (status, title, message), or ``None``."""
-        fields = parse_qs(parts.query)
-        verifiers = fields.get("oauth_verifier") or []
-        tokens = fields.get("oauth_token")
-        token = tokens[0] if tokens else None
-        if parts.path != self.path or len(verifiers) != 1 or not _VERIFIER.fullmatch(verifiers[0]):
+        fields = _callback_fields(parts.query)
+        if parts.path != self.path or fields is None:
             return 400, "Not an E*TRADE callback", "This address only takes E*TRADE's redirect."
+        token = fields[1]
         expected = expected_token()
         if token is not None and expected is not None and token != expected:
             return 400, "Another login", "This redirect belongs to an earlier login link."
+        if token is None and self._token_seen:
+            return 400, "Not an E*TRADE callback", "E*TRADE's redirect carries the login's token."
         host = headers.get("host", "").strip().lower()
         relayed = self._proxied and bool(headers.get("x-forwarded-context"))
         if host not in self._hosts() and not (relayed and self._public_host is None):
             return 403, "Not an E*TRADE callback", "This address was reached under another name."
+        if not self._relayed_here(headers.get("x-forwarded-context")):
+            return 403, "Not an E*TRADE callback", "This address was reached via another server."
         fetch = {k: v.strip().lower() for k, v in headers.items() if k.startswith("sec-fetch-")}
         if fetch and (fetch.get("sec-fetch-mode"), fetch.get("sec-fetch-dest")) != _NAVIGATION:
             return 403, "Not an E*TRADE callback", "Only the browser's redirect is taken here."
         return None
+
+    def _relayed_here(self, context: str | None) -> bool:
+        """True unless a hub receiver got a request not relayed by its own server."""
+        if self._relay_prefix is None:
+            return True
+        own = f"/{self._relay_prefix.strip('/')}/proxy/".replace("//", "/")
+        allowed = {f"{own}{self._port}", f"{own}127.0.0.1:{self._port}"}
+        return (context or "").strip().rstrip("/") in allowed
 
     def _handle(
         self, target: str, headers: Mapping[str, str] | None = None
@@ -381,24 +395,31 @@ class CallbackReceiver:
             return 410, "Already signed in", "This login is complete. You can close this tab."
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         parts = urlsplit(target)
-        with self._busy:
-            with self._state:  # one consistent binding for this request
-                binding, finish = self._binding, self._finish
-                expected, on_refused = self._expected, self._on_refused
-            refused = self._refusal(parts, lowered, expected)
-            if refused is not None:
-                return refused
+        with self._state:  # one consistent binding for this request
+            binding, finish = self._binding, self._finish
+            expected, on_refused = self._expected, self._on_refused
+        refused = self._refusal(parts, lowered, expected)
+        if refused is not None:
+            return refused
+        if finish is None:
+            return 503, "Not signed in", NO_LOGIN_YET
+        verifier, token = _callback_fields(parts.query) or ("", None)
+        pending = expected()
+        with self._state:  # claim the try at once: no other request waits for this one
             if self.done.is_set():
                 return 410, "Already signed in", "You can close this tab."
-            if finish is None:
-                return 503, "Not signed in", NO_LOGIN_YET
-            pending = expected()
-            if pending in self._spent:
+            if token is not None and token == pending:
+                self._token_seen = True
+            if (pending, token is not None) in self._spent:
                 return 409, "Not signed in", RECEIVER_GAVE_UP
-            self._spent.add(pending)
+            self._spent.add((pending, token is not None))
             self.exchanges += 1
+        checked = [("oauth_verifier", verifier)] + ([("oauth_token", token)] if token else [])
+        with self._busy:  # at most two tries per link (with and without the token), in turn
+            if self.done.is_set():
+                return 410, "Already signed in", "You can close this tab."
             try:
-                finish(parts.query)
+                finish(urlencode(checked))  # exactly what was checked, nothing else
             except EtradeError as exc:
                 self.error = exc
                 return 400, "Not signed in", self._gave_up(exc.message, on_refused)

@@ -69,7 +69,9 @@ class OAuthFlow:
         retry: RetryPolicy | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        if callback != "oob" and not callback.startswith(("http://", "https://")):
+        if not isinstance(callback, str) or (
+            callback != "oob" and not callback.startswith(("http://", "https://"))
+        ):
             raise ConfigurationError(
                 f"callback must be 'oob' or the http(s) URL registered with E*TRADE, "
                 f"not {callback!r}."

@@ -203,26 +203,35 @@ def pending_text(name: str, seconds_left: float) -> str:
     )
 
 
+def _register_what(url: str) -> str:
+    """``url``, or for a bare hub path what to put in front of it."""
+    if "://" in url:
+        return url
+    return (
+        f"your hub's address (https://host, as in the browser's address bar) followed by {url} "
+        "(the hub does not tell the kernel its address: ask its admin to set "
+        "c.JupyterHub.public_url and this shows the full URL)"
+    )
+
+
 def callback_text(url: str, *, via_hub: bool, registered: bool) -> str:
     """Where E*TRADE must send the browser, and what to do about it."""
     if registered:
         return f"Waiting for E*TRADE's redirect to {url} (the registered callback URL)."
-    host = "your hub's https://host followed by " if via_hub else ""
     return (
-        f"Callback receiver ready. Register {host}{url} as this consumer key's callback URL "
-        "with E*TRADE customer service (one URL per key), then use --callback URL next time. "
-        "Until then, paste the code as usual."
+        f"Callback receiver ready. Register {_register_what(url)} as this consumer key's "
+        "callback URL with E*TRADE customer service (one URL per key), then use --callback URL "
+        "next time. Until then, paste the code as usual."
     )
 
 
 def callback_ready_text(url: str, *, name: str, via_hub: bool, wait_seconds: float) -> str:
     """What ``%etrade_callback`` says: the URL to register and the next step."""
-    host = "your hub's https://host followed by " if via_hub else ""
     named = "" if name == DEFAULT_NAME else f" --name {name}"
     wait = f"{int(wait_seconds) // 60} min" if wait_seconds % 60 == 0 else ""
     return (
-        f"Callback receiver ready. Register {host}{url} as this consumer key's callback URL "
-        "with E*TRADE (once: one URL per key), then run "
+        f"Callback receiver ready. Register {_register_what(url)} as this consumer key's "
+        "callback URL with E*TRADE (once: one URL per key), then run "
         f"%etrade_login --callback{named} within {wait or format_duration(wait_seconds)}."
     )
 
@@ -239,6 +248,20 @@ def stopped_text(name: str, why: str) -> str:
         f"Login for `{name}` stopped: {why}. Nothing after this cell ran; run this cell again "
         f"to log in (or %etrade_login --no-wait{named} to show the link without waiting)."
     )
+
+
+def callback_ready_bundle(url: str, *, name: str, via_hub: bool, wait_seconds: float) -> Bundle:
+    """:func:`callback_ready_text`; for a bare hub path the HTML adds a link whose address the
+    browser completes with the page's own origin (right-click, Copy link address)."""
+    text = callback_ready_text(url, name=name, via_hub=via_hub, wait_seconds=wait_seconds)
+    html = f"<div>{escape(text)}"
+    if "://" not in url:
+        html += (
+            f'<br>The full URL, completed by your browser: <a href="{escape(url)}" '
+            f'target="_blank" rel="noopener noreferrer">{escape(url)}</a> (right-click, Copy '
+            "link address)"
+        )
+    return {"text/plain": text, "text/html": html + "</div>"}
 
 
 BINDER_CALLBACK = (

@@ -176,8 +176,9 @@ class EtradeMagics(Magics):
         E*TRADE sends the browser to the one callback URL registered for the consumer key, so
         you need that URL before logging in. This binds a receiver on 127.0.0.1 at once (no
         other process can take its port afterwards) and returns its exact URL; behind
-        JupyterHub the path to append to your hub's https://host
-        ({JUPYTERHUB_SERVICE_PREFIX}proxy/PORT/callback). Then run %etrade_login --callback
+        JupyterHub https://HUB/user/NAME/proxy/PORT/callback through jupyter-server-proxy
+        (the full URL when the hub sets public_url, else the path after the hub's address).
+        Then run %etrade_login --callback
         (same --name): it uses this receiver instead of starting another. Without a login the
         receiver waits 15 minutes, then stops; re-running restarts it on the same port.
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 from ..api.session import Session
+from ..environments import notebook_host
 from ..errors import (
     AccessTokenExpiredError,
     ConfigurationError,
@@ -23,7 +24,7 @@ from ..errors import (
     TokenRejectedError,
 )
 from ..login.callback import WAIT_FOR_LOGIN, CallbackReceiver
-from ..login.callback_urls import CallbackPlan, pending_token, per_session_host, plan_callback
+from ..login.callback_urls import CallbackPlan, is_full_url, pending_token, plan_callback
 from ..login.flow import OAuthFlow
 from ..oauth.tokens import TokenState
 from . import display as D
@@ -191,7 +192,7 @@ class LoginManager:
 
     def _start_callback(self, login: NotebookLogin, url: str, port: int) -> None:
         warn = self._warner(login)
-        if per_session_host():
+        if notebook_host().per_session:
             warn(D.BINDER_CALLBACK)
             return
         prepared = self.plans.get(login.name) if not url else None  # from %etrade_callback
@@ -229,6 +230,7 @@ class LoginManager:
                 path=plan.path,
                 public_host=plan.public_host,
                 proxied=plan.via_hub,
+                relay_prefix=plan.relay_prefix,
                 clock=self.receiver_clock,
             ).start(lifetime)
             if url:
@@ -253,7 +255,7 @@ class LoginManager:
         _check_name(name)
         if not 0 <= port <= 65535:
             raise ConfigurationError(f"--port {port} is not a port number (0 to 65535).")
-        if per_session_host():
+        if notebook_host().per_session:
             self._say(D.BINDER_CALLBACK, warning=True)
             return None
         login = self.logins.get(name)
@@ -275,18 +277,26 @@ class LoginManager:
                 path=plan.path,
                 public_host=plan.public_host,
                 proxied=plan.via_hub,
+                relay_prefix=plan.relay_prefix,
                 clock=self.receiver_clock,
             ).start(self.callback_wait)
         if login is not None:
             login.receiver = receiver
         else:
             self.receivers[name] = receiver
-        self.plans[name] = CallbackPlan(receiver.port, receiver.path, None, via_hub=plan.via_hub)
-        url = self.plans[name].url_for(receiver.port)
-        text = D.callback_ready_text(
-            url, name=name, via_hub=plan.via_hub, wait_seconds=self.callback_wait
+        url = plan.url_for(receiver.port)
+        self.plans[name] = CallbackPlan(
+            receiver.port,
+            receiver.path,
+            url if is_full_url(url) else None,  # a full URL also fixes the Host to expect
+            via_hub=plan.via_hub,
+            relay_prefix=plan.relay_prefix,
         )
-        self._say(text)
+        self.display(
+            D.callback_ready_bundle(
+                url, name=name, via_hub=plan.via_hub, wait_seconds=self.callback_wait
+            )
+        )
         return url
 
     # -- %etrade_verify / %etrade_status / %etrade_logout ------------------------------------

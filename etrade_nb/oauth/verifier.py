@@ -27,6 +27,11 @@ def extract_verifier(text: str) -> tuple[str, str | None]:
     whole callback URL (``https://host/cb?app=1&oauth_verifier=K7Q2M``). The code is normalised
     (:func:`normalize_code`): ``k7q 2m`` is sent as ``K7Q2M``.
     """
+    if text is not None and not isinstance(text, str):
+        raise VerifierFormatError(
+            f"The verification code must be text, not {type(text).__name__}. Pass the code "
+            "as a string, e.g. finish('K7Q2M'), or the whole address as pasted."
+        )
     raw = (text or "").strip().strip("'\"")
     if not raw:
         raise VerifierFormatError(
@@ -36,6 +41,7 @@ def extract_verifier(text: str) -> tuple[str, str | None]:
     if "oauth_verifier" in raw:
         query = urlsplit(raw).query if "?" in raw else raw.lstrip("?#")
         fields = parse_qs(query, keep_blank_values=True)
+        _refuse_repeats(fields)
         verifier = normalize_code((fields.get("oauth_verifier") or [""])[0])
         tokens = fields.get("oauth_token")
         token = tokens[0] if tokens else None
@@ -57,3 +63,14 @@ def extract_verifier(text: str) -> tuple[str, str | None]:
             "them). Copy it again from the E*TRADE page and paste it here."
         )
     return code, None
+
+
+def _refuse_repeats(fields: dict[str, list[str]]) -> None:
+    """A pasted address must carry one ``oauth_verifier`` (and one ``oauth_token``)."""
+    for name in ("oauth_verifier", "oauth_token"):
+        if len(fields.get(name, ())) > 1:
+            raise VerifierFormatError(
+                f"The pasted address has more than one {name}, so it is not clear which one "
+                "E*TRADE sent. Paste the address exactly as the browser shows it after you "
+                "clicked Accept, or just the code."
+            )

@@ -79,6 +79,39 @@ def _from_file(path: Path, environment: str) -> tuple[str, str] | None:
         raise ConfigurationError(
             f"Section [{environment}] of {path} needs both consumer_key and consumer_secret."
         )
+    return checked_pair(key, secret, f"in section [{environment}] of {path}")
+
+
+_PORTAL = "Copy them from E*TRADE's developer portal"
+
+
+def _given(name: str, value: object) -> str | None:
+    """An argument as stripped text (``None``: not given); anything else is refused."""
+    if value is None:
+        return None
+    if isinstance(value, Secret):
+        value = value.reveal()
+    if not isinstance(value, str):
+        raise ConfigurationError(
+            f"{name} must be text (a str), not {type(value).__name__}. {_PORTAL} and pass "
+            "them as strings."
+        )
+    return value.strip()
+
+
+def checked_pair(key: str, secret: str, where: str) -> tuple[str, str]:
+    """Refuse a blank key or secret, or one with spaces or line breaks inside (a bad paste)."""
+    for name, value in (("consumer_key", key), ("consumer_secret", secret)):
+        if not value:
+            raise ConfigurationError(
+                f"The {name} {where} is blank. {_PORTAL} (sandbox and live keys differ), or "
+                f"leave both out to read {KEY_VAR}/{SECRET_VAR} or the config file."
+            )
+        if any(ch.isspace() or not ch.isprintable() for ch in value):
+            raise ConfigurationError(
+                f"The {name} {where} has spaces, line breaks or control characters inside, "
+                f"which E*TRADE keys never have. {_PORTAL} again, in one piece."
+            )
     return key, secret
 
 
@@ -91,15 +124,21 @@ def load_credentials(
 ) -> Credentials:
     """Find the consumer key and secret for ``environment`` ('sandbox' or 'live')."""
     env = os.environ if environ is None else environ
-    if consumer_key and consumer_secret:
-        return Credentials(consumer_key.strip(), Secret(consumer_secret.strip()), "argument")
-    if bool(consumer_key) != bool(consumer_secret) and consumer_key is not None:
-        raise ConfigurationError(
-            "Pass both consumer_key and consumer_secret, or neither to read them from "
-            f"{KEY_VAR}/{SECRET_VAR} or the config file."
-        )
+    given_key, given_secret = (
+        _given("consumer_key", consumer_key),
+        _given("consumer_secret", consumer_secret),
+    )
+    if given_key or given_secret or (given_key is not None and given_secret is not None):
+        if given_key is None or given_secret is None:
+            raise ConfigurationError(
+                "Pass both consumer_key and consumer_secret, or neither to read them from "
+                f"{KEY_VAR}/{SECRET_VAR} or the config file."
+            )
+        key, secret = checked_pair(given_key, given_secret, "passed")
+        return Credentials(key, Secret(secret), "argument")
     key, secret = env.get(KEY_VAR, "").strip(), env.get(SECRET_VAR, "").strip()
     if key and secret:
+        key, secret = checked_pair(key, secret, f"in {KEY_VAR}/{SECRET_VAR}")
         return Credentials(key, Secret(secret), "environment")
     path = config_path(env)
     found = _from_file(path, environment)
@@ -124,6 +163,11 @@ def save_credentials(
     """Store the keys for ``environment`` in the private config file and return its path."""
     if environment not in ("sandbox", "live"):
         raise ConfigurationError("environment must be 'sandbox' or 'live'.")
+    key, secret = checked_pair(
+        _given("consumer_key", consumer_key) or "",
+        _given("consumer_secret", consumer_secret) or "",
+        "passed",
+    )
     import configparser
 
     path = config_path(environ)
@@ -133,8 +177,15 @@ def save_credentials(
     except TokenCacheError as exc:
         raise ConfigurationError(exc.message) from None
     if raw:
-        parser.read_string(raw.decode("utf-8"))
-    parser[environment] = {"consumer_key": consumer_key, "consumer_secret": consumer_secret}
+        try:
+            parser.read_string(raw.decode("utf-8"), source=str(path))
+        except (configparser.Error, UnicodeDecodeError):
+            raise ConfigurationError(
+                f"{path} is not a valid INI file, so it was left as it is. Fix it by hand "
+                "(one [sandbox] or [live] section with consumer_key and consumer_secret) or "
+                "delete it, then save again."
+            ) from None
+    parser[environment] = {"consumer_key": key, "consumer_secret": secret}
     lines: list[str] = []
     for name in parser.sections():
         lines.append(f"[{name}]")

@@ -49,19 +49,32 @@ def check_private_dir(path: Path) -> None:
 
 @contextlib.contextmanager
 def locked(directory: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``directory/.lock`` (POSIX; elsewhere a no-op)."""
+    """Hold an exclusive lock on ``directory/.lock`` (POSIX; elsewhere a no-op).
+
+    The folder is opened without following links and checked (owner, 0700) through that
+    handle, and the lock file is created relative to it: never inside someone else's folder.
+    """
     if os.name != "posix":
         yield
         return
     import fcntl
 
-    flags = os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(directory / ".lock", flags, 0o600)
-    except OSError as exc:
-        raise TokenCacheError(
-            f"Cannot lock {directory} ({exc.strerror}). Set ETRADE_NB_TOKEN_CACHE=memory."
-        ) from None
+        dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        check_private_dir(directory)  # says why (a link, not a folder, unreadable)
+        raise TokenCacheError(f"Cannot open the folder {directory}.") from None
+    try:
+        _check_owner_and_mode(os.fstat(dfd), directory, kind="directory", mode=0o700)
+        flags = os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW
+        try:
+            fd = os.open(".lock", flags, 0o600, dir_fd=dfd)
+        except OSError as exc:
+            raise TokenCacheError(
+                f"Cannot lock {directory} ({exc.strerror}). Set ETRADE_NB_TOKEN_CACHE=memory."
+            ) from None
+    finally:
+        os.close(dfd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

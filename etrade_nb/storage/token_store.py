@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import threading
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ..environments import BINDER_VARS, JUPYTERHUB_VARS
+from ..environments import notebook_host
 from ..errors import ConfigurationError, TokenCacheError
 from ..oauth.tokens import AccessToken
 from ..secret import Secret
@@ -38,7 +39,6 @@ from .private_files import (
 TOKEN_CACHE_VAR = "ETRADE_NB_TOKEN_CACHE"
 TOKEN_DIR_VAR = "ETRADE_NB_TOKEN_DIR"
 log = logging.getLogger("etrade_nb")
-_SHARED_HOST_VARS = BINDER_VARS + JUPYTERHUB_VARS
 
 
 @dataclass(frozen=True)
@@ -140,8 +140,75 @@ def default_token_dir() -> Path:
     return user_cache_path("etrade-nb", appauthor=False) / "tokens"
 
 
+class _BadEntry(TokenCacheError):
+    """One token file in a private folder cannot be used; removing it is safe."""
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _time(value: object) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+
+
+def _stored_from(doc: object) -> tuple[StoredToken, str] | None:
+    """The token and environment in a token file's JSON, or ``None`` if any field is off."""
+    if not isinstance(doc, dict):
+        return None
+    token, secret, environment = (doc.get(k) for k in _FIELDS[:3])
+    issued, expires, last_used = (doc.get(k) for k in _FIELDS[3:])
+    if not (_text(token) and _text(secret) and isinstance(environment, str)):
+        return None
+    if not (_time(issued) and _time(expires) and _time(last_used)):
+        return None
+    assert isinstance(issued, (int, float)) and isinstance(expires, (int, float))
+    assert isinstance(last_used, (int, float)) and isinstance(token, str)
+    assert isinstance(secret, str)
+    # Access tokens die at the next midnight US Eastern: at most a (25-hour) day later.
+    if not (0 < expires - issued <= _LONGEST_DAY and issued - 60 <= last_used <= expires):
+        return None
+    access = AccessToken(token, Secret(secret), issued_at=float(issued), expires_at=float(expires))
+    return StoredToken(access, float(last_used)), environment
+
+
+_FIELDS = (
+    "oauth_token",
+    "oauth_token_secret",
+    "environment",
+    "issued_at",
+    "expires_at",
+    "last_used",
+)
+_LONGEST_DAY = 25 * 3600.0 + 60
+_said: set[str] = set()
+_said_lock = threading.Lock()
+
+
+def warn_once(message: str) -> None:
+    """Log ``message`` as a warning the first time this process meets it."""
+    with _said_lock:
+        if message in _said:
+            return
+        _said.add(message)
+    log.warning("%s", message)
+
+
 class FileTokenStore:
-    """Tokens in private files: 0600 in a 0700 directory, owner checked, atomic writes."""
+    """Tokens in private files: 0600 in a 0700 directory, owner checked, atomic writes.
+
+    A bad cache never blocks a login: :meth:`load` treats a damaged, invalid or unsafe token
+    file as no token (and removes it, the folder being private), ignores a folder that is
+    not private (a link, another owner, open to others), and says once what was wrong.
+    :meth:`save` and :meth:`delete` refuse such a folder with :class:`TokenCacheError`
+    (``save_or_explain`` and ``delete_quietly`` turn that into a note); nothing, not even a
+    lock file, is ever created in it.
+    """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_token_dir()
@@ -149,11 +216,31 @@ class FileTokenStore:
     def path_for(self, consumer_key: str, environment: str) -> Path:
         return self.directory / f"{_slot(consumer_key, environment)}.json"
 
-    def load(self, consumer_key: str, environment: str, now: float) -> StoredToken | None:
-        if not self.directory.exists():
-            return None
+    def _private_dir(self) -> bool:
+        """False when the folder does not exist; raises when it exists but is not private."""
+        if not os.path.lexists(self.directory):
+            return False
         check_private_dir(self.directory)
-        stored, environment_in_file = self._read(consumer_key, environment)
+        return True
+
+    def load(self, consumer_key: str, environment: str, now: float) -> StoredToken | None:
+        try:
+            if not self._private_dir():
+                return None
+            stored, environment_in_file = self._read(consumer_key, environment)
+        except _BadEntry as exc:
+            self._remove_bad(consumer_key, environment)
+            warn_once(
+                f"etrade-nb did not use the saved token: {exc.message} It was removed; this "
+                "login goes on without it."
+            )
+            return None
+        except TokenCacheError as exc:
+            warn_once(
+                f"etrade-nb is not using its token cache: {exc.message} Until then tokens "
+                "are not kept across kernel restarts."
+            )
+            return None
         if stored is None:
             return None
         if stored.token.expired(now) or environment_in_file != environment:
@@ -162,26 +249,33 @@ class FileTokenStore:
         return stored
 
     def _read(self, consumer_key: str, environment: str) -> tuple[StoredToken | None, str | None]:
+        """The slot's token; :class:`_BadEntry` when the file is there but unusable."""
         path = self.path_for(consumer_key, environment)
-        raw = read_private(path)
+        try:
+            raw = read_private(path)
+        except TokenCacheError as exc:
+            raise _BadEntry(exc.message.split(". ")[0] + ".") from None
         if raw is None:
             return None, None
         try:
-            doc = json.loads(raw)
-            stored = StoredToken(
-                AccessToken(
-                    token=doc["oauth_token"],
-                    secret=Secret(doc["oauth_token_secret"]),
-                    issued_at=float(doc["issued_at"]),
-                    expires_at=float(doc["expires_at"]),
-                ),
-                last_used=float(doc["last_used"]),
-            )
-        except (ValueError, KeyError, TypeError):
-            raise TokenCacheError(
-                f"The token file {path} is damaged. Delete it and log in again."
-            ) from None
-        return stored, doc.get("environment")
+            found = _stored_from(json.loads(raw))
+        except ValueError:  # not JSON (UnicodeDecodeError is a ValueError too)
+            found = None
+        if found is None:
+            raise _BadEntry(f"The token file {path} is damaged (a field is missing or invalid).")
+        return found
+
+    def _remove_bad(self, consumer_key: str, environment: str) -> None:
+        """Remove the slot's file if it is still unusable (another kernel may have fixed it)."""
+        try:
+            with locked(self.directory):
+                try:
+                    self._read(consumer_key, environment)
+                except _BadEntry:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path_for(consumer_key, environment))  # never follows
+        except TokenCacheError:
+            pass
 
     def save(self, consumer_key: str, environment: str, stored: StoredToken) -> None:
         doc = {
@@ -200,7 +294,7 @@ class FileTokenStore:
             write_private(self.path_for(consumer_key, environment), json.dumps(doc).encode())
 
     def delete(self, consumer_key: str, environment: str, token: str | None = None) -> None:
-        if not self.directory.exists():
+        if not self._private_dir():
             return
         with locked(self.directory):
             if token is not None:
@@ -215,7 +309,7 @@ class FileTokenStore:
     ) -> tuple[StoredToken | None, str | None]:
         try:
             return self._read(consumer_key, environment)
-        except TokenCacheError:
+        except _BadEntry:
             return None, None  # a damaged file may be replaced
 
     def __repr__(self) -> str:
@@ -225,19 +319,13 @@ class FileTokenStore:
 _process_memory_store = MemoryTokenStore()
 
 
-def shared_host(environ: Mapping[str, str] | None = None) -> bool:
-    """True on Binder or JupyterHub, where home directories are ephemeral or shared."""
-    env = os.environ if environ is None else environ
-    return any(env.get(v) for v in _SHARED_HOST_VARS)
-
-
 def default_store(environ: Mapping[str, str] | None = None) -> TokenStore:
     """The store chosen by ``ETRADE_NB_TOKEN_CACHE`` or, if unset, by the host."""
     env = os.environ if environ is None else environ
     choice = env.get(TOKEN_CACHE_VAR, "").strip().lower()
     if choice in ("off", "none", "0", "false"):
         return NO_STORE
-    if choice == "memory" or (not choice and shared_host(env)):
+    if choice == "memory" or (not choice and notebook_host(env).shared):
         return _process_memory_store
     if choice in ("", "file", "1", "true"):
         return FileTokenStore()
@@ -254,7 +342,7 @@ def save_or_explain(
         store.save(consumer_key, environment, stored)
     except (TokenCacheError, OSError) as exc:
         reason = exc.message if isinstance(exc, TokenCacheError) else str(exc.strerror)
-        log.warning("etrade-nb could not save the access token: %s", reason)
+        warn_once(f"etrade-nb could not save the access token: {reason}")
         return (
             "Logged in, but the token could not be saved, so a restarted kernel will need a "
             f"new login. {reason}"
@@ -268,4 +356,4 @@ def delete_quietly(store: TokenStore, consumer_key: str, environment: str, token
         store.delete(consumer_key, environment, token)
     except (TokenCacheError, OSError) as exc:
         reason = exc.message if isinstance(exc, TokenCacheError) else exc.strerror
-        log.warning("etrade-nb could not delete the saved token: %s", reason)
+        warn_once(f"etrade-nb could not delete the saved token: {reason}")

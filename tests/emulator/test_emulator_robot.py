@@ -68,3 +68,51 @@ def test_expired_link(clock, make_client):
         clock.advance(301)
         with pytest.raises(ValueError, match="HTTP 400"):
             approve(_link(emu, token))
+
+
+@pytest.mark.timeout(30)
+def test_an_accept_form_that_points_elsewhere_is_not_posted():
+    """The robot checks the URL it posts to, not only the page it was given."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    posted: list[str] = []
+
+    class Other(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            posted.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'<p id="verification-code">STOLE</p>')
+
+    other = HTTPServer(("127.0.0.1", 0), Other)
+
+    class Page(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = (
+                f'<form method="post" action="http://127.0.0.1:{other.server_port}/accept" '
+                'id="accept-form"><input type="hidden" name="token" value="t"></form>'
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    page = HTTPServer(("127.0.0.1", 0), Page)
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (other, page)]
+    for t in threads:
+        t.start()
+    try:
+        with pytest.raises(ValueError, match="another address"):
+            approve(f"http://127.0.0.1:{page.server_port}/e/t/etws/authorize?key=k&token=t")
+    finally:
+        for s in (other, page):
+            s.shutdown()
+            s.server_close()
+    assert posted == []

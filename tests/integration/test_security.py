@@ -120,18 +120,22 @@ def _stored(session):
     return StoredToken(session._token, session.last_used)
 
 
-def test_loose_token_file_is_refused_with_a_chmod_hint(session, tmp_path: Path) -> None:
+def test_loose_token_file_is_not_used_and_a_loose_folder_is_refused(
+    session, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     store = FileTokenStore(tmp_path / "tokens")
     store.save("ck", "sandbox", _stored(session))
     path = store.path_for("ck", "sandbox")
     path.chmod(0o644)
-    with pytest.raises(TokenCacheError, match=r"chmod 600") as info:
-        store.load("ck", "sandbox", session.last_used)
-    assert session._token.token not in str(info.value)
-    path.chmod(0o600)
+    assert store.load("ck", "sandbox", session.last_used) is None  # may have leaked: unused
+    assert not path.exists() and "other users" in caplog.text
+    assert session._token.token not in caplog.text
+    store.save("ck", "sandbox", _stored(session))
     path.parent.chmod(0o755)
     with pytest.raises(TokenCacheError, match=r"chmod 700"):
         store.save("ck", "sandbox", _stored(session))
+    assert store.load("ck", "sandbox", session.last_used) is None
+    assert "chmod 700" in caplog.text
 
 
 # -- secrets in reprs, messages and logs ------------------------------------------------

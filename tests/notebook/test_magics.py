@@ -374,13 +374,35 @@ def test_etrade_callback_port_and_name(ip, manager) -> None:
         ip.run_line_magic("etrade_callback", "--name 1x")
 
 
-def test_etrade_callback_behind_jupyterhub_gives_the_proxied_path(ip, manager, monkeypatch):
+def test_etrade_callback_behind_jupyterhub_gives_the_full_url(ip, manager, monkeypatch):
+    """Break 2 of issue 12: with the hub's public URL known, the full URL to register."""
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    monkeypatch.setenv("JUPYTERHUB_PUBLIC_URL", "http://127.0.0.1:8000/user/alice/")
     out = plain(run(ip, "URL = %etrade_callback"))
     receiver = manager.receivers["etrade"]
-    assert ip.user_ns.pop("URL") == f"/user/alice/proxy/{receiver.port}/callback"
-    assert "Register your hub's https://host followed by /user/alice/proxy/" in out
-    assert receiver._proxied
+    url = f"http://127.0.0.1:8000/user/alice/proxy/{receiver.port}/callback"
+    assert ip.user_ns.pop("URL") == url
+    assert f"Register {url} as this consumer key's callback URL" in out
+    assert receiver._relay_prefix == "/user/alice/"
+    login = plain(run(ip, "%etrade_login --text --callback"))
+    assert f"Waiting for E*TRADE's redirect to {url}" in login
+    assert manager.logins["etrade"].receiver is receiver and receiver.bound
+
+
+def test_etrade_callback_behind_a_hub_without_public_url_says_what_to_prepend(
+    ip, manager, monkeypatch
+):
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    outputs = run(ip, "URL = %etrade_callback")
+    receiver = manager.receivers["etrade"]
+    path = f"/user/alice/proxy/{receiver.port}/callback"
+    assert ip.user_ns.pop("URL") == path
+    out = plain(outputs)
+    assert f"as in the browser's address bar) followed by {path}" in out
+    assert "c.JupyterHub.public_url" in out
+    # the browser completes a relative link with the page's own origin
+    assert f'<a href="{path}"' in outputs[-1]["text/html"]
+    assert receiver._relay_prefix == "/user/alice/"
 
 
 def test_etrade_callback_on_binder_starts_nothing(ip, manager, monkeypatch) -> None:

@@ -92,3 +92,10 @@ def test_token_body_is_decoded_once_and_checked():
 
 def test_no_problem_found_in_a_plain_error():
     assert oauth_problem(resp(404, "not here")) is None
+
+
+def test_a_token_body_with_a_field_twice_is_refused_not_read_as_one_of_them():
+    body = "oauth_token=A1&oauth_token_secret=S1&oauth_token=B2"
+    with pytest.raises(ResponseFormatError, match="more than one") as info:
+        parse_token_body(resp(200, body))
+    assert "A1" not in info.value.message and "S1" not in info.value.message

@@ -278,3 +278,129 @@ def test_repr_is_stable_and_secret_free():
 def _auth(request) -> bytes:
     value = request.headers["Authorization"]
     return value if isinstance(value, bytes) else value.encode()
+
+
+# -- guards judge the request that goes on the wire ----------------------------------------
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/accounts/K/ord%65rs/place",  # requests decodes %65 to "e" before sending
+        "/v1/accounts/K/%6Frders/preview",
+        "/v1/accounts/K/ORDERS/place",
+        "/v1/accounts/K/Orders/preview",
+        "/v1/accounts/K/orders%2Fplace",
+        "https://api.etrade.com/v1/accounts/K/ord%65rs/place",
+        "https://API.ETRADE.COM/v1/accounts/K/orders/place",
+    ],
+)
+def test_live_order_guard_judges_the_path_as_sent(path):
+    session, adapter, *_ = make_session((200, "{}"), sandbox=False)
+    for method in ("POST", "PUT", "DELETE"):
+        with pytest.raises(ConfigurationError, match="enable_live_trading"):
+            session.request(method, path, json={})
+    assert adapter.sent == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/../oauth/renew_access_token",
+        "/v1/%2e%2e/oauth/revoke_access_token",
+        "/v1/accounts/./../../oauth/renew_access_token",
+        "/OAUTH/renew_access_token",
+        "/%6Fauth/renew_access_token",
+        "/v1/accounts/..%2F..%2Foauth/renew_access_token",
+        "/v1/accounts/list/%2E%2E/orders",
+        "/v1/accounts/..\\..\\oauth/renew_access_token",
+    ],
+)
+def test_oauth_and_dot_segment_paths_are_refused_before_sending(path):
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError) as info:
+        session.get(path)
+    assert "renew" in info.value.message or "'..'" in info.value.message
+    assert adapter.sent == []
+
+
+def test_a_fragment_in_the_path_is_refused_rather_than_dropped():
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="#"):
+        session.get("/v1/accounts/list#/../../oauth/renew_access_token")
+    assert adapter.sent == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://apisb.etrade.com@evil.example.com/v1/accounts/list",
+        "https://apisb.etrade.com.evil.example.com/v1/accounts/list",
+        "https://user@apisb.etrade.com/v1/accounts/list",
+        "http://apisb.etrade.com/v1/accounts/list",
+        "https://apisb.etrade.com\\@evil.example.com/v1/accounts/list",
+        "//evil.example.com/v1/accounts/list",
+    ],
+)
+def test_foreign_hosts_are_refused_however_written(url):
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError):
+        session.get(url)
+    assert adapter.sent == []
+
+
+def test_canonical_paths_still_go_out_unchanged():
+    session, adapter, *_ = make_session((200, "{}"), (200, "{}"), (200, "{}"), sandbox=False)
+    session.get("/v1/accounts/a%2Fb/orders")  # GET: reading orders needs no opt-in
+    session.get("/v1/market/quote/%5EVIX,BRK.B")
+    session.get("https://API.etrade.com/v1/accounts/list")
+    assert [r.url for r in adapter.sent] == [
+        "https://api.etrade.com/v1/accounts/a%2Fb/orders.json",
+        "https://api.etrade.com/v1/market/quote/%5EVIX,BRK.B.json",
+        "https://api.etrade.com/v1/accounts/list.json",
+    ]
+
+
+@pytest.mark.parametrize("path", [123, None, b"/v1/accounts/list"])
+def test_a_path_that_is_not_text_is_a_configuration_error(path):
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="text"):
+        session.get(path)  # type: ignore[arg-type]
+    assert adapter.sent == []
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("POST", "https://api.etrade.com/v1/accounts/K/ord%65rs/place.json"),
+        ("PUT", "https://api.etrade.com/v1/accounts/K/ORDERS/cancel.json"),
+        ("GET", "https://api.etrade.com/v1/accounts/K/%2e%2e/list.json"),
+        ("GET", "https://api.etrade.com/oauth/access_token"),
+        ("POST", "https://api.etrade.com/oauth/renew_access_token"),
+        ("GET", "https://evil.example.com/v1/accounts/list.json"),
+    ],
+)
+def test_the_signer_itself_refuses_what_the_guards_refuse(method, url):
+    """Code that sends through the session's signer without Session.request (a new helper
+    module, say) gets the same guards, judged on the prepared request."""
+    from etrade_nb.api.transport import RetryPolicy as Policy
+    from etrade_nb.api.transport import send
+
+    session, adapter, *_ = make_session((200, "{}"), sandbox=False)
+    with pytest.raises(ConfigurationError):
+        send(session._http, method, url, auth=session._auth, timeout=5, policy=Policy(), what="x")
+    assert adapter.sent == []
+
+
+@pytest.mark.parametrize("symbol", ["/", "\\", "./x", "a/../b", "%", "..x"])
+def test_encoded_slashes_in_a_quoted_symbol_stay_data(symbol):
+    from urllib.parse import quote
+
+    session, adapter, *_ = make_session((200, "{}"))
+    session.get(f"/v1/market/quote/{quote(symbol, safe='')}")
+    assert len(adapter.sent) == 1
+
+
+def test_a_malformed_escape_is_a_configuration_error():
+    session, adapter, *_ = make_session()
+    with pytest.raises(ConfigurationError, match="%"):
+        session.get("/v1/accounts/%zz/list")
+    assert adapter.sent == []

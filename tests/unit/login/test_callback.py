@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import urllib.error
@@ -9,17 +10,15 @@ import urllib.request
 
 import pytest
 
-from etrade_nb.environments import BINDER_VARS
 from etrade_nb.errors import ConfigurationError, VerifierRejectedError
 from etrade_nb.login.callback import (
     WAIT_FOR_LOGIN,
     CallbackReceiver,
+    is_full_url,
     pending_token,
-    per_session_host,
     plan_callback,
     suggested_callback_url,
 )
-from etrade_nb.storage import token_store as store
 
 # What Chromium, Firefox and Safari >= 16.4 send when E*TRADE's 302 lands on the receiver.
 NAVIGATION = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}
@@ -174,29 +173,70 @@ def test_busy_port_is_a_configuration_error(receiver) -> None:
 
 def test_plan_without_url_local_and_behind_a_hub() -> None:
     plan = plan_callback(environ={})
-    assert (plan.port, plan.path, plan.via_hub) == (0, "/callback", False)
+    assert (plan.port, plan.path, plan.via_hub, plan.relay_prefix) == (0, "/callback", False, None)
     assert plan.url_for(8765, environ={}) == "http://127.0.0.1:8765/callback"
     hub = {"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/"}
     assert plan_callback(environ=hub).via_hub
+    assert plan_callback(environ=hub).relay_prefix == "/user/alice/"
+    # no public URL: only the path is known, to be put after the hub's address
     assert suggested_callback_url(8765, hub) == "/user/alice/proxy/8765/callback"
+    assert not is_full_url(suggested_callback_url(8765, hub))
+
+
+def test_behind_a_hub_with_a_public_url_the_url_to_register_is_full() -> None:
+    """Break 2 of issue 12: a bare path is useless to register and cannot be redirected to."""
+    hub = {
+        "JUPYTERHUB_SERVICE_PREFIX": "/user/alice/",
+        "JUPYTERHUB_PUBLIC_URL": "https://hub.example/user/alice/",
+    }
+    url = suggested_callback_url(8765, hub)
+    assert url == "https://hub.example/user/alice/proxy/8765/callback" and is_full_url(url)
+    assert plan_callback(environ=hub).url_for(8765, hub) == url
+    # JupyterHub sets the variable empty when it does not know its public address
+    assert suggested_callback_url(1, {**hub, "JUPYTERHUB_PUBLIC_URL": ""}).startswith("/user/")
 
 
 def test_plan_from_registered_urls() -> None:
     local = plan_callback("http://127.0.0.1:8765/cb", environ={})
-    assert (local.port, local.path) == (8765, "/cb")
+    assert (local.port, local.path, local.relay_prefix) == (8765, "/cb", None)
     hub = plan_callback("https://hub.example/user/alice/proxy/9000/callback", environ={})
     assert (hub.port, hub.path, hub.via_hub) == (9000, "/callback", True)
+    assert hub.relay_prefix == "/user/alice/"
     assert hub.url_for(9000) == "https://hub.example/user/alice/proxy/9000/callback"
     assert (hub.public_host, local.public_host) == ("hub.example", "127.0.0.1:8765")
     assert plan_callback(environ={}).public_host is None
     own = plan_callback("https://me.example/etrade/cb", port=7000, environ={})
     assert (own.port, own.path) == (7000, "/etrade/cb")
+    absolute = plan_callback("https://hub.example/user/a/proxy/absolute/9000/cb", environ={})
+    assert (absolute.port, absolute.path) == (9000, "/user/a/proxy/absolute/9000/cb")
+
+
+def test_a_hub_on_loopback_listens_on_the_proxied_port_not_the_hubs() -> None:
+    """Break 3 of issue 12: the /proxy/<port>/ rule comes before the loopback rule."""
+    env = {"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/"}
+    plan = plan_callback("http://127.0.0.1:8000/user/alice/proxy/8790/callback", environ=env)
+    assert (plan.port, plan.path, plan.via_hub) == (8790, "/callback", True)
+    assert (plan.relay_prefix, plan.public_host) == ("/user/alice/", "127.0.0.1:8000")
+    with CallbackReceiver(None).start(lifetime=30) as hub:  # holds "the hub's" port
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            free = s.getsockname()[1]
+        url = f"http://127.0.0.1:{hub.port}/user/alice/proxy/{free}/callback"
+        with CallbackReceiver(None, port=plan_callback(url, environ=env).port).start(30) as r:
+            assert r.port == free  # not "Cannot listen on 127.0.0.1:<hub's port>"
+
+
+def test_a_url_under_another_users_server_is_refused_up_front() -> None:
+    env = {"JUPYTERHUB_SERVICE_PREFIX": "/user/bob/"}
+    with pytest.raises(ConfigurationError, match="runs under /user/bob/"):
+        plan_callback("http://127.0.0.1:8000/user/alice/proxy/8790/callback", environ=env)
 
 
 @pytest.mark.parametrize(
     ("url", "match"),
     [
-        ("ftp://x/cb", "not an http"),
+        ("ftp://x/cb", "not a full http"),
+        ("/user/alice/proxy/8790/callback", "not a full http"),
         ("http://127.0.0.1/cb", "no port"),
         ("https://me.example/cb", "--callback-port"),
     ],
@@ -209,15 +249,6 @@ def test_plan_errors_say_what_to_do(url: str, match: str) -> None:
 def test_helpers() -> None:
     assert pending_token("http://h/a?key=k&token=%2Fab%3D") == "/ab="
     assert pending_token(None) is None
-    assert per_session_host({"BINDER_LAUNCH_HOST": "https://mybinder.org/"})
-    assert not per_session_host({})
-    assert not per_session_host({"JUPYTERHUB_API_TOKEN": "x"})  # a hub's host stays put
-
-
-def test_one_list_of_binder_variables() -> None:
-    """Each Binder variable alone means a per-session host and a memory-only token cache."""
-    assert all(per_session_host({var: "1"}) for var in BINDER_VARS)
-    assert all(store.shared_host({var: "1"}) for var in BINDER_VARS)
 
 
 # -- a receiver started before the login (%etrade_callback), bound later ---------------------
@@ -250,7 +281,10 @@ def test_rebinding_hands_the_next_redirect_to_the_new_login(finish) -> None:
         assert late[0] == 400 and "earlier login" in late[1]  # the old link's redirect
         status, _ = get(r.url + "?oauth_verifier=BAD&oauth_token=tok%2F2%3D", NAVIGATION)
         assert status == 400 and len(refused) == 1  # the new on_refused is told
-        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 409  # still one try
+        still = get(r.url + "?oauth_verifier=GOOD&oauth_token=tok%2F2%3D", NAVIGATION)
+        assert still[0] == 409  # still one try
+        # redirects here carry the token, so a token-less request is refused outright
+        assert get(r.url + "?oauth_verifier=GOOD", NAVIGATION)[0] == 400
         assert finish.calls == ["oauth_verifier=K7Q2M&oauth_token=tok%2F1%3D"]
         assert second.calls == ["oauth_verifier=BAD&oauth_token=tok%2F2%3D"]
 
@@ -353,3 +387,39 @@ def test_bind_narrows_the_hosts_to_the_registered_one(finish) -> None:
         assert r.bind(finish, public_host="Hub.Example")
         assert get(r.url + "?oauth_verifier=K7Q2M", {**relayed, "Host": "evil.example"})[0] == 403
         assert get(r.url + "?oauth_verifier=K7Q2M", relayed)[0] == 200
+
+
+# -- under a hub: only requests relayed by this user's own server ----------------------------
+
+
+def test_a_hub_receiver_takes_only_requests_relayed_under_its_own_server(finish) -> None:
+    """Break 4 of issue 12: bob's /user/bob/proxy/<alice's port>/ must not use her exchange."""
+    with CallbackReceiver(finish, relay_prefix="/user/alice/").start(lifetime=30) as r:
+        own = f"/user/alice/proxy/{r.port}"
+        hub = {**NAVIGATION, "Host": "127.0.0.1:8000"}
+        for context in (f"/user/bob/proxy/{r.port}", "/user/alice/proxy/1", None):
+            headers = dict(hub, **({"X-Forwarded-Context": context} if context else {}))
+            status, body = get(r.url + "?oauth_verifier=K7Q2M", headers)
+            assert status == 403, context
+            assert context is None or "another server" in body  # None: not even relayed
+        assert finish.calls == [] and r.exchanges == 0
+        assert get(r.url + "?oauth_verifier=K7Q2M", {**hub, "X-Forwarded-Context": own})[0] == 200
+        assert finish.calls == ["oauth_verifier=K7Q2M"]
+
+
+def test_a_hub_receiver_also_knows_the_host_and_port_form_of_its_context(finish) -> None:
+    with CallbackReceiver(finish, relay_prefix="/user/alice/").start(lifetime=30) as r:
+        context = f"/user/alice/proxy/127.0.0.1:{r.port}/"
+        headers = {**NAVIGATION, "Host": "hub.example", "X-Forwarded-Context": context}
+        assert get(r.url + "?oauth_verifier=K7Q2M", headers)[0] == 200
+
+
+def test_a_proxied_receiver_under_a_hub_takes_its_servers_prefix(finish, monkeypatch) -> None:
+    """Safe by default: a caller that says only ``proxied=True`` still gets the relay rule."""
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+    with CallbackReceiver(finish, proxied=True).start(lifetime=30) as r:
+        relayed = {**NAVIGATION, "Host": "hub.example"}
+        bob = {**relayed, "X-Forwarded-Context": f"/user/bob/proxy/{r.port}"}
+        assert get(r.url + "?oauth_verifier=K7Q2M", bob)[0] == 403 and r.exchanges == 0
+        alice = {**bob, "X-Forwarded-Context": f"/user/alice/proxy/{r.port}"}
+        assert get(r.url + "?oauth_verifier=K7Q2M", alice)[0] == 200

@@ -6,7 +6,10 @@ import pytest
 import requests
 
 from etrade_nb import (
+    AccessToken,
     AuthorizeLinkExpiredError,
+    ConfigurationError,
+    FileTokenStore,
     LoginNotStartedError,
     LoginState,
     MemoryTokenStore,
@@ -15,9 +18,11 @@ from etrade_nb import (
     ServiceUnavailableError,
     Session,
     TokenMismatchError,
+    VerifierFormatError,
     VerifierRejectedError,
 )
 from etrade_nb.oauth.signing import _ClockedClient
+from etrade_nb.storage.token_store import StoredToken
 from tests.unit.fake_http import fake_http
 
 KEY, SECRET = "282683cc9e4b8fc81dea6bc687d46758", "kd94hf93k423kf44"
@@ -198,3 +203,39 @@ def test_flow_repr_and_errors_hold_no_secret():
         "ABCDE",
     ):
         assert secret not in text
+
+
+def test_blank_keys_are_a_configuration_error_that_says_what_to_do():
+    with pytest.raises(ConfigurationError, match="developer portal"):
+        OAuthFlow("   ", "   ", environ={}, store=MemoryTokenStore())
+    with pytest.raises(ConfigurationError, match="callback must be"):
+        OAuthFlow(KEY, SECRET, callback=None, environ={}, store=MemoryTokenStore())  # type: ignore[arg-type]
+
+
+def test_finish_with_a_number_is_a_format_error_and_loses_the_link_nothing():
+    flow, adapter = make_flow((200, REQ))
+    flow.start()
+    with pytest.raises(VerifierFormatError, match="text"):
+        flow.finish(12345)  # type: ignore[arg-type]
+    assert flow.state.value == "pending" and len(adapter.sent) == 1
+
+
+@pytest.mark.parametrize("problem", ["damaged", "loose folder"])
+def test_a_bad_token_cache_never_blocks_a_login(tmp_path, caplog, problem):
+    store = FileTokenStore(tmp_path / "tokens")
+    flow, _ = make_flow((200, REQ), (200, ACCESS), store=store)
+    store.save(KEY, "sandbox", StoredToken(AccessToken("old", "oldsecret", flow.clock()), 0.0))
+    if problem == "damaged":
+        store.path_for(KEY, "sandbox").write_text('{"oauth_token": 12345}')
+    else:
+        store.directory.chmod(0o755)
+    assert flow.cached_session() is None  # no TokenCacheError: the login goes on
+    flow.start()
+    session = flow.finish("K7Q2M")
+    assert isinstance(session, Session) and flow.state is LoginState.AUTHORIZED
+    if problem == "damaged":
+        assert session.store_warning is None  # the bad file was replaced by the new token
+        assert store.load(KEY, "sandbox", flow.clock()) is not None
+    else:
+        assert session.store_warning and "chmod 700" in session.store_warning
+        assert caplog.text.count("chmod 700") == 2  # load said it once, save once

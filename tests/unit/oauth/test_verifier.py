@@ -41,3 +41,22 @@ def test_accepts_code_query_or_callback_url(pasted, expected):
 def test_refuses_what_is_not_a_code_before_any_network_call(pasted, hint):
     with pytest.raises(VerifierFormatError, match=hint):
         extract_verifier(pasted)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://x/cb?oauth_verifier=&oauth_verifier=REAL1",
+        "https://x/cb?oauth_verifier=FIRST&oauth_verifier=OTHER",
+        "oauth_verifier=AB12C&oauth_verifier=AB12C&oauth_token=t",
+    ],
+)
+def test_two_verifiers_in_a_pasted_address_are_refused(pasted):
+    with pytest.raises(VerifierFormatError, match="more than one oauth_verifier"):
+        extract_verifier(pasted)
+
+
+@pytest.mark.parametrize("pasted", [12345, b"AB12C", ["AB12C"]])
+def test_what_is_not_text_is_refused_with_a_format_error(pasted):
+    with pytest.raises(VerifierFormatError, match="text"):
+        extract_verifier(pasted)

@@ -42,3 +42,31 @@ def test_half_given_credentials_and_repr():
         load_credentials("onlykey", None, environ={})
     creds = load_credentials("k", "verysecret", environ={})
     assert "verysecret" not in repr(creds)
+
+
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [("   ", "   "), ("key", " \t"), ("", "s3cr3tVALUE"), (None, "s3cr3tVALUE"), (12345, "s")],
+)
+def test_blank_half_or_non_text_keys_are_refused_with_what_to_do(key, secret):
+    env = {"ETRADE_CONSUMER_KEY": "envkey", "ETRADE_CONSUMER_SECRET": "envsecret"}
+    with pytest.raises(ConfigurationError, match=r"consumer_(key|secret)") as info:
+        load_credentials(key, secret, environ=env)
+    assert "s3cr3tVALUE" not in info.value.message and "envsecret" not in info.value.message
+
+
+@pytest.mark.parametrize(("key", "secret"), [("  ", "s"), ("k", "a\nb"), ("k\n[live]", "s")])
+def test_save_credentials_refuses_blank_or_multi_line_values(tmp_path, key, secret):
+    env = {"ETRADE_NB_CONFIG": str(tmp_path / "c.ini")}
+    with pytest.raises(ConfigurationError, match=r"consumer_(key|secret)"):
+        save_credentials(key, secret, environ=env)
+    assert not (tmp_path / "c.ini").exists()
+
+
+def test_save_credentials_over_a_damaged_file_says_what_to_do(tmp_path):
+    path = tmp_path / "c.ini"
+    path.write_text("consumer_key = no section header\n")
+    path.chmod(0o600)
+    with pytest.raises(ConfigurationError, match="not a valid INI file"):
+        save_credentials("key", "secret", environ={"ETRADE_NB_CONFIG": str(path)})
+    assert path.read_text() == "consumer_key = no section header\n"  # nothing lost

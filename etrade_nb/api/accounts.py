@@ -1,0 +1,221 @@
+"""Accounts area: account list, balance, portfolio (every view and page), lots, transactions.
+
+An account may be named by its ``accountIdKey``, the account number shown to the user, or a
+row of ``accounts()``; see :meth:`ApiBase.account_key`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import ConfigurationError, ResponseFormatError
+from .base import ApiBase, Doc, Records, as_list, choice, dig, flag, mmddyyyy
+
+Account = str | int | Mapping[str, Any]
+
+PORTFOLIO_VIEWS = ("QUICK", "PERFORMANCE", "FUNDAMENTAL", "OPTIONSWATCH", "COMPLETE")
+SORT_ORDERS = ("ASC", "DESC")
+MARKET_SESSIONS = ("REGULAR", "EXTENDED")
+PORTFOLIO_PAGE = 50
+TRANSACTION_PAGE = 50  # E*TRADE's maximum ``count`` (error 2005 outside 1-50)
+MAX_PAGES = 1000  # a backstop against a server that never stops paging
+
+
+class AccountsApi(ApiBase):
+    """``/v1/accounts/...`` helpers."""
+
+    def accounts(self, *, as_frame: bool = False) -> Any:
+        """The accounts of this login (``/v1/accounts/list``), as dicts or a DataFrame.
+
+        Closed accounts are listed too (``accountStatus == "CLOSED"``).
+        """
+        accounts = self._list_accounts()
+        if as_frame:
+            from .frames import accounts_frame
+
+            return accounts_frame(accounts)
+        return accounts
+
+    def balance(
+        self,
+        account: Account,
+        *,
+        inst_type: str = "BROKERAGE",
+        account_type: str | None = None,
+        real_time_nav: bool = True,
+    ) -> Any:
+        """``BalanceResponse`` of one account (``Computed.RealTimeValues`` and the rest)."""
+        params = {"instType": inst_type, "realTimeNAV": flag(real_time_nav)}
+        if account_type:
+            params["accountType"] = account_type
+        doc = self.get(self._account_path(account, "/balance"), params=params)
+        return (doc or {}).get("BalanceResponse", doc)
+
+    def portfolio(
+        self,
+        account: Account,
+        *,
+        view: str = "QUICK",
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        market_session: str | None = None,
+        totals: bool = False,
+        lots: bool = False,
+        count: int = PORTFOLIO_PAGE,
+        as_frame: bool = False,
+        with_quotes: bool | str = False,
+    ) -> Any:
+        """Every position of one account (``PortfolioResponse``), all pages merged.
+
+        ``view`` is one of QUICK, PERFORMANCE, FUNDAMENTAL, OPTIONSWATCH, COMPLETE. With
+        ``as_frame=True`` one row per position; ``with_quotes=True`` (or a ``detailFlag``
+        such as ``"INTRADAY"``) adds each position's quote as ``quote.*`` columns, fetched
+        50 symbols per call.
+        """
+        params: dict[str, Any] = {"view": choice("view", view, PORTFOLIO_VIEWS), "count": count}
+        if sort_by:
+            params["sortBy"] = str(sort_by).upper()
+        if sort_order:
+            params["sortOrder"] = choice("sort_order", sort_order, SORT_ORDERS)
+        if market_session:
+            params["marketSession"] = choice("market_session", market_session, MARKET_SESSIONS)
+        if totals:
+            params["totalsRequired"] = "true"
+        if lots:
+            params["lotsRequired"] = "true"
+        path = self._account_path(account, "/portfolio")
+        merged: Doc = {"AccountPortfolio": []}
+        by_account: dict[str, Doc] = {}
+        page: int | None = None
+        for _ in range(MAX_PAGES):
+            sent = params if page is None else {**params, "pageNumber": page}
+            body = dig(self.get(path, params=sent), "PortfolioResponse") or {}
+            if "Totals" in body:
+                merged["Totals"] = body["Totals"]
+            page = None
+            for part in as_list(body.get("AccountPortfolio")):
+                key = str(part.get("accountId", ""))
+                positions = as_list(part.get("Position"))
+                if key in by_account:
+                    by_account[key]["Position"].extend(positions)
+                else:
+                    entry = {k: v for k, v in part.items() if k not in ("next", "nextPageNo")}
+                    entry["Position"] = list(positions)
+                    by_account[key] = entry
+                    merged["AccountPortfolio"].append(entry)
+                following = part.get("nextPageNo")
+                if following not in (None, "", 0, "0") and part.get("next") != "":
+                    page = int(following)
+            if page is None:
+                break
+        if not as_frame:
+            return merged
+        from .frames import positions_frame
+
+        frame = positions_frame(merged)
+        if with_quotes and len(frame):
+            detail = with_quotes if isinstance(with_quotes, str) else "ALL"
+            frame = self._join_quotes(frame, detail)
+        return frame
+
+    def _join_quotes(self, frame: Any, detail: str) -> Any:
+        from .frames.core import quote_key
+
+        keys = quote_key(frame)
+        quotes = self.quotes(keys.dropna().unique().tolist(), detail, as_frame=True)  # type: ignore[attr-defined]
+        joined = frame.assign(quoteSymbol=keys.to_numpy())
+        return joined.join(quotes.add_prefix("quote."), on="quoteSymbol")
+
+    def position_lots(
+        self, account: Account, position_id: int | str, *, as_frame: bool = False
+    ) -> Any:
+        """The tax lots of one position (``Position.positionId``; ``lotsDetails`` URL)."""
+        path = self._account_path(account, f"/portfolio/{quote(str(position_id), safe='')}")
+        lots = as_list(dig(self.get(path), "PositionLotsResponse", "PositionLot"))
+        if as_frame:
+            from .frames import lots_frame
+
+            return lots_frame(lots)
+        return lots
+
+    def transactions(
+        self,
+        account: Account,
+        start: date | datetime | str | None = None,
+        end: date | datetime | str | None = None,
+        *,
+        sort_order: str | None = None,
+        limit: int | None = 10_000,
+        as_frame: bool = False,
+    ) -> Any:
+        """Transactions between ``start`` and ``end`` (dates or ``YYYY-MM-DD``), every page.
+
+        Pages of 50 (E*TRADE's maximum) are fetched by following ``marker`` until
+        ``moreTransactions`` is false or ``limit`` rows arrived (then ``.more`` is True and a
+        warning says so; ``limit=None`` fetches everything). E*TRADE keeps about two years.
+        """
+        if (start is None) != (end is None):
+            raise ConfigurationError(
+                "Pass both start and end (e.g. start='2026-01-01', end='2026-03-31'), or neither "
+                "for E*TRADE's default range."
+            )
+        if limit is not None and limit < 1:
+            raise ConfigurationError("limit must be at least 1, or None for every transaction.")
+        params: dict[str, Any] = {"count": min(TRANSACTION_PAGE, limit or TRANSACTION_PAGE)}
+        if start is not None and end is not None:
+            params["startDate"] = mmddyyyy("start", start)
+            params["endDate"] = mmddyyyy("end", end)
+        if sort_order:
+            params["sortOrder"] = choice("sort_order", sort_order, SORT_ORDERS)
+        path = self._account_path(account, "/transactions")
+        result = Records()
+        pages = MAX_PAGES if limit is None else math.ceil(limit / params["count"]) + 1
+        seen: set[str] = set()
+        for _ in range(pages):
+            body = dig(self.get(path, params=params), "TransactionListResponse") or {}
+            result.extend(as_list(body.get("Transaction")))
+            marker = body.get("marker")
+            if str(body.get("moreTransactions", "")).lower() != "true" or not marker:
+                break
+            if limit is not None and len(result) >= limit:
+                result.more = True
+                break
+            if str(marker) in seen:
+                raise ResponseFormatError(
+                    f"E*TRADE sent the transaction marker {marker!r} twice; stopping so the "
+                    "listing does not loop. Narrow the date range and try again."
+                )
+            seen.add(str(marker))
+            params["marker"] = marker
+        else:
+            result.more = True
+        if limit is not None and len(result) > limit:
+            del result[limit:]
+            result.more = True
+        if result.more:
+            warnings.warn(
+                f"Stopped after {len(result)} transactions; more remain. Pass a larger limit "
+                "(or limit=None) or a narrower date range.",
+                stacklevel=2,
+            )
+        if as_frame:
+            from .frames import transactions_frame
+
+            frame = transactions_frame(result)
+            frame.attrs["more"] = result.more
+            return frame
+        return result
+
+    def transaction(
+        self, account: Account, transaction_id: str | int, *, store_id: str | int | None = None
+    ) -> Any:
+        """``TransactionDetailsResponse`` of one transaction (``Category``, ``Brokerage``)."""
+        path = self._account_path(account, f"/transactions/{quote(str(transaction_id), safe='')}")
+        params = {"storeId": str(store_id)} if store_id is not None else None
+        doc = self.get(path, params=params)
+        return (doc or {}).get("TransactionDetailsResponse", doc)
