@@ -11,7 +11,13 @@ line: any local user can read a process's arguments (``ps``), only its owner its
 
 Jupyter picks its own port: 8888 or, when that is taken (the analyst's own Jupyter), one
 of the next 50 it tries. The URL printed is read back from the server's runtime file
-(``jpserver-<pid>.json``, what ``jupyter server list`` shows), never guessed.
+(``jpserver-<pid>.json``, what ``jupyter server list`` shows), never guessed. Jupyter's
+log is relayed (warnings and errors only, without its own token URLs) and the quickstart's
+URL is printed last, on a line of its own, once Jupyter has gone quiet.
+
+The notebooks open from a working copy in a folder of their own (``~/etrade-nb-demo`` or
+``$ETRADE_NB_DEMO_DIR``): saving never touches the repository or the installed package,
+and edits survive the next demo (missing notebooks are copied again, existing ones kept).
 """
 
 from __future__ import annotations
@@ -31,10 +37,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from ..emulator import EmulatorServer
 
 QUICKSTART = "01-quickstart.ipynb"
+DEMO_DIR_VAR = "ETRADE_NB_DEMO_DIR"
+_JUPYTER_URL_LINES = ("?token=", "To access the server", "Or copy and paste", "in a browser:")
 DEFAULT_PORT, PORT_RETRIES = 8888, 50
 AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
 _APPS = {
@@ -63,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         "--notebook-dir",
         type=Path,
         default=None,
-        help="folder with the demo notebooks (default: the repository's notebooks/, or a "
-        "temporary copy of the packaged ones)",
+        help=f"folder to open the notebooks from, used as is (default: a working copy in "
+        f"${DEMO_DIR_VAR}, else ~/etrade-nb-demo)",
     )
     p.add_argument(
         "--token",
@@ -84,6 +93,27 @@ def notebooks_dir() -> Path | None:
     return None
 
 
+def working_copy(source: Path, target: Path) -> list[str]:
+    """Copy the notebooks (``*.ipynb`` only) that ``target`` lacks; return their names.
+
+    Notebooks already there are the person's own (maybe edited): they are kept.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for notebook in sorted(source.glob("*.ipynb")):
+        if not (target / notebook.name).exists():
+            shutil.copy2(notebook, target / notebook.name)
+            copied.append(notebook.name)
+    return copied
+
+
+def demo_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the working copy lives: ``$ETRADE_NB_DEMO_DIR``, else ``~/etrade-nb-demo``."""
+    env = os.environ if environ is None else environ
+    given = env.get(DEMO_DIR_VAR, "").strip()
+    return Path(given).expanduser() if given else Path.home() / "etrade-nb-demo"
+
+
 def _writable_notebooks(explicit: Path | None) -> Path:
     if explicit is not None:
         if not (explicit / QUICKSTART).is_file():
@@ -95,12 +125,38 @@ def _writable_notebooks(explicit: Path | None) -> Path:
             "etrade-nb demo: the demo notebooks are not installed. Pass --notebook-dir, or run "
             "from a clone of the repository (pip install -e '.[demo]')."
         )
-    if os.access(found, os.W_OK):
-        return found
-    copy = Path(tempfile.mkdtemp(prefix="etrade-nb-demo-")) / "notebooks"
-    shutil.copytree(found, copy, ignore=shutil.ignore_patterns("*.py", "*.cfg", "__pycache__"))
-    print(f"Copied the demo notebooks to {copy} (a temporary folder).", flush=True)
-    return copy
+    target = demo_dir()
+    try:
+        copied = working_copy(found, target)
+    except OSError as exc:
+        target = Path(tempfile.mkdtemp(prefix="etrade-nb-demo-"))
+        copied = working_copy(found, target)
+        print(f"Cannot write the demo folder ({exc.strerror}); using {target}.", flush=True)
+    kept = "" if copied else " (your copies from an earlier demo, kept as they are)"
+    print(f"Demo notebooks: {target}{kept}", flush=True)
+    return target
+
+
+class _Relay(threading.Thread):
+    """Relays Jupyter's log to ``out``, leaving out its own URLs (the demo prints the one)."""
+
+    def __init__(self, source: IO[str], out: IO[str]) -> None:
+        super().__init__(daemon=True, name="jupyter-log")
+        self.source, self.out = source, out
+        self.last = time.monotonic()
+
+    def run(self) -> None:
+        for line in self.source:
+            self.last = time.monotonic()
+            if not any(marker in line for marker in _JUPYTER_URL_LINES):
+                self.out.write(line)
+                self.out.flush()
+
+    def wait_quiet(self, quiet: float = 1.0, timeout: float = 8.0) -> None:
+        """Return once nothing came for ``quiet`` seconds (or after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and time.monotonic() - self.last < quiet:
+            time.sleep(0.1)
 
 
 def jupyter_command(app: str, port: int | None, root: Path, *, open_browser: bool) -> list[str]:
@@ -119,6 +175,7 @@ def jupyter_command(app: str, port: int | None, root: Path, *, open_browser: boo
         f"--ServerApp.port_retries={PORT_RETRIES if port is None else 0}",
         f"--ServerApp.root_dir={root}",
         f"--ServerApp.open_browser={open_browser}",
+        "--ServerApp.log_level=WARN",  # the startup chatter buried the demo's URL
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -152,7 +209,7 @@ def server_info(pid: int, runtime_dir: Path | None = None) -> dict[str, object] 
     return info if isinstance(info, dict) and info.get("pid") == pid else None
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], token: str, timeout: float = 60) -> str | None:
+def _wait_ready(proc: subprocess.Popen[str], token: str, timeout: float = 60) -> str | None:
     """Jupyter's base URL once it answers ``/api/status``; ``None`` if it exits or times out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
@@ -174,7 +231,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], token: str, timeout: float = 60) 
     return None
 
 
-def _stop(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+def _stop(proc: subprocess.Popen[str], timeout: float = 10) -> None:
     if proc.poll() is None:
         proc.terminate()  # Jupyter shuts its kernels down on SIGTERM
         try:
@@ -194,19 +251,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     emu = EmulatorServer(port=args.emulator_port, auto_approve=requested).start()
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
-    proc: subprocess.Popen[bytes] | None = None
+    proc: subprocess.Popen[str] | None = None
     try:
         print(f"E*TRADE emulator (not the real E*TRADE) at {emu.url}", flush=True)
         cmd = jupyter_command(args.app, args.port, root, open_browser=not args.no_browser)
         env = demo_environ(emu, token=token)
-        proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert proc.stdout is not None
+        relay = _Relay(proc.stdout, sys.stderr)
+        relay.start()
         print(f"Starting {title} (pid {proc.pid}) on 127.0.0.1 ...", flush=True)
         base = _wait_ready(proc, token)
         if base is None:
             print(f"etrade-nb demo: {title} did not start; see the messages above.", flush=True)
             return 1
-        print(f"{title} is ready: {base}/{path}/{QUICKSTART}?token={token}", flush=True)
-        print("Run the cells from the top. Press Ctrl-C to stop the demo.", flush=True)
+        relay.wait_quiet()
+        print("Run the cells from the top (Run All works). Press Ctrl-C to stop.", flush=True)
+        print(f"\n{title} is ready:\n\n    {base}/{path}/{QUICKSTART}?token={token}\n", flush=True)
         while not stop.wait(0.2):
             if proc.poll() is not None:
                 print(f"{title} exited with status {proc.returncode}.", flush=True)
@@ -223,4 +291,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Stopped {title} and the emulator.", flush=True)
 
 
-__all__ = ["demo_environ", "jupyter_command", "main", "notebooks_dir", "server_info"]
+__all__ = [
+    "demo_dir",
+    "demo_environ",
+    "jupyter_command",
+    "main",
+    "notebooks_dir",
+    "server_info",
+    "working_copy",
+]

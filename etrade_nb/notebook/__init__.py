@@ -1,4 +1,8 @@
-"""The notebook layer: ``%etrade_login`` and friends, the login widget, display builders.
+"""The notebook layer: ``%etrade_login`` and friends over one login object per name.
+
+``login.NotebookLogin`` (flow, receiver, state machine) renders into a view
+(``views.TextView`` or ``widget.WidgetView``); ``manager.LoginManager`` keeps one per name;
+``magics`` are thin; ``frontend`` holds the IPython Protocols and the headless checks.
 
 Importing this package imports IPython (and ipywidgets when the widget is shown); the core
 ``etrade_nb`` package never imports it.
@@ -13,6 +17,7 @@ from .magics import EtradeMagics, load_ipython_extension, unload_ipython_extensi
 __all__ = [
     "EtradeMagics",
     "LoginManager",
+    "NotebookLogin",
     "choose_ui",
     "load_ipython_extension",
     "unload_ipython_extension",
@@ -21,7 +26,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # The manager pulls in the HTTP stack; import it only when asked for.
-    if name in ("LoginManager", "choose_ui"):
+    if name in ("LoginManager", "choose_ui", "NotebookLogin"):
         from . import manager
 
         return getattr(manager, name)

@@ -7,6 +7,7 @@ path, the widget and ``%etrade_status`` all say the same thing. Nothing here tak
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,23 @@ LINK_ID = "etrade-authorize-link"
 AUTO_APPROVED = "auto-approved by the local emulator"
 LIVE_WARNING = "LIVE: this logs in to your real E*TRADE accounts; orders are real."
 Bundle = dict[str, str]
+WAITING_TEXT = (
+    "Waiting for your code: paste it into the box below this output and press Enter "
+    "(Enter alone stops the login)."
+)
+EMPTY_SUBMIT = "Paste the verification code E*TRADE showed you, then press Submit."
+GENERIC_ERROR = (
+    "Something unexpected went wrong (details are in the kernel log). "
+    "Run %etrade_login again for a fresh link."
+)
+NO_PROMPT = (
+    "This front end cannot answer the kernel's prompt, so this cell did not wait: paste the "
+    "code into the box above (or run %etrade_verify CODE), then run the cells below."
+)
+REJECTED = (
+    "E*TRADE did not accept that code. Copy it again from the E*TRADE page and submit it "
+    "again; if it keeps failing, run %etrade_login --force for a new link."
+)
 
 
 def verify_command(name: str = DEFAULT_NAME) -> str:
@@ -44,17 +62,23 @@ def link_html(url: str, name: str = DEFAULT_NAME) -> str:
     )
 
 
-def widget_plain(name: str, environment: str, authorized: bool) -> str:
+def code_html(text: str) -> str:
+    """``text`` as HTML, with each `name` in backticks shown as ``<code>name</code>``."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
+def widget_plain(name: str, environment: str, phase: str) -> str:
     """The login widget's ``text/plain``: what a front end without ipywidgets shows instead.
 
     JupyterLab without ``jupyterlab_widgets`` (a venv kernel registered in another Lab), or
     VS Code without widget support, shows only this, and it is saved with the notebook. So it
     says how to get the text login, never the link itself (the link holds the request token),
-    and it is the same in every run (nbval compares it).
+    and it is the same in every run (nbval compares it). The view re-displays itself when
+    the login ends, so the saved text says how it ended.
     """
-    state = "authorized" if authorized else "waiting for the code"
+    state = _PHASE_WORDS.get(phase, phase)
     head = f"<etrade_nb LoginWidget {environment} `{name}`: {state}>"
-    if authorized:
+    if phase != "pending":
         return head
     live = " --live" if environment == "live" else ""
     named = "" if name == DEFAULT_NAME else f" --name {name}"
@@ -65,6 +89,15 @@ def widget_plain(name: str, environment: str, authorized: bool) -> str:
     )
 
 
+_PHASE_WORDS = {
+    "pending": "waiting for the code",
+    "checking": "checking the code",
+    "authorized": "authorized, login finished",
+    "expired": "the link expired, login ended",
+    "cancelled": "login cancelled",
+}
+
+
 def countdown_text(seconds_left: float) -> str:
     """The link's 5-minute countdown."""
     if seconds_left <= 0:
@@ -72,13 +105,23 @@ def countdown_text(seconds_left: float) -> str:
     return f"This link works for {format_duration(seconds_left)} more."
 
 
-def link_bundle(url: str, *, name: str, environment: str, seconds_left: float) -> Bundle:
-    """The text-mode login: the link and the exact next command."""
+def link_bundle(
+    url: str, *, name: str, environment: str, seconds_left: float, waiting: bool = False
+) -> Bundle:
+    """The text-mode login: the link and the exact next step."""
     command = verify_command(name)
     live = f"{LIVE_WARNING}\n" if environment == "live" else ""
+    head = f"{live}E*TRADE login ({environment}): open this link, log in and click Accept:\n{url}\n"
+    if waiting:
+        plain = f"{head}{WAITING_TEXT} {countdown_text(seconds_left)}"
+        html = (
+            f"<div>{badge_html(environment)} {link_html(url, name)}<br>"
+            f"<b>{escape(WAITING_TEXT)}</b> <small>{escape(countdown_text(seconds_left))}"
+            "</small></div>"
+        )
+        return {"text/plain": plain, "text/html": html}
     plain = (
-        f"{live}E*TRADE login ({environment}): open this link, log in and click Accept:\n"
-        f"{url}\n"
+        f"{head}"
         f"Then run:  {command}   (CODE is the code E*TRADE shows. A code typed into a cell "
         "is saved with the notebook unless the front end removes it; to keep it out, run "
         f"%etrade_verify without CODE to be asked for it, or, headless, set {VERIFIER_VAR} "
@@ -98,10 +141,11 @@ def authorized_text(name: str, environment: str, expires_at: float, note: str | 
 
 
 def authorized_html(name: str, environment: str, expires_at: float, note: str | None = None) -> str:
+    """The badge says the environment: it is not repeated in words."""
     extra = f" <i>({escape(note)})</i>" if note else ""
     return (
-        f"{badge_html(environment)} Authorized ({escape(environment)}) as "
-        f"<code>{escape(name)}</code> until {escape(format_valid_until(expires_at))}{extra}"
+        f"{badge_html(environment)} Authorized as <code>{escape(name)}</code> until "
+        f"{escape(format_valid_until(expires_at))}{extra}"
     )
 
 
@@ -117,7 +161,7 @@ def authorized_bundle(
 def message_bundle(text: str, *, warning: bool = False) -> Bundle:
     """A one-line message; warnings are bold red in HTML."""
     style = ' style="color:#b00020;font-weight:bold"' if warning else ""
-    return {"text/plain": text, "text/html": f"<div{style}>{escape(text)}</div>"}
+    return {"text/plain": text, "text/html": f"<div{style}>{code_html(text)}</div>"}
 
 
 def reuse_text(name: str, how: str) -> str:
@@ -142,7 +186,7 @@ def status_bundle(name: str, status: SessionStatus) -> Bundle:
     if step:
         body.append(step)
     lines = [f"`{name}`:", *body]
-    items = "".join(f"<li>{escape(line)}</li>" for line in body[1:])
+    items = "".join(f"<li>{code_html(line)}</li>" for line in body[1:])
     html = (
         f"<div>{badge_html(status.environment)} <b>E*TRADE session</b> "
         f'<code>{escape(name)}</code><ul style="margin:2px 0">{items}</ul></div>'
@@ -189,6 +233,20 @@ def callback_ready_text(url: str, *, name: str, via_hub: bool, wait_seconds: flo
         f"Callback receiver ready. Register {_register_what(url)} as this consumer key's "
         "callback URL with E*TRADE (once: one URL per key), then run "
         f"%etrade_login --callback{named} within {wait or format_duration(wait_seconds)}."
+    )
+
+
+def prompt_text(name: str) -> str:
+    """The kernel's stdin prompt while ``%etrade_login`` waits."""
+    return f"E*TRADE code for `{name}` (Enter alone stops the login): "
+
+
+def stopped_text(name: str, why: str) -> str:
+    """The one line that ends a Run All when the login did not happen."""
+    named = "" if name == DEFAULT_NAME else f" --name {name}"
+    return (
+        f"Login for `{name}` stopped: {why}. Nothing after this cell ran; run this cell again "
+        f"to log in (or %etrade_login --no-wait{named} to show the link without waiting)."
     )
 
 

@@ -7,14 +7,13 @@ user as IPython ``UsageError`` (the message, no traceback), with what to do next
 
 from __future__ import annotations
 
-import getpass
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
@@ -39,17 +38,18 @@ def _usage_errors() -> Iterator[None]:
 class EtradeMagics(Magics):
     """The E*TRADE login magics; the logic lives in ``self.manager``."""
 
-    def __init__(self, shell: Any, **kwargs: Any) -> None:
-        super().__init__(shell, **kwargs)
-        self._manager: LoginManager | None = None
+    def __init__(self, shell: InteractiveShell, manager: LoginManager | None = None) -> None:
+        super().__init__(shell)
+        self.ip = shell  # typed: Magics.shell may be None
+        self._manager = manager
 
     @property
     def manager(self) -> LoginManager:
-        """The login logic, imported on first use so ``%load_ext`` stays cheap."""
+        """The login logic (made on first use, so ``%load_ext`` stays cheap)."""
         if self._manager is None:
             from .manager import LoginManager
 
-            self._manager = LoginManager(self.shell)
+            self._manager = LoginManager(self.ip)
         return self._manager
 
     @magic_arguments()
@@ -69,13 +69,22 @@ class EtradeMagics(Magics):
     @argument("--callback-port", type=int, default=0, help="Local port the callback URL reaches.")
     @argument("--text", action="store_true", help="Plain link and %%etrade_verify, no widget.")
     @argument("--widget", action="store_true", help="Show the widget even if headless.")
+    @argument(
+        "--no-wait",
+        action="store_true",
+        help="Show the link and return at once (finish later with the box or %%etrade_verify).",
+    )
     @line_magic
     def etrade_login(self, line: str = "") -> None:
         """Show the E*TRADE login (link + code box) and bind the Session to a name.
 
+        In JupyterLab, Notebook 7, VS Code or a terminal the cell waits, visibly, until the
+        code is pasted into the prompt under it (or the callback arrives), so Run All goes
+        on with the name bound. An empty answer, Interrupt, or the link's expiry stop the
+        run with one line. Headless runs (nbclient, papermill, nbval, Voila) never wait: they
+        print the link and the %etrade_verify command to run; so does --no-wait.
         Re-running reuses a valid session or today's saved token (unless --force) and shows
-        the same link while a login is pending. Without a widget front end (nbclient,
-        papermill, terminal) it prints the link and the %etrade_verify command to run.
+        the same link while a login is pending.
         Environment: ETRADE_NB_UI=text|widget picks the interface.
         """
         args = parse_argstring(self.etrade_login, line)
@@ -88,6 +97,7 @@ class EtradeMagics(Magics):
                 callback=args.callback,
                 callback_port=args.callback_port,
                 ui=ui,
+                wait=False if args.no_wait else None,
             )
 
     @magic_arguments()
@@ -100,10 +110,17 @@ class EtradeMagics(Magics):
         f"read it from ${VERIFIER_VAR} (headless runs) or be asked for it: the code then never "
         "enters the notebook.",
     )
-    @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
+    @argument(
+        "--name",
+        default=None,
+        help="The login to finish (default: the only one waiting for a code, else etrade).",
+    )
     @line_magic
     def etrade_verify(self, line: str = "") -> None:
         """Finish the pending %etrade_login with the code and bind the Session.
+
+        Without --name it finishes the only login waiting for a code; with several waiting
+        it says which --name to add.
 
         With no CODE, takes the code from $ETRADE_NB_VERIFIER if it is set (read once, then
         removed from os.environ), else asks for it in a password box where the front end can.
@@ -118,11 +135,12 @@ class EtradeMagics(Magics):
         """
         args = parse_argstring(self.etrade_verify, line)
         with _usage_errors():
-            code = args.code if args.code is not None else self._ask_code(args.name)
-            self.manager.verify(code, args.name)
-        if args.code is not None and getattr(self.shell, "kernel", None) is not None:
-            suffix = "" if args.name == DEFAULT_NAME else f" --name {args.name}"
-            self.shell.set_next_input(
+            name = self.manager.pending_for(args.name).name
+            code = args.code if args.code is not None else self._ask_code(name)
+            self.manager.verify(code, name)
+        if args.code is not None and getattr(self.ip, "kernel", None) is not None:
+            suffix = "" if args.name is None else f" --name {args.name}"
+            self.ip.set_next_input(
                 f"%etrade_verify{suffix}  # the code was used and removed from this cell",
                 replace=True,
             )
@@ -131,9 +149,7 @@ class EtradeMagics(Magics):
         from_env = os.environ.pop(VERIFIER_VAR, "").strip()
         if from_env:
             return from_env
-        kernel = getattr(self.shell, "kernel", None)
-        can_ask = getattr(kernel, "_allow_stdin", False) if kernel is not None else stdin_is_tty()
-        if not can_ask:
+        if not self.manager.can_wait():
             suffix = "" if name == DEFAULT_NAME else f" --name {name}"
             raise UsageError(
                 "This run cannot ask for the code (no input). Headless, set "
@@ -142,7 +158,7 @@ class EtradeMagics(Magics):
                 f"the notebook. Or run %etrade_verify CODE{suffix}, but a typed code is "
                 "saved with the notebook unless the front end removes it."
             )
-        return getpass.getpass("E*TRADE verification code: ")
+        return self.manager.ask("E*TRADE verification code: ")
 
     @magic_arguments()
     @argument("--name", default=DEFAULT_NAME, help=_NAME_HELP)
@@ -198,21 +214,13 @@ class EtradeMagics(Magics):
             self.manager.logout(args.name)
 
 
-def stdin_is_tty() -> bool:
-    """True when a person can type at this process's stdin (terminal IPython, plain Python)."""
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def load_ipython_extension(ip: Any) -> None:
+def load_ipython_extension(ip: InteractiveShell) -> None:
     """Register the magics (``%load_ext etrade_nb``); loading twice is harmless."""
     if "EtradeMagics" not in ip.magics_manager.registry:
         ip.register_magics(EtradeMagics(ip))
 
 
-def unload_ipython_extension(ip: Any) -> None:
+def unload_ipython_extension(ip: InteractiveShell) -> None:
     """Stop timers and receivers (``%unload_ext etrade_nb``)."""
     magics = ip.magics_manager.registry.pop("EtradeMagics", None)
     if magics is not None and magics._manager is not None:

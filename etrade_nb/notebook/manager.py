@@ -1,12 +1,10 @@
-"""``LoginManager``: the logic behind the magics; one login (flow, session, widget) per name.
+"""``LoginManager``: the logins of one shell, one :class:`NotebookLogin` per name.
 
-The magics only parse arguments and delegate here. A name is bound in the user namespace
-once its login succeeds, by whichever path finished it: widget, ``%etrade_verify``, the
-callback receiver or the demo auto-approve.
-
-Callback receivers live per name too. ``%etrade_callback`` starts one before any login (its
-port bound at once, so the URL it prints is the one to register, with no race for the port);
-``%etrade_login --callback`` then binds that receiver to its flow instead of starting another.
+The magics parse arguments and call this; each login owns its flow, view, receiver and
+state. This keeps what spans names: binding a session into the user namespace, reuse of a
+live session or today's saved token, receivers that ``%etrade_callback`` started before any
+login, and which login a code-only ``%etrade_verify`` is for. Collaborators (flow factory,
+display, prompt, the "can a person answer" check) are passed in; nothing is patched later.
 """
 
 from __future__ import annotations
@@ -14,8 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, Protocol
 
 from ..api.session import Session
 from ..environments import notebook_host
@@ -26,106 +23,94 @@ from ..errors import (
     LoginNotStartedError,
     TokenRejectedError,
 )
-from ..login.callback import (
-    WAIT_FOR_LOGIN,
-    CallbackPlan,
-    CallbackReceiver,
-    is_full_url,
-    pending_token,
-    plan_callback,
-)
-from ..login.flow import LoginState, OAuthFlow
+from ..login.callback import WAIT_FOR_LOGIN, CallbackReceiver
+from ..login.callback_urls import CallbackPlan, is_full_url, pending_token, plan_callback
+from ..login.flow import OAuthFlow
 from ..oauth.tokens import TokenState
 from . import display as D
 from .autoapprove import auto_approve
-from .magics import stdin_is_tty
+from .frontend import (
+    Ask,
+    Display,
+    Shell,
+    ask_password,
+    can_ask,
+    ipython_clear,
+    ipython_display,
+    kernel_of,
+    request_allows_stdin,
+    widgets_available,
+)
+from .login import NotebookLogin
+from .state import Phase
+from .views import LoginView, TextView
 
 UI_VAR = "ETRADE_NB_UI"
 Ui = Literal["widget", "text"]
 _USABLE = (TokenState.ACTIVE, TokenState.INACTIVE)  # INACTIVE: the next call renews it
+_OPEN = (Phase.PENDING, Phase.CHECKING)
 
 
-def choose_ui(shell: Any, flag: str | None = None, environ: Mapping[str, str] | None = None) -> Ui:
+class FlowFactory(Protocol):
+    def __call__(self, *, sandbox: bool) -> OAuthFlow: ...
+
+
+def _new_flow(*, sandbox: bool) -> OAuthFlow:
+    return OAuthFlow(sandbox=sandbox)
+
+
+def choose_ui(
+    shell: object, flag: str | None = None, environ: Mapping[str, str] | None = None
+) -> Ui:
     """``widget`` or ``text``: the flag, else ``$ETRADE_NB_UI``, else what the kernel can do.
 
-    Text when there is no kernel (terminal IPython, plain Python) or the running request does
-    not allow stdin (nbclient, nbconvert, papermill, nbval set ``allow_stdin`` false), or
-    ipywidgets is missing. Front ends a person looks at (Lab, Notebook 7, VS Code) get the widget.
+    Text when there is no kernel (terminal IPython, plain Python), the running request does
+    not allow stdin (nbclient, nbconvert, papermill, nbval, Voila), or ipywidgets is missing.
     """
     env = os.environ if environ is None else environ
     choice = flag or env.get(UI_VAR, "").strip().lower()
-    if choice in ("widget", "text"):
-        return choice  # type: ignore[return-value]
+    if choice == "widget":
+        return "widget"
+    if choice == "text":
+        return "text"
     if choice:
         raise ConfigurationError(f"{UI_VAR}={choice!r} is not understood. Use 'widget' or 'text'.")
-    kernel = getattr(shell, "kernel", None)
-    if kernel is None or not getattr(kernel, "_allow_stdin", False):
-        return "text"
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
+    kernel = kernel_of(shell)
+    if kernel is None or not request_allows_stdin(kernel) or not widgets_available():
         return "text"
     return "widget"
 
 
-@dataclass
-class Login:
-    """The state kept for one name."""
-
-    flow: OAuthFlow | None = None
-    session: Session | None = None
-    widget: Any = None  # LoginWidget (imported lazily: text mode needs no ipywidgets)
-    receiver: CallbackReceiver | None = None
-    handle: Any = None  # display handle of the text-mode link, replaced after login
-    callback: CallbackPlan | None = None  # from %etrade_callback: port and path to keep using
-
-    def close(self) -> None:
-        if self.widget is not None:
-            self.widget.close()
-            self.widget = None
-        if self.receiver is not None:
-            self.receiver.stop(timeout=0.5)
-            self.receiver = None
-
-    def new_flow(self) -> None:
-        """Drop what belongs to the old flow; a receiver stays up, unbound, for the next one."""
-        if self.widget is not None:
-            self.widget.receiver = None  # closing the widget must not stop the receiver
-            self.widget.close()
-            self.widget = None
-        if self.receiver is not None:
-            self.receiver.unbind()
-        self.handle = None
-
-
-def _default_display(obj: Any, display_id: bool | str | None = None) -> Any:
-    from IPython.display import display
-
-    return display(obj, raw=isinstance(obj, dict), display_id=display_id)
-
-
 class LoginManager:
-    """Logins per name for one IPython shell; ``flow_factory(sandbox=...)`` makes flows."""
+    """Logins per name for one IPython shell."""
 
     def __init__(
         self,
-        shell: Any,
+        shell: Shell,
         *,
-        flow_factory: Callable[..., OAuthFlow] | None = None,
-        display: Callable[..., Any] = _default_display,
-        timer: bool = True,
+        flow_factory: FlowFactory = _new_flow,
+        display: Display = ipython_display,
+        ask: Ask = ask_password,
+        can_wait: Callable[[], bool] | None = None,
+        clear: Callable[[], object] = ipython_clear,
+        tick_seconds: float | None = 1.0,
         callback_wait: float = WAIT_FOR_LOGIN,
         receiver_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.shell = shell
-        self.flow_factory = flow_factory or (lambda sandbox: OAuthFlow(sandbox=sandbox))
+        self.flow_factory = flow_factory
         self.display = display
-        self.timer = timer
+        self.ask = ask
+        self.clear = clear
+        self.can_wait = can_wait or (lambda: can_ask(shell))
+        self.tick_seconds = tick_seconds
         self.callback_wait = callback_wait  # how long %etrade_callback's receiver waits
         self.receiver_clock = receiver_clock  # the receivers' monotonic clock (tests: fake)
-        self.logins: dict[str, Login] = {}
+        self.logins: dict[str, NotebookLogin] = {}
+        self.receivers: dict[str, CallbackReceiver] = {}  # started before any login
+        self.plans: dict[str, CallbackPlan] = {}  # %etrade_callback's port and path, kept
 
-    # -- %etrade_login -----------------------------------------------------------------------
+    # -- %etrade_login ----------------------------------------------------------------------
     def login(
         self,
         name: str = D.DEFAULT_NAME,
@@ -135,49 +120,65 @@ class LoginManager:
         callback: str | None = None,
         callback_port: int = 0,
         ui: str | None = None,
+        wait: bool | None = None,
     ) -> Session | None:
-        """Reuse a usable session or show the login; returns the session if already bound."""
-        if not name.isidentifier():
-            raise ConfigurationError(f"--name {name!r} is not a Python identifier; try `etrade`.")
+        """Reuse a usable session or show the login; in a front end, wait for the code.
+
+        ``wait=None``: wait when a person can answer a prompt (never in headless runs).
+        """
+        _check_name(name)
         env = "live" if live else "sandbox"
-        rec = self.logins.setdefault(name, Login())
-        flow = rec.flow
-        if (
-            force
-            or flow is None
-            or flow.environment.name != env
-            or flow.state
-            in (
-                LoginState.NEW,
-                LoginState.AUTHORIZED,
-            )
-        ):
-            if not force and (reused := self._reusable(name, rec, env)):
-                return reused
-            rec.new_flow()
-            rec.flow = flow = self.flow_factory(sandbox=not live)
+        current = self.logins.get(name)
+        if not force and (reused := self._reusable(name, current, env)):
+            return reused
+        login = current
+        if force or login is None or login.flow.environment.name != env or login.session:
+            flow = self.flow_factory(sandbox=not live)
             cached = None if force else flow.cached_session()
             if cached is not None and cached.state in _USABLE:
+                self._drop(name)
                 self._bind(name, cached)
                 self._say(D.reuse_text(name, "today's saved token"))
                 self.display(D.status_bundle(name, cached.status()))
                 return cached
-        mode = choose_ui(self.shell, ui)
-        submit = self._show_widget(name, rec, flow) if mode == "widget" else None
-        if submit is None:
-            submit = self._show_text(name, rec, flow)
-        warn = self._warner(rec)
+            login = self._new_login(name, flow, choose_ui(self.shell, ui))
+        url = login.show()
         if callback is not None:
-            self._start_callback(rec, flow, callback, callback_port, submit, warn)
-        url = flow.authorize_url or flow.start()
-        if auto_approve(url, lambda code: submit(code, D.AUTO_APPROVED), warn):
-            return rec.session
-        if mode == "text" and getattr(self.shell, "kernel", None) is None and stdin_is_tty():
-            self._prompt(name)
-        return rec.session
+            self._start_callback(login, callback, callback_port)
+        if auto_approve(url, lambda code: login.finish(code, D.AUTO_APPROVED), self._warner(login)):
+            return login.session
+        if login.session is None and (self.can_wait() if wait is None else wait):
+            return login.wait(self.ask, clear=self.clear)
+        return login.session
 
-    def _reusable(self, name: str, rec: Login, env: str) -> Session | None:
-        for candidate in (rec.session, self.shell.user_ns.get(name)):
+    def _new_login(self, name: str, flow: OAuthFlow, mode: Ui) -> NotebookLogin:
+        receiver = self._drop(name, keep_receiver=True)
+        view: LoginView
+        if mode == "widget":
+            from .widget import WidgetView  # text mode needs no ipywidgets
+
+            view = WidgetView(self.display)
+        else:
+            view = TextView(self.display)
+        login = NotebookLogin(
+            name, flow, view, bind=lambda s: self._bind(name, s), tick_seconds=self.tick_seconds
+        )
+        login.receiver = receiver
+        self.logins[name] = login
+        return login
+
+    def _drop(self, name: str, *, keep_receiver: bool = True) -> CallbackReceiver | None:
+        """Close the login of ``name``; its receiver (or a waiting one) is returned."""
+        old = self.logins.pop(name, None)
+        kept = old.close(keep_receiver=keep_receiver) if old is not None else None
+        waiting = self.receivers.pop(name, None)
+        if waiting is not None and not keep_receiver:
+            waiting.stop(timeout=0.5)
+            waiting = None
+        return waiting or kept
+
+    def _reusable(self, name: str, login: NotebookLogin | None, env: str) -> Session | None:
+        for candidate in (login.session if login else None, self.shell.user_ns.get(name)):
             if (
                 isinstance(candidate, Session)
                 and candidate.environment.name == env
@@ -189,95 +190,58 @@ class LoginManager:
                 return candidate
         return None
 
-    def _show_widget(self, name: str, rec: Login, flow: OAuthFlow) -> Callable[..., Session]:
-        from .widget import LoginWidget
-
-        if rec.widget is None or rec.widget.flow is not flow:
-            if rec.widget is not None:
-                rec.widget.close()
-            rec.widget = LoginWidget(
-                flow, name=name, on_session=lambda s: self._bind(name, s), timer=self.timer
-            )
-        elif flow.state is LoginState.EXPIRED:
-            rec.widget.refresh_link()
-        self.display(rec.widget)
-        return rec.widget.finish
-
-    def _show_text(self, name: str, rec: Login, flow: OAuthFlow) -> Callable[..., Session]:
-        url = flow.start()
-        bundle = D.link_bundle(
-            url, name=name, environment=flow.environment.name, seconds_left=flow.seconds_left()
-        )
-        rec.handle = self.display(bundle, display_id=True)
-        return lambda code, note=None: self._finish_text(name, code, note)
-
-    def _finish_text(self, name: str, code: str, note: str | None = None) -> Session:
-        rec = self.logins[name]
-        if rec.flow is None:
-            raise LoginNotStartedError("No login is waiting. Run %etrade_login first.")
-        session = rec.flow.finish(code)
-        self._bind(name, session)
-        done = D.authorized_bundle(name, session.environment.name, session.expires_at, note)
-        if rec.handle is not None:  # the link (with its request token) leaves the output
-            rec.handle.update(done, raw=True)
-        else:
-            self.display(done)
-        return session
-
-    def _start_callback(
-        self,
-        rec: Login,
-        flow: OAuthFlow,
-        url: str,
-        port: int,
-        submit: Callable[..., Session],
-        warn: Callable[[str], None],
-    ) -> None:
+    def _start_callback(self, login: NotebookLogin, url: str, port: int) -> None:
+        warn = self._warner(login)
         if notebook_host().per_session:
             warn(D.BINDER_CALLBACK)
             return
-        prepared = rec.callback if not url else None  # from %etrade_callback
+        prepared = self.plans.get(login.name) if not url else None  # from %etrade_callback
         plan = prepared or plan_callback(url or None, port=port)
-        binding: dict[str, Any] = {
-            "expected_token": lambda: pending_token(flow.authorize_url),
-            "on_refused": lambda text: rec.widget and rec.widget.show_note(text, error=True),
-        }
+        flow = login.flow
+
+        def expected() -> str | None:
+            return pending_token(flow.authorize_url)
+
+        def refused(text: str) -> None:
+            login.note(text, error=True)
+
         lifetime = flow.seconds_left() + 60
-        receiver = rec.receiver
+        receiver = login.receiver
         reused = (
             receiver is not None
             and plan.port in (0, receiver.port)
             and plan.path == receiver.path
-            and receiver.bind(submit, lifetime=lifetime, public_host=plan.public_host, **binding)
+            and receiver.bind(
+                login.finish,
+                expected_token=expected,
+                on_refused=refused,
+                lifetime=lifetime,
+                public_host=plan.public_host,
+            )
         )
         if not reused:
             if receiver is not None:
                 receiver.stop(timeout=0.5)
-            rec.receiver = receiver = self._receiver(plan, submit, **binding).start(lifetime)
+            receiver = CallbackReceiver(
+                login.finish,
+                expected_token=expected,
+                on_refused=refused,
+                port=plan.port,
+                path=plan.path,
+                public_host=plan.public_host,
+                proxied=plan.via_hub,
+                relay_prefix=plan.relay_prefix,
+                clock=self.receiver_clock,
+            ).start(lifetime)
             if url:
-                rec.callback = None  # the URL given now replaces %etrade_callback's
+                self.plans.pop(login.name, None)  # the URL given now replaces %etrade_callback's
+        login.receiver = receiver
         assert receiver is not None
-        if rec.widget is not None:
-            rec.widget.receiver = receiver
-        text = D.callback_text(
-            plan.url_for(receiver.port),
-            via_hub=plan.via_hub,
-            registered=bool(plan.registered_url or prepared),
-        )
-        self._say(text)
-
-    def _receiver(
-        self, plan: CallbackPlan, finish: Callable[..., object] | None, **binding: Any
-    ) -> CallbackReceiver:
-        return CallbackReceiver(
-            finish,
-            port=plan.port,
-            path=plan.path,
-            public_host=plan.public_host,
-            proxied=plan.via_hub,
-            relay_prefix=plan.relay_prefix,
-            clock=self.receiver_clock,
-            **binding,
+        registered = bool(plan.registered_url or prepared)
+        self._say(
+            D.callback_text(
+                plan.url_for(receiver.port), via_hub=plan.via_hub, registered=registered
+            )
         )
 
     # -- %etrade_callback --------------------------------------------------------------------
@@ -286,22 +250,19 @@ class LoginManager:
 
         ``port`` 0 lets the OS choose a free port, once, and the receiver keeps it: re-running
         returns the same URL while the receiver runs, and restarts it on that port after its
-        wait for a login (``callback_wait``) ran out. ``%etrade_login --callback`` for ``name``
-        then binds this receiver. On Binder nothing is started (``None``): no registered URL
-        can reach a kernel there.
+        wait for a login (``callback_wait``) ran out. On Binder nothing starts (``None``).
         """
-        if not name.isidentifier():
-            raise ConfigurationError(f"--name {name!r} is not a Python identifier; try `etrade`.")
+        _check_name(name)
         if not 0 <= port <= 65535:
             raise ConfigurationError(f"--port {port} is not a port number (0 to 65535).")
         if notebook_host().per_session:
             self._say(D.BINDER_CALLBACK, warning=True)
             return None
-        rec = self.logins.setdefault(name, Login())
+        login = self.logins.get(name)
         plan = plan_callback(port=port)
-        if not port and rec.callback is not None:
-            plan = rec.callback  # keep the URL the user registered
-        receiver = rec.receiver
+        if not port and name in self.plans:
+            plan = self.plans[name]  # keep the URL the user registered
+        receiver = login.receiver if login is not None else self.receivers.get(name)
         if receiver is not None and (
             plan.port not in (0, receiver.port) or plan.path != receiver.path
         ):
@@ -310,11 +271,21 @@ class LoginManager:
         if receiver is not None and receiver.done.is_set():
             receiver.unbind()  # its login succeeded: wait for the next one
         if receiver is None or not receiver.extend(self.callback_wait):
-            rec.receiver = receiver = self._receiver(plan, None).start(self.callback_wait)
-            if rec.widget is not None:
-                rec.widget.receiver = receiver
+            receiver = CallbackReceiver(
+                None,
+                port=plan.port,
+                path=plan.path,
+                public_host=plan.public_host,
+                proxied=plan.via_hub,
+                relay_prefix=plan.relay_prefix,
+                clock=self.receiver_clock,
+            ).start(self.callback_wait)
+        if login is not None:
+            login.receiver = receiver
+        else:
+            self.receivers[name] = receiver
         url = plan.url_for(receiver.port)
-        rec.callback = CallbackPlan(
+        self.plans[name] = CallbackPlan(
             receiver.port,
             receiver.path,
             url if is_full_url(url) else None,  # a full URL also fixes the Host to expect
@@ -328,61 +299,64 @@ class LoginManager:
         )
         return url
 
-    def _prompt(self, name: str) -> None:
-        try:
-            code = input("Verification code (Enter to skip): ").strip()
-        except (EOFError, KeyboardInterrupt):
-            return
-        if code:
-            self.verify(code, name)
-
     # -- %etrade_verify / %etrade_status / %etrade_logout ------------------------------------
-    def verify(self, code: str, name: str = D.DEFAULT_NAME) -> Session:
-        """Finish the pending login of ``name`` with a code or a pasted callback URL."""
-        rec = self.logins.get(name)
-        if rec is None or rec.flow is None:
+    def pending_for(self, name: str | None) -> NotebookLogin:
+        """The login a code is for: ``name``'s, or the only one waiting when ``name`` is None."""
+        if name is None:
+            waiting = [n for n, login in self.logins.items() if login.phase in _OPEN]
+            if len(waiting) > 1:
+                names = ", ".join(f"--name {n}" for n in sorted(waiting))
+                raise ConfigurationError(
+                    f"{len(waiting)} logins wait for a code ({names}): say which one, e.g. "
+                    f"%etrade_verify CODE --name {sorted(waiting)[0]}."
+                )
+            name = waiting[0] if waiting else D.DEFAULT_NAME
+        login = self.logins.get(name)
+        if login is None or login.phase not in _OPEN:
             hint = "" if name == D.DEFAULT_NAME else f" --name {name}"
+            done = login is not None and login.session is not None
+            state = f"`{name}` is already logged in and no" if done else "No"
             raise LoginNotStartedError(
-                f"No login for `{name}` is waiting for a code. Run %etrade_login{hint}, open "
-                "the link, approve, then run this again with the code."
+                f"{state} login for `{name}` is waiting for a code. Run %etrade_login{hint}"
+                f"{' --force' if done else ''}, open the link, approve, then run this again "
+                "with the code."
             )
-        if rec.widget is not None:
-            session = rec.widget.finish(code)
-        else:
-            session = self._finish_text(name, code)
-        if rec.handle is None:
-            env = session.environment.name
-            self.display(D.authorized_bundle(name, env, session.expires_at))
+        return login
+
+    def verify(self, code: str, name: str | None = None) -> Session:
+        """Finish a pending login with a code or a pasted callback URL."""
+        login = self.pending_for(name)
+        session = login.finish(code)
+        env = session.environment.name
+        self.display(D.authorized_bundle(login.name, env, session.expires_at))
         return session
 
     def session_for(self, name: str) -> Session | None:
-        rec = self.logins.get(name)
-        found = rec.session if rec else None
+        login = self.logins.get(name)
+        found = login.session if login else None
         candidate = self.shell.user_ns.get(name)
         return found or (candidate if isinstance(candidate, Session) else None)
 
     def status(self, name: str = D.DEFAULT_NAME) -> None:
         session = self.session_for(name)
-        rec = self.logins.get(name)
+        login = self.logins.get(name)
         if session is not None:
             self.display(D.status_bundle(name, session.status()))
-        elif rec is not None and rec.flow is not None and rec.flow.state is not LoginState.NEW:
-            self._say(D.pending_text(name, rec.flow.seconds_left()))
+        elif login is not None and login.phase in _OPEN:
+            self._say(D.pending_text(name, login.flow.seconds_left()))
         else:
             self._say(f"Not logged in as `{name}`. Run %etrade_login to log in.")
 
     def logout(self, name: str = D.DEFAULT_NAME) -> None:
         """Revoke the token, forget it from the cache and unbind ``name``.
 
-        If E*TRADE could not be told (network, 5xx), nothing is unbound or forgotten here: the
+        If E*TRADE could not be told (network, 5xx), nothing is unbound or forgotten: the
         token may still work, so the error says to run ``%etrade_logout`` again. A token that
         is already dead (revoked, expired, rejected) counts as logged out.
         """
         session = self.session_for(name)
         if session is None:
-            rec = self.logins.pop(name, None)
-            if rec is not None:
-                rec.close()
+            self._drop(name, keep_receiver=False)
             self._say(f"Not logged in as `{name}`; nothing to log out.")
             return
         try:
@@ -397,33 +371,37 @@ class LoginManager:
                     f"token may still work until midnight ET. Run %etrade_logout{hint} again "
                     "to retry."
                 ) from exc
-        rec = self.logins.pop(name, None)
-        if rec is not None:
-            rec.close()
+        self._drop(name, keep_receiver=False)
         if self.shell.user_ns.get(name) is session:
             del self.shell.user_ns[name]
         self._say(f"Logged out: the token is revoked and forgotten, and `{name}` is unbound.")
 
     def close(self) -> None:
-        """Stop every widget timer and receiver (``%unload_ext``)."""
-        for rec in self.logins.values():
-            rec.close()
+        """Stop every timer and receiver (``%unload_ext``)."""
+        for name in list(self.logins):
+            self._drop(name, keep_receiver=False)
+        for receiver in self.receivers.values():
+            receiver.stop(timeout=0.5)
+        self.receivers.clear()
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind(self, name: str, session: Session) -> None:
-        self.logins.setdefault(name, Login()).session = session
         self.shell.push({name: session})
 
     def _say(self, text: str, *, warning: bool = False) -> None:
         self.display(D.message_bundle(text, warning=warning))
 
-    def _warner(self, rec: Login) -> Callable[[str], None]:
+    def _warner(self, login: NotebookLogin) -> Callable[[str], None]:
         def warn(text: str) -> None:
             self._say(text, warning=True)
-            if rec.widget is not None:
-                rec.widget.show_note(text, error=True)
+            login.note(text, error=True)
 
         return warn
 
 
-__all__ = ["UI_VAR", "Login", "LoginManager", "choose_ui"]
+def _check_name(name: str) -> None:
+    if not name.isidentifier():
+        raise ConfigurationError(f"--name {name!r} is not a Python identifier; try `etrade`.")
+
+
+__all__ = ["UI_VAR", "FlowFactory", "LoginManager", "choose_ui"]

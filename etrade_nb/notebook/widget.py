@@ -1,255 +1,147 @@
-"""``LoginWidget``: stock ipywidgets over an :class:`~etrade_nb.OAuthFlow` (no custom JS).
+"""``WidgetView``: the login drawn with stock ipywidgets (no custom JS), no logic inside.
 
-    w = LoginWidget(flow, name="etrade", on_session=bind)
-    w.code.value = "K7Q2M"      # Enter in the box (or w.submit.click()) exchanges it once
+It renders a :class:`~etrade_nb.notebook.state.ViewState` and reports what the person types
+(:meth:`WidgetView.on_submit`); the login object does everything else. The constructor does
+no I/O (no network, no display), so it is built and tested without a server::
 
-Parts: ``badge`` (sandbox/LIVE), ``link`` (authorize link + instruction), ``code`` (Text),
-``submit`` (Button), ``status`` (messages + the link's countdown). Secrets never live in a
-trait: the verifier sits in ``code.value`` only until it is submitted, tokens never do.
-Every error is shown in ``status``; nothing is left to the front end's callback log.
+    view = WidgetView(display)
+    view.on_submit(login.submitted)
+    view.show(state)            # displays it (with a display id)
+    view.code.value = "K7Q2M"   # Enter in the box, or view.submit.click(), reports it
+
+Parts: ``badge`` (sandbox/LIVE), ``link`` (authorize link, later the result), ``code`` (Text),
+``submit`` (Button), ``status`` (message + the link's one countdown). Secrets never live in a
+trait: the code leaves ``code.value`` as soon as it is reported, and once the login ended no
+trait holds the link (consumer key and request token).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
-from typing import Any
 
 import ipywidgets as W
 
-from ..api.session import Session
-from ..errors import AuthorizeLinkExpiredError, EtradeError
-from ..login.callback import CallbackReceiver
-from ..login.flow import OAuthFlow
 from . import display as D
+from .frontend import Display, DisplayHandle
+from .state import Phase, ViewState
 
 log = logging.getLogger(__name__)
-
-GENERIC_ERROR = (
-    "Something unexpected went wrong (details are in the kernel log). "
-    "Run %etrade_login again for a fresh link."
-)
-_MAX_TICKS = 60 * 60  # the timer never outlives an hour, whatever happens
+ERROR_STYLE = "color:#b00020;font-weight:bold"
 
 
-class LoginWidget(W.VBox):
-    """The E*TRADE login: link, code box, Submit and a status line with a countdown."""
+class WidgetView:
+    """The E*TRADE login box: badge, link, code box, Submit and a status line (``box``)."""
 
-    def __init__(
-        self,
-        flow: OAuthFlow,
-        *,
-        name: str = D.DEFAULT_NAME,
-        on_session: Callable[[Session], Any] | None = None,
-        timer: bool = True,
-        tick_seconds: float = 1.0,
-        max_refreshes: int = 3,
-    ) -> None:
-        url = flow.start()  # the same link while the pending one is fresh
-        self.badge = W.HTML(D.badge_html(flow.environment.name))
-        self.link = W.HTML(D.link_html(url, name))
+    def __init__(self, display: Display) -> None:
+        self.badge = W.HTML("")
+        self.link = W.HTML("")
         self.code = W.Text(
             placeholder="verification code", description="Code:", continuous_update=False
         )
         self.submit = W.Button(description="Submit", button_style="primary")
+        self.row = W.HBox([self.code, self.submit])
         self.status = W.HTML("")
-        super().__init__(
-            children=[self.badge, self.link, W.HBox([self.code, self.submit]), self.status]
-        )
-        self.flow, self.name = flow, name
-        self.session: Session | None = None
-        self.receiver: CallbackReceiver | None = None
-        self.on_session = on_session
-        self.max_refreshes = max_refreshes
-        self._refreshes = 0
-        self._message = ""
-        self._error = False
-        self._lock = threading.RLock()
-        self._stop = threading.Event()
+        self.box = W.VBox(children=[self.badge, self.link, self.row, self.status])
+        self._display = display
+        self._handle: DisplayHandle | None = None
+        self._handler: Callable[[str], object] | None = None
+        self._state: ViewState | None = None
         self.code.observe(self._on_value, names="value")
         self.submit.on_click(self._on_click)
-        self._render()
-        self._timer: threading.Thread | None = None
-        if timer:
-            self._timer = threading.Thread(
-                target=self._run_timer, args=(tick_seconds,), daemon=True, name="etrade-login-timer"
+
+    # -- the LoginView protocol --------------------------------------------------------------
+    def on_submit(self, handler: Callable[[str], object]) -> None:
+        """Call ``handler(text)`` with what the person submits (Enter or the button)."""
+        self._handler = handler
+
+    def show(self, state: ViewState) -> None:
+        """Render ``state`` and display the box (again, when a re-run shows it)."""
+        self.render(state)
+        self._handle = self._display(self.bundle(), display_id=True)
+
+    def render(self, state: ViewState) -> None:
+        previous, self._state = self._state, state
+        pending = not state.phase.ended
+        self.badge.value = D.badge_html(state.environment) if pending else ""
+        self.badge.layout.display = None if pending else "none"
+        if state.phase is Phase.AUTHORIZED and state.valid_until is not None:
+            self.link.value = D.authorized_html(
+                state.name, state.environment, state.valid_until, state.note
             )
-            self._timer.start()
+        elif pending and state.url:
+            self.link.value = D.link_html(state.url, state.name)
+        else:
+            self.link.value = ""  # the link (consumer key, request token) leaves the state
+        typing = state.phase is Phase.PENDING and not state.waiting
+        self.code.disabled = self.submit.disabled = state.phase is not Phase.PENDING
+        self.row.layout.display = None if typing or state.phase is Phase.CHECKING else "none"
+        if not pending and self.code.value:
+            self.code.value = ""
+        self.status.value = _status_html(state)
+        ended_now = state.phase.ended and (previous is None or not previous.phase.ended)
+        if ended_now and self._handle is not None:
+            self._handle.update(self.bundle(), raw=True)  # saved text/plain: how it ended
 
-    def __repr__(self) -> str:  # stable and secret-free
-        state = "authorized" if self.session else "waiting for the code"
-        return f"<etrade_nb LoginWidget {self.flow.environment.name} `{self.name}`: {state}>"
+    def close(self) -> None:
+        for child in (self.badge, self.link, self.code, self.submit, self.row, self.status):
+            child.close()
+        self.box.close()
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        """ipywidgets' bundle, with a ``text/plain`` that tells a widget-less front end what to do.
-
-        (ipywidgets would use ``repr`` cut at 110 characters.) No link here: text/plain is
-        saved with the notebook, and the link holds the request token.
-        """
-        data = super()._repr_mimebundle_(**kwargs)
-        if data is not None:
-            env = self.flow.environment.name
-            data["text/plain"] = D.widget_plain(self.name, env, self.session is not None)
-        return data
-
-    # -- the exchange ---------------------------------------------------------------------
-    def finish(self, text: str, note: str | None = None) -> Session:
-        """Exchange ``text`` (code or callback URL) once; update the widget; raise on failure."""
-        if not self._lock.acquire(timeout=60):
-            raise EtradeError("A code is already being checked. Wait for its result.")
-        try:
-            if self.session is not None:
-                return self.session
-            self._set_busy(True)
-            try:
-                session = self.flow.finish(text)
-            except AuthorizeLinkExpiredError as exc:
-                self.refresh_link(note=False)
-                self._show(exc.message, error=True)
-                raise
-            except EtradeError as exc:
-                self._show(exc.message, error=True)
-                raise
-            except Exception:
-                log.exception("The login could not be finished")
-                self._show(GENERIC_ERROR, error=True)
-                raise
-            finally:
-                if self.session is None:
-                    self._set_busy(False)
-            self._authorized(session, note)
-            return session
-        finally:
-            self._lock.release()
-
-    def _submit(self, text: str) -> None:
-        if not self._lock.acquire(blocking=False):
-            # A second submit while a code is being checked: dropped, and the code it
-            # carried leaves the synced trait at once.
-            if self.code.value:
-                self.code.value = ""
+    # -- what the person does -----------------------------------------------------------------
+    def _report(self, text: str) -> None:
+        if self.code.value:
+            self.code.value = ""  # the code leaves the synced trait at once
+        if self._handler is None:
             return
         try:
-            self.finish(text)
-        except Exception:
-            pass  # already shown in the status line
-        finally:
-            self._lock.release()
+            self._handler(text)
+        except Exception:  # ipywidgets would drop it silently (ipywidgets#2612)
+            log.exception("The login could not take the code")
+            self.status.value = f'<span style="{ERROR_STYLE}">{escape(D.GENERIC_ERROR)}</span>'
 
-    def _on_value(self, change: dict[str, Any]) -> None:
-        if str(change.get("new") or "").strip():
-            self._submit(change["new"])
+    def _on_value(self, change: Mapping[str, object]) -> None:
+        text = str(change.get("new") or "")
+        if text.strip():
+            self._report(text)
 
     def _on_click(self, _button: W.Button) -> None:
         text = self.code.value
         if text.strip():
-            self._submit(text)
-        elif self.session is None and not self._error and not self.submit.disabled:
-            self._show("Paste the verification code E*TRADE showed you, then press Submit.")
+            self._report(text)
+        elif (
+            self._state is not None and self._state.phase is Phase.PENDING and not self._state.error
+        ):
+            self.status.value = _status_html(self._state, D.EMPTY_SUBMIT)
 
-    def _set_busy(self, busy: bool) -> None:
-        if busy:
-            self.code.value = ""  # the verifier leaves the synced trait right away
-        self.code.disabled = self.submit.disabled = busy
-        if busy:
-            self._show("Checking the code with E*TRADE…")
+    # -- what a front end without widgets shows --------------------------------------------------
+    def __repr__(self) -> str:
+        return self.plain().splitlines()[0]
 
-    def _authorized(self, session: Session, note: str | None) -> None:
-        self.session = session
-        self._stop.set()
-        self.link.value = D.authorized_html(
-            self.name, session.environment.name, session.expires_at, note
-        )
-        self.code.value = ""
-        self.code.disabled = self.submit.disabled = True
-        self.code.layout.display = self.submit.layout.display = "none"
-        self._message, self._error = "", False
-        self.status.value = ""
-        if self.on_session is not None:
-            try:
-                self.on_session(session)
-            except Exception:
-                log.exception("Binding the session failed")
-                self._show(GENERIC_ERROR, error=True)
+    def plain(self) -> str:
+        """What a front end without ipywidgets shows (and the notebook saves): no link."""
+        s = self._state
+        if s is None:
+            return "<etrade_nb LoginWidget>"
+        return D.widget_plain(s.name, s.environment, s.phase.value)
 
-    # -- the link's clock ------------------------------------------------------------------
-    def refresh_link(self, *, note: bool = True) -> bool:
-        """Show a fresh authorize link after the old one expired; False when giving up."""
-        with self._lock:
-            if self.session is not None:
-                return False
-            if self._refreshes >= self.max_refreshes:
-                self._stop.set()
-                self.code.disabled = self.submit.disabled = True
-                self._show("The link expired. Run %etrade_login for a new one.", error=True)
-                return False
-            self._refreshes += 1
-            try:
-                url = self.flow.start()
-            except EtradeError as exc:
-                self._stop.set()
-                self._show(exc.message, error=True)
-                return False
-            except Exception:
-                log.exception("Getting a new authorize link failed")
-                self._stop.set()
-                self._show(GENERIC_ERROR, error=True)
-                return False
-            self.link.value = D.link_html(url, self.name)
-            if self.receiver is not None:
-                self.receiver.extend(self.flow.seconds_left() + 60)
-            if note:
-                self._show("The previous link expired (5 minutes); open this new one.")
-            return True
+    def bundle(self) -> dict[str, object]:
+        """The widget's mime bundle, with a ``text/plain`` that is stable, secret-free, current."""
+        data: dict[str, object] = dict(self.box._repr_mimebundle_() or {})
+        data["text/plain"] = self.plain()
+        return data
 
-    def tick(self) -> bool:
-        """Update the countdown; get a new link when it reached 0. False: nothing left to do."""
-        if self.session is not None or self._stop.is_set():
-            return False
-        if not self._lock.acquire(blocking=False):
-            return True  # an exchange is running
-        try:
-            if self.flow.seconds_left() <= 0:
-                return self.refresh_link()
-            self._render()
-            return True
-        finally:
-            self._lock.release()
 
-    def _run_timer(self, seconds: float) -> None:
-        for _ in range(_MAX_TICKS):
-            if self._stop.wait(seconds):
-                return
-            try:
-                if not self.tick():
-                    return
-            except Exception:  # a closed comm must not kill the kernel's thread noisily
-                log.debug("login timer stopped", exc_info=True)
-                return
+def _status_html(state: ViewState, message: str | None = None) -> str:
+    text = state.message if message is None else message
+    style = ERROR_STYLE if state.error and message is None else ""
+    parts = [f'<span style="{style}">{D.code_html(text)}</span>'] if text else []
+    if state.phase is Phase.PENDING and state.waiting:
+        parts.append(f"<b>{escape(D.WAITING_TEXT)}</b>")
+    if not state.phase.ended:
+        parts.append(f"<small>{escape(D.countdown_text(state.seconds_left))}</small>")
+    return "<br>".join(parts)
 
-    # -- status line -------------------------------------------------------------------------
-    def _show(self, message: str, *, error: bool = False) -> None:
-        self._message, self._error = message, error
-        self._render()
 
-    def show_note(self, message: str, *, error: bool = False) -> None:
-        """Show a message in the status line (used by the magic for warnings)."""
-        self._show(message, error=error)
-
-    def _render(self) -> None:
-        style = "color:#b00020;font-weight:bold" if self._error else ""
-        parts = [f'<span style="{style}">{escape(self._message)}</span>'] if self._message else []
-        if self.session is None:
-            parts.append(f"<small>{escape(D.countdown_text(self.flow.seconds_left()))}</small>")
-        self.status.value = "<br>".join(parts)
-
-    def close(self) -> None:
-        """Stop the countdown and the callback receiver, then close the widgets."""
-        self._stop.set()
-        if self.receiver is not None:
-            self.receiver.stop(timeout=0.5)
-        for child in (self.badge, self.link, self.code, self.submit, self.status):
-            child.close()
-        super().close()
+__all__ = ["WidgetView"]

@@ -22,7 +22,7 @@ _KERNEL_IDLE = """() => {
 _RUN_CELL = """(i) => {
   const panel = window.jupyterapp.shell.currentWidget;
   panel.content.activeCellIndex = i;
-  return window.jupyterapp.commands.execute('notebook:run-cell');
+  window.jupyterapp.commands.execute('notebook:run-cell');  // not awaited: a login waits
 }"""
 _CELL_DONE = """(i) => {
   const panel = window.jupyterapp.shell.currentWidget;
@@ -71,8 +71,8 @@ def run_cells(page: Page, notebook: Path, *sources: str) -> None:
         run_cell(page, cell_index(notebook, source))
 
 
-def login_with_code(page: Page, context: BrowserContext, login_cell: Any) -> tuple[str, str]:
-    """Do what a person does with the login widget; returns (authorize URL, code)."""
+def approve_in_new_tab(page: Page, context: BrowserContext, login_cell: Any) -> tuple[str, str]:
+    """Open the login's link, click Accept, read the code; returns (authorize URL, code)."""
     link = login_cell.locator(".widget-html a#etrade-authorize-link")
     expect(link).to_be_visible(timeout=WAIT_MS)
     assert link.get_attribute("target") == "_blank"
@@ -87,15 +87,34 @@ def login_with_code(page: Page, context: BrowserContext, login_cell: Any) -> tup
     assert re.fullmatch(r"\w{4,}", code), code
     authorize.close()
     page.bring_to_front()
-    box = login_cell.locator(".widget-text input")
-    box.fill(code)
+    return url, code
+
+
+def login_with_code(page: Page, context: BrowserContext, login_cell: Any) -> tuple[str, str]:
+    """Do what a person does with the login widget's own box (``--no-wait``)."""
+    url, code = approve_in_new_tab(page, context, login_cell)
+    login_cell.locator(".widget-text input").fill(code)
     login_cell.locator("button.jupyter-button", has_text="Submit").click()
     return url, code
 
 
+def paste_into_prompt(login_cell: Any, code: str) -> None:
+    """Answer the kernel's prompt under the waiting login cell (JupyterLab and Notebook 7)."""
+    box = login_cell.locator("input.jp-Stdin-input")
+    expect(box).to_be_visible(timeout=WAIT_MS)
+    box.fill(code)
+    box.press("Enter")
+
+
+def restart_and_run_all(page: Page) -> None:
+    """Kernel > Restart Kernel and Run All Cells..., confirming the dialog."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")
+    page.locator(".jp-Dialog-button.jp-mod-accept").click()
+
+
 def expect_authorized(login_cell: Any) -> None:
     expect(login_cell.locator(".jp-OutputArea").first).to_contain_text(
-        "Authorized (sandbox) as", timeout=WAIT_MS
+        "Authorized as etrade", timeout=WAIT_MS
     )
 
 

@@ -1,4 +1,5 @@
-"""A person in a real browser: widget login in JupyterLab and Notebook 7, and callback mode."""
+"""A person in a real browser: Restart Kernel and Run All with one paste in JupyterLab and
+Notebook 7, the widget's own box (``--no-wait``), and callback mode."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from etrade_nb.emulator import EmulatorServer
 
 from .jupyter_page import (
     WAIT_MS,
+    approve_in_new_tab,
     cell,
     cell_index,
     expect_authorized,
     login_with_code,
     open_notebook,
+    paste_into_prompt,
+    restart_and_run_all,
     run_cell,
     run_cells,
     save_and_read,
@@ -49,34 +53,58 @@ def _assert_secret_free(saved: str, secrets: list[str]) -> None:
         assert not re.search(pattern, saved), "a secret was saved in the notebook"
 
 
-def _quickstart(jupyter, page, emulator: EmulatorServer) -> None:
+def _restart_and_run_all(jupyter, page, emulator: EmulatorServer) -> None:
+    """The analyst's daily habit: one paste, and the run reaches the last data cell."""
     nb = jupyter.root / QUICKSTART
     open_notebook(page, jupyter.url(QUICKSTART))
-    setup = run_cell(page, cell_index(nb, "import os"))
-    expect(setup).to_contain_text("Using the E*TRADE emulator from the environment")
-    run_cells(page, nb, "%load_ext etrade_nb")
+    restart_and_run_all(page)
     login = cell(page, cell_index(nb, "%etrade_login"))
-    start_cell(page, cell_index(nb, "%etrade_login"))
-    url, code = login_with_code(page, page.context, login)
+    expect(login).to_contain_text("Waiting for your code", timeout=WAIT_MS)
+    url, code = approve_in_new_tab(page, page.context, login)
     assert url.startswith(emulator.authorize_url + "?key=")
+    paste_into_prompt(login, f" {code.lower()} ")  # a sloppy paste is normalised, not refused
+    expect_authorized(login)
+    last = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_logout"))
+    expect(last).to_contain_text("Logged out: the token is revoked", timeout=WAIT_MS)
+    check = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\nprint"))
+    expect(check).to_contain_text(
+        "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage"
+    )
+    assert login.locator("a#etrade-authorize-link").count() == 0  # the link left the output
+    assert [r.status for r in emulator.log if r.path == "/oauth/access_token"][-1:] == [200]
+    saved = save_and_read(page, nb, "Logged out")
+    assert "Waiting for your code" not in saved
+    _assert_secret_free(saved, _secrets(emulator, code))
+
+
+def test_lab_restart_and_run_all_reaches_the_last_cell(lab, page, emulator) -> None:
+    _restart_and_run_all(lab, page, emulator)
+
+
+def test_notebook7_restart_and_run_all_reaches_the_last_cell(notebook7, page, emulator) -> None:
+    _restart_and_run_all(notebook7, page, emulator)
+
+
+def test_lab_no_wait_login_through_the_widget_box(lab, page, emulator) -> None:
+    nb = lab.root / QUICKSTART
+    open_notebook(page, lab.url(QUICKSTART))
+    run_cells(page, nb, "import os", "%load_ext etrade_nb")
+    index = cell_index(nb, "%etrade_login")
+    page.evaluate(
+        """([i, src]) => {
+          const panel = window.jupyterapp.shell.currentWidget;
+          panel.content.widgets[i].model.sharedModel.setSource(src);
+        }""",
+        [index, "%etrade_login --no-wait --force"],
+    )
+    login = run_cell(page, index)  # returns at once: the box takes the code
+    _, code = login_with_code(page, page.context, login)
     expect_authorized(login)
     accounts = run_cell(page, cell_index(nb, "accounts = etrade.accounts"))
     expect(accounts.locator(".jp-OutputArea-output")).to_contain_text(
         "Individual Brokerage", timeout=WAIT_MS
     )
-    check = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\nprint"))
-    expect(check).to_contain_text("2 accounts: Individual Brokerage, Roth IRA")
-    saved = save_and_read(page, nb, "accountIdKey")
     assert code not in page.locator(".widget-text input").first.input_value()
-    _assert_secret_free(saved, _secrets(emulator, code))
-
-
-def test_lab_quickstart_login_through_the_widget(lab, page, emulator) -> None:
-    _quickstart(lab, page, emulator)
-
-
-def test_notebook7_quickstart_login_through_the_widget(notebook7, page, emulator) -> None:
-    _quickstart(notebook7, page, emulator)
 
 
 def test_lab_callback_login_needs_no_code(lab, page) -> None:
@@ -105,7 +133,10 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
     verifier = parse_qs(urlsplit(authorize.url).query)["oauth_verifier"][0]
     page.bring_to_front()
     expect_authorized(login)  # nothing typed: the receiver got the code
+    expect(login.locator("input.jp-Stdin-input")).to_have_count(0)  # the prompt went away
     check = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\naccounts"))
-    expect(check).to_contain_text("2 accounts: Individual Brokerage, Roth IRA")
-    saved = save_and_read(page, nb, "2 accounts")
+    expect(check).to_contain_text(
+        "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage"
+    )
+    saved = save_and_read(page, nb, "4 accounts")
     _assert_secret_free(saved, [verifier])

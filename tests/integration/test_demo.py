@@ -23,12 +23,20 @@ from pathlib import Path
 
 import pytest
 
-from etrade_nb.cli.demo import QUICKSTART, demo_environ, jupyter_command, notebooks_dir, server_info
+from etrade_nb.cli.demo import (
+    QUICKSTART,
+    demo_dir,
+    demo_environ,
+    jupyter_command,
+    notebooks_dir,
+    server_info,
+    working_copy,
+)
 from etrade_nb.emulator import EmulatorServer
 from tests.jupyter_dirs import private_jupyter_dirs
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
-READY = re.compile(r"is ready: (http://127\.0\.0\.1:(\d+))/lab/tree/\S+\?token=(\w+)")
+READY = re.compile(r"^    (http://127\.0\.0\.1:(\d+))/lab/tree/\S+\?token=(\w+)$")
 EMULATOR = re.compile(r"E\*TRADE emulator \(not the real E\*TRADE\) at (http://127\.0\.0\.1:\d+)")
 PID = re.compile(r"\(pid (\d+)\)")
 
@@ -64,7 +72,8 @@ def busy_8888() -> Iterator[None]:
 def demo(
     tmp_path: Path, busy_8888: None
 ) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
-    env = {**os.environ, **private_jupyter_dirs(tmp_path)}
+    env = {**os.environ, **private_jupyter_dirs(tmp_path)}  # HOME is tmp_path/home
+    env.pop("ETRADE_NB_DEMO_DIR", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "etrade_nb", "demo", "--no-browser"],  # the default port
         env=env,
@@ -95,7 +104,7 @@ def _read_until(
     raise AssertionError(f"no line matching {pattern.pattern!r} in 60 s; got:\n{''.join(seen)}")
 
 
-def test_demo_serves_quickstart_and_stops_on_ctrl_c(demo) -> None:
+def test_demo_serves_quickstart_and_stops_on_ctrl_c(demo, tmp_path: Path) -> None:
     proc, lines = demo
     seen: list[str] = []
     emulator_url = _read_until(lines, EMULATOR, seen).group(1)
@@ -103,9 +112,23 @@ def test_demo_serves_quickstart_and_stops_on_ctrl_c(demo) -> None:
     ready = _read_until(lines, READY, seen)
     base, port, token = ready.group(1), int(ready.group(2)), ready.group(3)
     assert port != 8888  # taken: Jupyter moved on, and the demo printed where it went
+    # The real URL comes last, on a line of its own: nothing but a blank line follows it.
+    time.sleep(2)
+    after = [lines.get() for _ in range(lines.qsize())]
+    assert [line.strip() for line in after] == [""], after
+    assert seen[-2].strip() == "" and seen[-3].endswith("is ready:\n")
+    # ... and Jupyter's own token URLs were left out of its relayed log.
+    assert "?token=" not in (tmp_path / "stderr.log").read_text()
+    # The notebooks open from a working copy in a folder of their own, not the checkout.
+    copy = tmp_path / "home" / "etrade-nb-demo"
+    assert f"Demo notebooks: {copy}\n" in seen
+    assert sorted(p.name for p in copy.iterdir()) == sorted(
+        p.name for p in (notebooks_dir() or Path()).glob("*.ipynb")
+    )
     # The token is not on Jupyter's command line, which every local user can read (ps).
     cmdline = Path(f"/proc/{jupyter_pid}/cmdline").read_bytes()
     assert b"--ServerApp.ip=127.0.0.1" in cmdline  # really Jupyter's command line
+    assert f"--ServerApp.root_dir={copy}\0".encode() in cmdline
     assert token.encode() not in cmdline and b"IdentityProvider.token" not in cmdline
     assert token.encode() not in Path(f"/proc/{proc.pid}/cmdline").read_bytes()
 
@@ -159,3 +182,17 @@ def test_server_info_reads_the_port_jupyter_wrote(tmp_path: Path) -> None:
     (tmp_path / "jpserver-4242.json").write_text(json.dumps(info))
     assert server_info(4242, tmp_path) == info
     assert server_info(4243, tmp_path) is None
+
+
+def test_working_copy_takes_only_notebooks_and_keeps_edits(tmp_path: Path) -> None:
+    source = notebooks_dir()
+    assert source is not None
+    target = tmp_path / "demo"
+    copied = working_copy(source, target)
+    assert QUICKSTART in copied and not list(target.glob("*.py")) and not list(target.glob("*.cfg"))
+    (target / QUICKSTART).write_text("{}")  # the person's edited quickstart
+    (target / "02-your-etrade-keys.ipynb").unlink()
+    assert working_copy(source, target) == ["02-your-etrade-keys.ipynb"]
+    assert (target / QUICKSTART).read_text() == "{}"
+    assert demo_dir({"ETRADE_NB_DEMO_DIR": str(tmp_path / "x")}) == tmp_path / "x"
+    assert demo_dir({}).name == "etrade-nb-demo"

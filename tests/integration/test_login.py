@@ -53,10 +53,14 @@ def test_wrong_verifier_then_right_one(flow, emulator):
     with pytest.raises(VerifierRejectedError, match="submit it again"):
         flow.finish("ZZZZ9" if right != "ZZZZ9" else "YYYY8")
     assert flow.state is LoginState.PENDING
-    if right.upper() != right.lower():
-        with pytest.raises(VerifierRejectedError, match="upper-case"):
-            flow.finish(right.lower())
     assert flow.finish(right).accounts()
+
+
+def test_a_lower_case_spaced_out_code_is_normalised_before_it_is_sent(flow, emulator):
+    right = emulator.approve_token(token_of(flow.start()))
+    sloppy = f" {right[:2].lower()} {right[2:].lower()}\n"
+    assert flow.finish(sloppy).accounts()
+    assert [r.status for r in emulator.log if r.path == "/oauth/access_token"] == [200]
 
 
 def test_pasted_callback_url_finishes_the_login(flow, emulator):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from etrade_nb.api.session import SessionStatus
 from etrade_nb.notebook import display as D
 from etrade_nb.oauth.tokens import TokenState
@@ -78,7 +80,32 @@ def test_messages_escape_html() -> None:
 
 
 def test_widget_plain_names_the_text_login_for_this_name_and_environment() -> None:
-    plain = D.widget_plain("paper", "live", authorized=False)
+    plain = D.widget_plain("paper", "live", "pending")
     assert "%etrade_login --text --live --name paper" in plain
     assert "%etrade_verify CODE --name paper" in plain
-    assert D.widget_plain("etrade", "sandbox", authorized=True).endswith(": authorized>")
+
+
+@pytest.mark.parametrize(
+    ("phase", "says"),
+    [
+        ("authorized", "authorized, login finished"),
+        ("expired", "the link expired, login ended"),
+        ("cancelled", "login cancelled"),
+    ],
+)
+def test_widget_plain_of_an_ended_login_says_how_it_ended(phase: str, says: str) -> None:
+    plain = D.widget_plain("etrade", "sandbox", phase)
+    assert plain == f"<etrade_nb LoginWidget sandbox `etrade`: {says}>"
+    assert "waiting" not in plain
+
+
+def test_html_shows_names_as_code_not_backticks() -> None:
+    html = D.message_bundle(D.reuse_text("etrade", "this kernel's session"))["text/html"]
+    assert "`" not in html and "Already logged in as <code>etrade</code>" in html
+    warn = D.message_bundle("No login for `et2` <now>", warning=True)["text/html"]
+    assert "<code>et2</code>" in warn and "&lt;now&gt;" in warn and "`" not in warn
+
+
+def test_authorized_html_names_the_environment_once() -> None:
+    html = D.authorized_html("etrade", "sandbox", MIDNIGHT)
+    assert html.count("sandbox") == 1 and "Authorized as <code>etrade</code>" in html

@@ -104,7 +104,7 @@ def test_headless_verify_from_the_environment_saves_no_secret(
     assert "verifier 0" in secrets and "access token 0" in secrets
     assert leaks(path, secrets) == []
     if ui == "widget":  # the scan covered the saved widget state, too
-        assert "Authorized (sandbox) as <code>etrade</code>" in json.dumps(
+        assert "Authorized as <code>etrade</code>" in json.dumps(
             json.loads(path.read_text())["metadata"]["widgets"]
         )
 

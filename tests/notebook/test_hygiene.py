@@ -37,7 +37,7 @@ def test_saved_notebook_holds_no_secret(
     saved = json.loads(path.read_text())
     if ui == "widget":
         state = json.dumps(saved["metadata"]["widgets"])
-        assert "Authorized (sandbox) as <code>etrade</code>" in state
+        assert "Authorized as <code>etrade</code>" in state
         assert "auto-approved by the local emulator" in state
     else:
         assert texts(nb.cells[1]).endswith("(auto-approved by the local emulator)")
@@ -53,11 +53,11 @@ def test_code_typed_into_the_widget_box_is_not_saved(
             "%load_ext etrade_nb",
             "%etrade_login",
             "from etrade_nb.emulator import approve\n"
-            "w = get_ipython().magics_manager.registry['EtradeMagics'].manager.logins['etrade']"
-            ".widget\n"
-            "w.code.value = approve(w.flow.authorize_url)\n"
-            "w.submit.click()\n"
-            "del w",
+            "magics = get_ipython().magics_manager.registry['EtradeMagics']\n"
+            "login = magics.manager.logins['etrade']\n"
+            "login.view.code.value = approve(login.flow.authorize_url)\n"
+            "login.view.submit.click()\n"
+            "del login, magics",
             "etrade",
         )
         client(nb, tmp_path, store_widget_state=True).execute()
@@ -68,7 +68,7 @@ def test_code_typed_into_the_widget_box_is_not_saved(
     assert "verifier 0" in secrets and "access token 0" in secrets
     assert leaks(path, secrets) == []
     state = json.dumps(json.loads(path.read_text())["metadata"]["widgets"])
-    assert "Authorized (sandbox) as <code>etrade</code>" in state
+    assert "Authorized as <code>etrade</code>" in state
     assert '"value": ""' in state  # the Text model was saved, empty
 
 

@@ -10,11 +10,11 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from etrade_nb import OAuthFlow, Session
+from etrade_nb import Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.manager import LoginManager
 
-from .conftest import in_flight, request_token_of
+from .conftest import in_flight, request_token_of, widget_of
 
 
 def run(ip: InteractiveShell, cell: str) -> list[dict[str, str]]:
@@ -89,23 +89,25 @@ def test_widget_login_binds_and_double_submit_exchanges_once(
 ) -> None:
     out = run(ip, "%etrade_login --widget")
     assert any("application/vnd.jupyter.widget-view+json" in o for o in out)
-    w = manager.logins["etrade"].widget
+    login = manager.logins["etrade"]
+    w = widget_of(login)
     assert "LoginWidget sandbox `etrade`" in plain(out)
-    w.code.value = approve_url(w.flow.authorize_url)
+    w.code.value = approve_url(login.flow.authorize_url)
     w.submit.click()
     w.submit.click()
-    assert ip.user_ns["etrade"] is w.session
+    assert ip.user_ns["etrade"] is login.session
     assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 1
     run(ip, "%etrade_login --widget")  # re-run: reuses the session, no new widget
-    assert manager.logins["etrade"].widget is w
+    assert manager.logins["etrade"].view is w
 
 
 def test_widget_submits_during_an_exchange_in_flight_are_dropped(
     ip, manager, emulator, approve_url
 ) -> None:
     run(ip, "%etrade_login --widget")
-    w = manager.logins["etrade"].widget
-    code = approve_url(w.flow.authorize_url)
+    login = manager.logins["etrade"]
+    w = widget_of(login)
+    code = approve_url(login.flow.authorize_url)
     emulator.faults.delay(0.5, n=1)  # E*TRADE is slow to answer the first code
     first = in_flight(w, lambda: setattr(w.code, "value", "WRONG1"))
     clicks = [threading.Thread(target=w.submit.click) for _ in range(2)]
@@ -117,32 +119,33 @@ def test_widget_submits_during_an_exchange_in_flight_are_dropped(
     assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 1
     assert "etrade" not in ip.user_ns and w.code.value == ""
     w.code.value = code  # the person submits again once told the first code was wrong
-    assert ip.user_ns["etrade"] is w.session
+    assert ip.user_ns["etrade"] is login.session
     assert sum(r.path == "/oauth/access_token" for r in emulator.log) == 2
 
 
 def test_widget_rerun_while_pending_shows_the_same_widget(ip, manager, emulator) -> None:
     run(ip, "%etrade_login --widget")
-    w = manager.logins["etrade"].widget
+    w = manager.logins["etrade"].view
     run(ip, "%etrade_login --widget")
-    assert manager.logins["etrade"].widget is w and request_tokens(emulator) == 1
+    assert manager.logins["etrade"].view is w and request_tokens(emulator) == 1
 
 
 def test_verify_goes_through_the_widget(ip, manager, approve_url) -> None:
     run(ip, "%etrade_login --widget")
-    w = manager.logins["etrade"].widget
+    login = manager.logins["etrade"]
+    w = widget_of(login)
     with pytest.raises(UsageError, match="did not accept"):
         run(ip, "%etrade_verify WRONG1")
     assert "did not accept" in w.status.value
-    run(ip, f"%etrade_verify {approve_url(w.flow.authorize_url)}")
-    assert "Authorized" in w.link.value and ip.user_ns["etrade"] is w.session
+    run(ip, f"%etrade_verify {approve_url(login.flow.authorize_url)}")
+    assert "Authorized" in w.link.value and ip.user_ns["etrade"] is login.session
 
 
 def test_live_is_explicit_and_loud(ip, manager) -> None:
     out = plain(run(ip, "%etrade_login --live --text"))
     assert out.startswith("LIVE:") and manager.logins["etrade"].flow.environment.name == "live"
     run(ip, "%etrade_login --live --widget --force")
-    assert "LIVE" in manager.logins["etrade"].widget.badge.value
+    assert "LIVE" in widget_of(manager.logins["etrade"]).badge.value
 
 
 def test_status_and_logout(ip, manager, emulator, approve_url) -> None:
@@ -247,8 +250,8 @@ def test_callback_mode_end_to_end(ip, manager, clock: EmulatorClock, monkeypatch
         emu.register_consumer(emu.consumer_key, emu.consumer_secret, callback_url=rec.receiver.url)
         approve(rec.flow.authorize_url)  # the browser: Accept → 302 → our receiver
         assert rec.receiver.wait(5)
-        assert "Authorized (sandbox)" in rec.widget.link.value
-        assert ip.user_ns["etrade"] is rec.widget.session
+        assert "Authorized as" in widget_of(rec).link.value
+        assert ip.user_ns["etrade"] is rec.session
 
 
 def test_callback_tries_once_then_the_widget_says_paste(ip, manager, approve_url) -> None:
@@ -258,12 +261,12 @@ def test_callback_tries_once_then_the_widget_says_paste(ip, manager, approve_url
     rec = manager.logins["etrade"]
     stray = requests.get(rec.receiver.url + "?oauth_verifier=WRONG1", timeout=5)
     assert stray.status_code == 400 and "address bar" in stray.text
-    assert "did not accept" in rec.widget.status.value
-    assert "will not try again for this link" in rec.widget.status.value
+    assert "did not accept" in widget_of(rec).status.value
+    assert "will not try again for this link" in widget_of(rec).status.value
     again = requests.get(rec.receiver.url + "?oauth_verifier=WRONG2", timeout=5)
     assert again.status_code == 409 and rec.receiver.exchanges == 1
-    rec.widget.code.value = approve_url(rec.flow.authorize_url)  # the box keeps working
-    assert ip.user_ns["etrade"] is rec.widget.session
+    widget_of(rec).code.value = approve_url(rec.flow.authorize_url)  # the box keeps working
+    assert ip.user_ns["etrade"] is rec.session
 
 
 def test_callback_on_binder_falls_back_to_copy_paste(ip, manager, monkeypatch) -> None:
@@ -273,25 +276,25 @@ def test_callback_on_binder_falls_back_to_copy_paste(ip, manager, monkeypatch) -
     assert manager.logins["etrade"].receiver is None and "%etrade_verify CODE" in out
 
 
-def test_flow_factory_is_used(manager: LoginManager, clock) -> None:
-    assert isinstance(manager.flow_factory(sandbox=True), OAuthFlow)
-
-
 class _Kernel:
     """Just what the magics read of an ipykernel: whether this request may ask for input."""
 
     _allow_stdin = True
 
 
-def test_verify_without_code_asks_in_a_password_box(ip, manager, approve_url, monkeypatch):
+def test_verify_without_code_asks_in_a_password_box(
+    ip, manager, approve_url, monkeypatch, prompt, can_wait
+):
     run(ip, "%etrade_login --text")
     code = approve_url(manager.logins["etrade"].flow.authorize_url)
     monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)
-    asked: list[str] = []
-    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or code)
-    monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: asked.append("scrubbed"))
+    can_wait[0] = True
+    prompt.answers = [code]
+    scrubbed: list[str] = []
+    monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: scrubbed.append("scrubbed"))
     run(ip, "%etrade_verify")
-    assert asked == ["E*TRADE verification code: "]  # no scrub needed: the cell has no code
+    assert prompt.prompts == ["E*TRADE verification code: "]
+    assert scrubbed == []  # no scrub needed: the cell has no code
     assert isinstance(ip.user_ns["etrade"], Session)
 
 
@@ -320,15 +323,17 @@ def test_verify_without_code_and_without_input_says_what_to_run(ip, manager, mon
     assert "saved with the notebook unless the front end removes it" in str(error.value)
 
 
-def test_verify_reads_the_code_once_from_the_environment(ip, manager, approve_url, monkeypatch):
+def test_verify_reads_the_code_once_from_the_environment(
+    ip, manager, approve_url, monkeypatch, prompt, can_wait
+):
     run(ip, "%etrade_login --text --name paper")
+    can_wait[0] = True  # prompt.answers is empty: asking would fail the test
     monkeypatch.setenv(
         "ETRADE_NB_VERIFIER", approve_url(manager.logins["paper"].flow.authorize_url)
     )
-    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)  # stdin allowed: still not asked
-    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("asked for the code"))
+    monkeypatch.setattr(ip, "kernel", _Kernel(), raising=False)
     monkeypatch.setattr(ip, "set_next_input", lambda *a, **k: pytest.fail("nothing to scrub"))
-    run(ip, "%etrade_verify --name paper")
+    run(ip, "%etrade_verify --name paper")  # a prompt could be shown: still not asked
     assert isinstance(ip.user_ns["paper"], Session)
     assert "ETRADE_NB_VERIFIER" not in os.environ  # read once, then gone
 
@@ -345,21 +350,21 @@ def test_verify_help_says_a_typed_code_is_saved(ip) -> None:
 def test_etrade_callback_prints_and_returns_the_url(ip, manager) -> None:
     with capture_output() as captured:
         ip.run_cell("CALLBACK_URL = %etrade_callback")
-    rec = manager.logins["etrade"]
+    receiver = manager.receivers["etrade"]
     url = ip.user_ns.pop("CALLBACK_URL")
-    assert url == rec.receiver.url == f"http://127.0.0.1:{rec.receiver.port}/callback"
+    assert url == receiver.url == f"http://127.0.0.1:{receiver.port}/callback"
     out = plain([o.data for o in captured.outputs])
     assert f"Register {url} as this consumer key's callback URL" in out
     assert "then run %etrade_login --callback within 15 min." in out
-    assert rec.receiver.running and not rec.receiver.bound
+    assert receiver.running and not receiver.bound
     # re-run: the same receiver and URL (nothing to register again)
     assert ip.run_line_magic("etrade_callback", "") == url
-    assert manager.logins["etrade"].receiver is rec.receiver
+    assert manager.receivers["etrade"] is receiver
 
 
 def test_etrade_callback_port_and_name(ip, manager) -> None:
     url = ip.run_line_magic("etrade_callback", "--name paper")
-    port = manager.logins["paper"].receiver.port
+    port = manager.receivers["paper"].port
     assert ip.run_line_magic("etrade_callback", f"--name paper --port {port}") == url
     with pytest.raises(UsageError, match=f"Cannot listen on 127.0.0.1:{port}"):
         ip.run_line_magic("etrade_callback", f"--port {port}")  # taken by `paper`'s receiver
@@ -374,7 +379,7 @@ def test_etrade_callback_behind_jupyterhub_gives_the_full_url(ip, manager, monke
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
     monkeypatch.setenv("JUPYTERHUB_PUBLIC_URL", "http://127.0.0.1:8000/user/alice/")
     out = plain(run(ip, "URL = %etrade_callback"))
-    receiver = manager.logins["etrade"].receiver
+    receiver = manager.receivers["etrade"]
     url = f"http://127.0.0.1:8000/user/alice/proxy/{receiver.port}/callback"
     assert ip.user_ns.pop("URL") == url
     assert f"Register {url} as this consumer key's callback URL" in out
@@ -389,7 +394,7 @@ def test_etrade_callback_behind_a_hub_without_public_url_says_what_to_prepend(
 ):
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
     outputs = run(ip, "URL = %etrade_callback")
-    receiver = manager.logins["etrade"].receiver
+    receiver = manager.receivers["etrade"]
     path = f"/user/alice/proxy/{receiver.port}/callback"
     assert ip.user_ns.pop("URL") == path
     out = plain(outputs)
@@ -404,16 +409,16 @@ def test_etrade_callback_on_binder_starts_nothing(ip, manager, monkeypatch) -> N
     monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
     out = plain(run(ip, "URL = %etrade_callback"))
     assert ip.user_ns.pop("URL") is None and "Binder gives every session a new address" in out
-    assert "etrade" not in manager.logins  # no receiver
+    assert "etrade" not in manager.logins and "etrade" not in manager.receivers
 
 
 @pytest.mark.parametrize("given", ["", " $CALLBACK_URL"])
 def test_login_callback_binds_the_running_receiver(ip, manager, given: str) -> None:
     ip.run_cell("CALLBACK_URL = %etrade_callback")
-    receiver = manager.logins["etrade"].receiver
+    receiver = manager.receivers["etrade"]
     out = plain(run(ip, f"%etrade_login --widget --callback{given}"))
     rec = manager.logins["etrade"]
-    assert rec.receiver is receiver and receiver.bound and rec.widget.receiver is receiver
+    assert rec.receiver is receiver and receiver.bound
     url = ip.user_ns.pop("CALLBACK_URL")
     assert f"Waiting for E*TRADE's redirect to {url} (the registered callback URL)." in out
     run(ip, "%etrade_login --widget --callback --force")  # a new flow: still the same receiver
@@ -441,11 +446,12 @@ def test_etrade_callback_end_to_end_with_the_emulator_redirect(
         assert [r.status for r in emu.log if r.path == "/oauth/access_token"] == [200]
 
 
-def test_etrade_callback_waits_a_bounded_time_then_restarts_on_the_same_port(ip, manager) -> None:
-    now = [0.0]
-    manager.receiver_clock = lambda: now[0]
+def test_etrade_callback_waits_a_bounded_time_then_restarts_on_the_same_port(
+    ip, manager, receiver_now
+) -> None:
+    now = receiver_now
     url = ip.run_line_magic("etrade_callback", "")
-    receiver = manager.logins["etrade"].receiver
+    receiver = manager.receivers["etrade"]
     assert manager.callback_wait == 15 * 60 and receiver._deadline == 15 * 60
     now[0] = 15 * 60  # no login within the wait: it stops by itself
     receiver._thread.join(3)
@@ -457,9 +463,8 @@ def test_etrade_callback_waits_a_bounded_time_then_restarts_on_the_same_port(ip,
     assert rec.receiver._deadline == pytest.approx(now[0] + rec.flow.seconds_left() + 60)
 
 
-def test_a_bound_receiver_lives_for_the_link(ip, manager) -> None:
-    now = [0.0]
-    manager.receiver_clock = lambda: now[0]
+def test_a_bound_receiver_lives_for_the_link(ip, manager, receiver_now) -> None:
+    now = receiver_now
     ip.run_line_magic("etrade_callback", "")
     now[0] = 100.0
     run(ip, "%etrade_login --widget --callback")

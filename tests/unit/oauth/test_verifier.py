@@ -9,6 +9,11 @@ from etrade_nb import VerifierFormatError, extract_verifier
         ("K7Q2M", ("K7Q2M", None)),
         ("  K7Q2M \n", ("K7Q2M", None)),
         ("'WXYZ89'", ("WXYZ89", None)),
+        # E*TRADE codes are upper-case letters and digits: a sloppy paste is normalised
+        ("k7q2m", ("K7Q2M", None)),
+        ("K7 Q2M", ("K7Q2M", None)),
+        (" k7 q\t2M ", ("K7Q2M", None)),
+        ("https://x/cb?oauth_verifier=wxyz89", ("WXYZ89", None)),
         ("https://myapplicationsite.com/mytradingapp?oauth_verifier=WXYZ89", ("WXYZ89", None)),
         ("https://myapplicationsite.com?myapp=trading&oauth_verifier=WXYZ89", ("WXYZ89", None)),
         ("oauth_verifier=Y27X25F", ("Y27X25F", None)),
@@ -28,7 +33,7 @@ def test_accepts_code_query_or_callback_url(pasted, expected):
     [
         ("", "No verification code"),
         ("   ", "No verification code"),
-        ("K7 Q2M", "letters and digits"),
+        ("K7-Q2M", "letters and digits"),
         ("https://us.etrade.com/e/t/etws/authorize?key=k&token=t", "authorize link"),
         ("https://x/cb?oauth_verifier=", "no usable oauth_verifier"),
     ],

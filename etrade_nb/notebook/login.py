@@ -1,0 +1,356 @@
+"""``NotebookLogin``: one login for one name, the logic object behind the magics and views.
+
+It owns the :class:`~etrade_nb.OAuthFlow`, the callback receiver (if any) and the state
+machine (:class:`~etrade_nb.notebook.state.Phase`); its view only renders snapshots and
+reports what the person submits. Every collaborator is passed in, so tests build one with a
+flow on the emulator, a recording view and no timer::
+
+    login = NotebookLogin("etrade", flow, view, bind=bind, tick_seconds=None)
+    login.show()                    # the link (no new request token while it is fresh)
+    login.finish(code)              # exchange on this thread; or login.wait(ask) to block
+
+Codes reach :meth:`finish` from ``%etrade_verify``, the view (:meth:`submitted`), the
+callback receiver, or the prompt of :meth:`wait`. While a cell waits, a code from another
+thread is only handed over; the main thread exchanges it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from ..api.session import Session
+from ..errors import (
+    AuthorizeLinkExpiredError,
+    EtradeError,
+    LoginError,
+    LoginNotStartedError,
+    VerifierRejectedError,
+)
+from ..login.callback import CallbackReceiver
+from ..login.flow import OAuthFlow
+from . import display as D
+from .frontend import Ask
+from .state import Phase, ViewState
+from .views import LoginView
+from .waiting import Released, Waiter
+
+log = logging.getLogger(__name__)
+_MAX_TICKS = 60 * 60  # the countdown thread never outlives an hour
+
+
+class LoginStoppedError(LoginError):
+    """A waiting login ended without a session (cancelled, interrupted, link expired)."""
+
+
+class NotebookLogin:
+    """The flow, receiver, view and state of the login bound to ``name``."""
+
+    def __init__(
+        self,
+        name: str,
+        flow: OAuthFlow,
+        view: LoginView,
+        *,
+        bind: Callable[[Session], object],
+        tick_seconds: float | None = 1.0,
+        max_refreshes: int = 3,
+    ) -> None:
+        self.name, self.flow, self.view = name, flow, view
+        self.receiver: CallbackReceiver | None = None
+        self.session: Session | None = None
+        self._bind = bind
+        self._tick_seconds = tick_seconds
+        self.max_refreshes = max_refreshes
+        self._refreshes = 0
+        self._phase = Phase.PENDING
+        self._message, self._error = "", False
+        self._note: str | None = None
+        self._lock = threading.RLock()  # one exchange (or link refresh) at a time
+        self._waiter: Waiter | None = None
+        self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
+        view.on_submit(self.submitted)
+
+    def __repr__(self) -> str:
+        return f"<NotebookLogin {self.flow.environment.name} `{self.name}`: {self._phase.value}>"
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiter is not None
+
+    def state(self) -> ViewState:
+        """The snapshot the view renders; the link only while it can be used."""
+        session = self.session
+        return ViewState(
+            name=self.name,
+            environment=self.flow.environment.name,
+            phase=self._phase,
+            url=None if self._phase.ended else self.flow.authorize_url,
+            seconds_left=self.flow.seconds_left(),
+            message=self._message,
+            error=self._error,
+            waiting=self._waiter is not None,
+            valid_until=session.expires_at if session is not None else None,
+            note=self._note,
+        )
+
+    # -- showing ------------------------------------------------------------------------------
+    def show(self) -> str:
+        """Display the view with a usable link (the same one while fresh); returns the link."""
+        with self._lock:
+            if self._phase in (Phase.EXPIRED, Phase.CANCELLED):
+                self._phase, self._refreshes = Phase.PENDING, 0
+                self._message, self._error = "", False
+            url = self.flow.start()
+            self.view.show(self.state())
+        self._start_timer()
+        return url
+
+    def note(self, message: str, *, error: bool = False) -> None:
+        """A line under the link (warnings of the magic, the receiver's refusals)."""
+        self._message, self._error = message, error
+        self._render()
+
+    # -- the exchange ---------------------------------------------------------------------------
+    def finish(self, text: str, note: str | None = None) -> Session:
+        """Exchange ``text`` (a code or the callback URL) on this thread; raise on failure."""
+        if not self._lock.acquire(timeout=60):
+            raise EtradeError("A code is already being checked. Wait for its result.")
+        try:
+            if self.session is not None:
+                return self.session
+            if self._phase.ended:
+                raise LoginNotStartedError(
+                    f"The login for `{self.name}` has ended ({self._phase.value}). Run "
+                    f"%etrade_login{self._named()} for a new link."
+                )
+            self._set(Phase.CHECKING, "Checking the code with E*TRADE…")
+            try:
+                session = self.flow.finish(text)
+            except AuthorizeLinkExpiredError as exc:
+                self._link_expired(exc.message)
+                raise
+            except VerifierRejectedError:
+                self._set(Phase.PENDING, D.REJECTED, error=True)  # the countdown is below
+                raise
+            except EtradeError as exc:
+                self._set(Phase.PENDING, exc.message, error=True)
+                raise
+            except Exception:
+                log.exception("The login could not be finished")
+                self._set(Phase.PENDING, D.GENERIC_ERROR, error=True)
+                raise
+            self._authorized(session, note)
+            return session
+        finally:
+            self._lock.release()
+
+    def submitted(self, text: str) -> None:
+        """What the view reports. While a cell waits, another thread only hands it over."""
+        waiter = self._waiter
+        if waiter is not None and threading.current_thread() is not threading.main_thread():
+            waiter.offer(text)
+            return
+        if not self._lock.acquire(blocking=False):
+            return  # a code is being checked: this one is dropped (and left no trait)
+        try:
+            self.finish(text)
+        except Exception:
+            pass  # the view shows it
+        finally:
+            self._lock.release()
+
+    def _authorized(self, session: Session, note: str | None) -> None:
+        self.session, self._note = session, note
+        self._phase, self._message, self._error = Phase.AUTHORIZED, "", False
+        self._stop.set()
+        try:
+            self._bind(session)
+        except Exception:
+            log.exception("Binding the session failed")
+            self._message, self._error = D.GENERIC_ERROR, True
+        self._render()
+        self._release_waiter()
+
+    # -- waiting --------------------------------------------------------------------------------
+    def wait(
+        self,
+        ask: Ask,
+        waiter: Waiter | None = None,
+        clear: Callable[[], object] | None = None,
+    ) -> Session | None:
+        """Block (main thread) until the login ends; the session, or :class:`LoginStoppedError`.
+
+        The prompt takes codes until one works; an empty answer cancels; Interrupt cancels;
+        the callback, a code from the view, or the link's expiry release the prompt. A front
+        end that cannot answer prompts after all (``StdinNotImplementedError``) gets the
+        login without waiting, and a line saying how to finish it (``None``). A prompt left
+        open (released, interrupted) stays on screen in JupyterLab until the output is
+        cleared, so then ``clear()`` runs and the view is shown again.
+        """
+        waiter = waiter or Waiter()
+        self._waiter = waiter
+        self._render()
+        try:
+            while True:
+                if self.session is not None:
+                    return self.session
+                if self._phase.ended:
+                    raise LoginStoppedError(D.stopped_text(self.name, "the link expired"))
+                if self.flow.seconds_left() <= 0:
+                    self._link_expired()
+                    continue
+                text = waiter.take()
+                if text is None:
+                    try:
+                        text = waiter.ask(ask, D.prompt_text(self.name))
+                    except Released:
+                        continue
+                    except NotImplementedError:  # IPython's StdinNotImplementedError
+                        self._message, self._error = D.NO_PROMPT, True
+                        return None
+                    except (KeyboardInterrupt, EOFError):
+                        self.cancel()
+                        raise LoginStoppedError(D.stopped_text(self.name, "interrupted")) from None
+                if not text.strip():
+                    self.cancel()
+                    raise LoginStoppedError(D.stopped_text(self.name, "no code was given"))
+                try:
+                    self.finish(text)
+                except EtradeError as exc:  # shown in the view
+                    if isinstance(exc, AuthorizeLinkExpiredError) and self._phase.ended:
+                        raise LoginStoppedError(
+                            D.stopped_text(self.name, "the link expired")
+                        ) from None
+                    continue  # ask again
+        except KeyboardInterrupt:  # the person interrupted an exchange
+            self.cancel()
+            raise LoginStoppedError(D.stopped_text(self.name, "interrupted")) from None
+        finally:
+            self._waiter = None
+            self._render()
+            if waiter.unanswered and clear is not None:
+                clear()
+                self.view.show(self.state())
+
+    def _release_waiter(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            waiter.release()
+
+    # -- the link's clock ---------------------------------------------------------------------
+    def tick(self) -> bool:
+        """Update the countdown; handle the link's expiry. False: nothing left to count."""
+        if self._phase.ended or self._stop.is_set():
+            return False
+        if not self._lock.acquire(blocking=False):
+            return True  # an exchange is running
+        try:
+            if self.flow.seconds_left() <= 0:
+                return self._link_expired()
+            self._render()
+            return True
+        finally:
+            self._lock.release()
+
+    def _link_expired(self, reason: str | None = None) -> bool:
+        """A new link when nobody waits (at most ``max_refreshes``), else the login ends."""
+        with self._lock:
+            if self._waiter is None and self._refreshes < self.max_refreshes:
+                self._refreshes += 1
+                try:
+                    self.flow.start()
+                except EtradeError as exc:
+                    return self._end(Phase.EXPIRED, exc.message)
+                except Exception:
+                    log.exception("Getting a new authorize link failed")
+                    return self._end(Phase.EXPIRED, D.GENERIC_ERROR)
+                if self.receiver is not None:
+                    self.receiver.extend(self.flow.seconds_left() + 60)
+                note = "The previous link expired (5 minutes); open this new one."
+                self._set(Phase.PENDING, f"{reason} {note}" if reason else note, error=False)
+                return True
+            return self._end(
+                Phase.EXPIRED,
+                f"The login link expired before a code came. Run %etrade_login{self._named()} "
+                "for a new one.",
+            )
+
+    def cancel(self) -> None:
+        """End a pending login: the link leaves every output, the receiver lets it go."""
+        if not self._phase.ended:
+            self._end(
+                Phase.CANCELLED,
+                f"Login cancelled. Run %etrade_login{self._named()} to log in.",
+            )
+
+    def _end(self, phase: Phase, message: str) -> bool:
+        with self._lock:
+            self._phase, self._message, self._error = phase, message, True
+            self._stop.set()
+            if self.receiver is not None:
+                self.receiver.unbind()
+        self._render()
+        self._release_waiter()
+        return False
+
+    def _start_timer(self) -> None:
+        if self._tick_seconds is None:
+            return
+        if self._timer is not None and self._timer.is_alive() and not self._stop.is_set():
+            return
+        self._stop = stop = threading.Event()  # an ending timer keeps its own, set, event
+        self._timer = threading.Thread(
+            target=self._run_timer,
+            args=(self._tick_seconds, stop),
+            daemon=True,
+            name="etrade-login-timer",
+        )
+        self._timer.start()
+
+    def _run_timer(self, seconds: float, stop: threading.Event) -> None:
+        for _ in range(_MAX_TICKS):
+            if stop.wait(seconds):
+                return
+            try:
+                if not self.tick():
+                    return
+            except Exception:  # a closed comm must not kill the thread noisily
+                log.debug("login timer stopped", exc_info=True)
+                return
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _set(self, phase: Phase, message: str, *, error: bool = False) -> None:
+        self._phase, self._message, self._error = phase, message, error
+        self._render()
+
+    def _render(self) -> None:
+        try:
+            self.view.render(self.state())
+        except Exception:  # a view that cannot draw must not break the login
+            log.debug("the login view could not render", exc_info=True)
+
+    def _named(self) -> str:
+        return "" if self.name == D.DEFAULT_NAME else f" --name {self.name}"
+
+    def close(self, *, keep_receiver: bool = False) -> CallbackReceiver | None:
+        """Stop the countdown and close the view; the receiver is handed back or stopped."""
+        self._stop.set()
+        self._release_waiter()
+        receiver, self.receiver = self.receiver, None
+        self.view.close()
+        if receiver is not None and not keep_receiver:
+            receiver.stop(timeout=0.5)
+            return None
+        if receiver is not None:
+            receiver.unbind()
+        return receiver
+
+
+__all__ = ["LoginStoppedError", "NotebookLogin"]

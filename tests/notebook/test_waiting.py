@@ -1,0 +1,261 @@
+"""The waiting %etrade_login in a real IPython shell: a scripted person at the stdin prompt."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from etrade_nb import OAuthFlow, Session
+from etrade_nb.emulator import EmulatorClock, EmulatorServer
+from etrade_nb.notebook.login import LoginStoppedError, NotebookLogin
+from etrade_nb.notebook.manager import LoginManager
+from etrade_nb.notebook.state import Phase
+from etrade_nb.notebook.widget import WidgetView
+
+from .conftest import Outputs, Prompt, widget_of
+
+
+def run(ip: InteractiveShell, cell: str) -> str:
+    with capture_output() as captured:
+        ip.run_cell(cell)
+    return "\n".join(o.data.get("text/plain", "") for o in captured.outputs)
+
+
+def link(manager: LoginManager, name: str = "etrade") -> str:
+    url = manager.logins[name].flow.authorize_url
+    assert url
+    return url
+
+
+def blocked_until_released(seconds: float = 5.0) -> None:
+    """A prompt nobody answers: it ends only when another thread releases it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.01)
+    raise AssertionError("the prompt was never released")
+
+
+@pytest.fixture
+def interactive(can_wait: list[bool]) -> None:
+    can_wait[0] = True  # a front end where a person can answer (allow_stdin)
+
+
+@pytest.mark.usefixtures("interactive")
+@pytest.mark.parametrize("ui", ["--text", "--widget"])
+def test_login_waits_for_the_code_then_the_name_is_bound(ip, manager, prompt, approve_url, ui):
+    prompt.answers = [lambda: approve_url(link(manager))]
+    run(ip, f"%etrade_login {ui}")
+    assert prompt.prompts == ["E*TRADE code for `etrade` (Enter alone stops the login): "]
+    assert isinstance(ip.user_ns["etrade"], Session)  # the next cell of a Run All sees it
+    assert manager.logins["etrade"].phase is Phase.AUTHORIZED
+
+
+@pytest.mark.usefixtures("interactive")
+def test_the_wait_is_visible_and_the_box_steps_aside(ip, manager, prompt, approve_url) -> None:
+    seen: list[tuple[str, object]] = []
+
+    def answer() -> str:
+        w = widget_of(manager.logins["etrade"])
+        seen.append((w.status.value, w.row.layout.display))
+        return approve_url(link(manager))
+
+    prompt.answers = [answer]
+    run(ip, "%etrade_login --widget")
+    ((status, row),) = seen
+    assert "Waiting for your code" in status and "works for 5 min" in status
+    assert row == "none"  # one place to paste: the prompt under the output
+
+
+@pytest.mark.usefixtures("interactive")
+def test_text_wait_says_so_then_leaves_no_link(ip, manager, prompt, approve_url) -> None:
+    prompt.answers = [lambda: approve_url(link(manager))]
+    with capture_output() as captured:
+        ip.run_cell("%etrade_login --text")
+    shown = [o.data["text/plain"] for o in captured.outputs]
+    waiting = [text for text in shown if "Waiting for your code" in text]
+    assert waiting and "%etrade_verify CODE" not in waiting[-1]
+    assert shown[-1].startswith("Authorized (sandbox) as `etrade`")  # replaced the link
+
+
+@pytest.mark.usefixtures("interactive")
+def test_a_wrong_code_asks_again(ip, manager, prompt, approve_url, emulator) -> None:
+    prompt.answers = ["WRONG1", lambda: approve_url(link(manager))]
+    run(ip, "%etrade_login --widget")
+    assert len(prompt.prompts) == 2 and isinstance(ip.user_ns["etrade"], Session)
+    assert [r.status for r in emulator.log if r.path == "/oauth/access_token"] == [401, 200]
+
+
+@pytest.mark.usefixtures("interactive")
+@pytest.mark.parametrize(
+    ("answer", "why"), [("", "no code was given"), (KeyboardInterrupt(), "interrupted")]
+)
+def test_cancel_or_interrupt_stops_with_one_line(ip, manager, prompt, emulator, answer, why):
+    prompt.answers = [answer]
+    with capture_output() as captured, pytest.raises(UsageError) as error:
+        ip.run_cell("%etrade_login --text")
+    message = str(error.value)
+    assert message.startswith(f"Login for `etrade` stopped: {why}.") and "\n" not in message
+    assert "run this cell again" in message and "etrade" not in ip.user_ns
+    login = manager.logins["etrade"]
+    assert login.phase is Phase.CANCELLED
+    shown = captured.outputs[-1].data  # the link output's last update: no key, no token
+    with emulator.state.lock:
+        (token,) = emulator.state.request_tokens
+    assert token not in str(shown) and emulator.consumer_key not in str(shown)
+    assert "Login cancelled" in shown["text/plain"]
+
+
+@pytest.mark.usefixtures("interactive")
+def test_no_wait_keeps_todays_behaviour(ip, manager, prompt) -> None:
+    out = run(ip, "%etrade_login --text --no-wait")
+    assert prompt.prompts == [] and "Then run:  %etrade_verify CODE" in out
+    assert manager.logins["etrade"].phase is Phase.PENDING
+
+
+def test_headless_never_waits(ip, manager, prompt) -> None:
+    out = run(ip, "%etrade_login --widget")  # can_wait is False: nbclient, papermill, Voila
+    assert prompt.prompts == [] and "waiting for the code" in out
+
+
+@pytest.mark.usefixtures("interactive")
+def test_the_callback_releases_the_prompt(
+    ip, manager, prompt, clock: EmulatorClock, monkeypatch
+) -> None:
+    from etrade_nb.emulator import approve
+
+    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+        for key, value in emu.environ().items():
+            monkeypatch.setenv(key, value)
+        url = ip.run_line_magic("etrade_callback", "")
+        emu.register_consumer(emu.consumer_key, emu.consumer_secret, callback_url=url)
+
+        def the_browser_redirects() -> str:
+            threading.Thread(target=approve, args=(link(manager),), daemon=True).start()
+            blocked_until_released()
+            return ""
+
+        prompt.answers = [the_browser_redirects]
+        with capture_output() as captured:
+            ip.run_cell("%etrade_login --widget --callback")
+        assert isinstance(ip.user_ns["etrade"], Session)
+        # The prompt was left open: the output was cleared (JupyterLab keeps an unanswered
+        # prompt box until then) and the login shown again, finished.
+        assert [o.data["text/plain"] for o in captured.outputs] == [
+            "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
+        ]
+        assert [r.status for r in emu.log if r.path == "/oauth/access_token"] == [200]
+
+
+@pytest.mark.usefixtures("interactive")
+def test_the_link_expiring_ends_the_wait(ip, manager, prompt, clock: EmulatorClock) -> None:
+    def expire() -> str:
+        clock.advance(301)
+        threading.Thread(target=manager.logins["etrade"].tick, daemon=True).start()
+        blocked_until_released()
+        return ""
+
+    prompt.answers = [expire]
+    with capture_output() as captured, pytest.raises(UsageError, match="the link expired"):
+        ip.run_cell("%etrade_login --text")
+    login = manager.logins["etrade"]
+    assert login.phase is Phase.EXPIRED and "etrade" not in ip.user_ns
+    assert "token=" not in str(captured.outputs[-1].data)  # the expired link was replaced
+    assert "expired" in captured.outputs[-1].data["text/plain"]
+
+
+def test_a_code_from_the_widget_thread_is_exchanged_on_the_main_thread(
+    flow: OAuthFlow, approve_url
+) -> None:
+    threads: list[str] = []
+    view = WidgetView(Outputs())
+    login = NotebookLogin(
+        "etrade",
+        flow,
+        view,
+        bind=lambda s: threads.append(threading.current_thread().name),
+        tick_seconds=None,
+    )
+    login.show()
+
+    def typed_in_the_box() -> str:
+        code = approve_url(flow.authorize_url)
+        typist = threading.Thread(target=setattr, args=(view.code, "value", code), name="comm")
+        typist.start()
+        blocked_until_released()
+        return ""
+
+    prompt = Prompt()
+    prompt.answers = [typed_in_the_box]
+    session = login.wait(prompt)
+    assert isinstance(session, Session) and threads == ["MainThread"]
+    login.close()
+
+
+def test_wait_on_an_ended_login_stops(flow: OAuthFlow) -> None:
+    login = NotebookLogin("et2", flow, WidgetView(Outputs()), bind=print, tick_seconds=None)
+    login.show()
+    login.cancel()
+    with pytest.raises(LoginStoppedError, match=r"%etrade_login --no-wait --name et2"):
+        login.wait(Prompt())
+
+
+# -- %etrade_verify without --name ------------------------------------------------------------
+
+
+def test_code_only_verify_finishes_the_only_pending_login(ip, manager, approve_url) -> None:
+    run(ip, "%etrade_login --text")
+    run(ip, f"%etrade_verify {approve_url(link(manager))}")
+    first = ip.user_ns["etrade"]
+    run(ip, "%etrade_login --text --name et2 --force")  # --force: not today's saved token
+    out = run(ip, f"%etrade_verify {approve_url(link(manager, 'et2'))}")
+    assert "Authorized (sandbox) as `et2`" in out and "as `etrade`" not in out
+    assert isinstance(ip.user_ns["et2"], Session) and ip.user_ns["et2"] is not first
+
+
+def test_code_only_verify_with_two_pending_says_which_name(ip, manager, emulator) -> None:
+    run(ip, "%etrade_login --text")
+    run(ip, "%etrade_login --text --name et2")
+    with pytest.raises(UsageError, match=r"2 logins wait for a code \(--name et2, --name etrade\)"):
+        ip.run_cell("%etrade_verify K7Q2M")
+    assert not [r for r in emulator.log if r.path == "/oauth/access_token"]
+
+
+def test_verify_never_reports_a_login_that_did_not_happen(ip, manager, approve_url) -> None:
+    run(ip, "%etrade_login --text")
+    run(ip, f"%etrade_verify {approve_url(link(manager))}")
+    with pytest.raises(UsageError, match="`etrade` is already logged in and no login"):
+        ip.run_cell("%etrade_verify K7Q2M --name etrade")
+
+
+@pytest.mark.usefixtures("interactive")
+def test_a_front_end_without_prompts_falls_back_to_not_waiting(ip, manager, prompt, approve_url):
+    from IPython.core.error import StdinNotImplementedError
+
+    prompt.answers = [StdinNotImplementedError("raw_input was called, but ...")]
+    run(ip, "%etrade_login --widget")  # no error: the login stays open, with a hint
+    login = manager.logins["etrade"]
+    w = widget_of(login)
+    assert login.phase is Phase.PENDING and not login.waiting
+    assert "cannot answer the kernel" in w.status.value
+    assert w.row.layout.display is None  # the box is back
+    w.code.value = approve_url(link(manager))
+    assert isinstance(ip.user_ns["etrade"], Session)
+
+
+@pytest.mark.usefixtures("interactive")
+def test_running_the_cell_again_after_a_cancel_logs_in(ip, manager, prompt, approve_url, emulator):
+    prompt.answers = [""]
+    with pytest.raises(UsageError, match="no code was given"):
+        ip.run_cell("%etrade_login --widget")
+    first = link(manager)
+    seen: list[str] = []
+    prompt.answers = [lambda: approve_url(seen.append(link(manager)) or link(manager))]
+    run(ip, "%etrade_login --widget")  # the same, still fresh, link: no new request token
+    assert seen == [first]
+    assert isinstance(ip.user_ns["etrade"], Session)
+    assert sum(r.path == "/oauth/request_token" for r in emulator.log) == 1
