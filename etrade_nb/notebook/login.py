@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from ..api.session import Session
@@ -35,6 +36,9 @@ from .frontend import Ask
 from .state import Phase, ViewState
 from .views import LoginView
 from .waiting import Released, Waiter
+
+CALLBACK_POLL = 0.1
+"""Seconds between looks at a callback login that waits for E*TRADE's redirect."""
 
 log = logging.getLogger(__name__)
 _MAX_TICKS = 60 * 60  # the countdown thread never outlives an hour
@@ -188,8 +192,9 @@ class NotebookLogin:
         """Block (main thread) until the login ends; the session, or :class:`LoginStoppedError`.
 
         The prompt takes codes until one works; an empty answer cancels; Interrupt cancels;
-        the callback, a code from the view, or the link's expiry release the prompt. A front
-        end that cannot answer prompts after all (``StdinNotImplementedError``) gets the
+        the callback, a code from the view, or the link's expiry release the prompt. A login
+        with a callback receiver waits for the redirect without a prompt (Interrupt stops it).
+        A front end that cannot answer prompts after all (``StdinNotImplementedError``) gets the
         login without waiting, and a line saying how to finish it (``None``). A prompt left
         open (released, interrupted) stays on screen in JupyterLab until the output is
         cleared, so then ``clear()`` runs and the view is shown again.
@@ -207,6 +212,13 @@ class NotebookLogin:
                     self._link_expired()
                     continue
                 text = waiter.take()
+                if text is None and self.receiver is not None:
+                    # Callback mode waits on the clock, not in a stdin prompt: a prompt that
+                    # the kernel releases itself stays pending in JupyterLab and Notebook 7
+                    # (their kernel connection keeps hasPendingInput until an input_reply, an
+                    # Interrupt or a restart) and then refuses to run any cell by hand.
+                    time.sleep(CALLBACK_POLL)
+                    continue
                 if text is None:
                     try:
                         text = waiter.ask(ask, D.prompt_text(self.name))

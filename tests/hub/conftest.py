@@ -46,7 +46,7 @@ WIDGET_NOTEBOOK = {
          "source": src}
         for src in (
             "%load_ext etrade_nb",
-            "%etrade_login --widget",
+            "%etrade_login --widget --no-wait",  # the widget's own box, not the waiting prompt
             "import os\nprint('kernel of', os.environ['JUPYTERHUB_USER'], '|',"
             " type(etrade).__name__, etrade.environment.name, '|',"
             " len(etrade.accounts()), 'accounts')",

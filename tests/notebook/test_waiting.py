@@ -123,9 +123,11 @@ def test_headless_never_waits(ip, manager, prompt) -> None:
 
 
 @pytest.mark.usefixtures("interactive")
-def test_the_callback_releases_the_prompt(
+def test_a_callback_login_waits_for_the_redirect_without_a_prompt(
     ip, manager, prompt, clock: EmulatorClock, monkeypatch
 ) -> None:
+    # No stdin prompt in callback mode: a prompt the kernel had to release itself would stay
+    # pending in JupyterLab and block every cell run by hand afterwards.
     from etrade_nb.emulator import approve
 
     with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
@@ -134,20 +136,23 @@ def test_the_callback_releases_the_prompt(
         url = ip.run_line_magic("etrade_callback", "")
         emu.register_consumer(emu.consumer_key, emu.consumer_secret, callback_url=url)
 
-        def the_browser_redirects() -> str:
-            threading.Thread(target=approve, args=(link(manager),), daemon=True).start()
-            blocked_until_released()
-            return ""
+        def the_browser_redirects() -> None:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # until the login shows its link
+                login = manager.logins.get("etrade")
+                if login is not None and login.flow.authorize_url and login.waiting:
+                    approve(login.flow.authorize_url)
+                    return
+                time.sleep(0.02)
 
-        prompt.answers = [the_browser_redirects]
+        threading.Thread(target=the_browser_redirects, daemon=True).start()
+        prompt.answers = []
         with capture_output() as captured:
             ip.run_cell("%etrade_login --widget --callback")
         assert isinstance(ip.user_ns["etrade"], Session)
-        # The prompt was left open: the output was cleared (JupyterLab keeps an unanswered
-        # prompt box until then) and the login shown again, finished.
-        assert [o.data["text/plain"] for o in captured.outputs] == [
-            "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
-        ]
+        assert prompt.prompts == []  # nothing was left pending in the front end
+        shown = [o.data["text/plain"] for o in captured.outputs]
+        assert shown[-1] == "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
         assert [r.status for r in emu.log if r.path == "/oauth/access_token"] == [200]
 
 

@@ -167,7 +167,9 @@ def test_interrupt_stops_the_wait_cleanly(kc: BlockingKernelClient, nbc: Any) ->
     assert execute(kc, "1 + 1", ok)["status"] == "ok" and ok.texts == ["2"]  # still usable
 
 
-def test_the_callback_releases_the_prompt(kc: BlockingKernelClient, live_emulator) -> None:
+def test_a_callback_login_waits_for_the_redirect_with_no_prompt(
+    kc: BlockingKernelClient, live_emulator
+) -> None:
     registered = Front()
     execute(kc, "URL = %etrade_callback", registered)
     url_out = Front()
@@ -177,11 +179,23 @@ def test_the_callback_releases_the_prompt(kc: BlockingKernelClient, live_emulato
         live_emulator.consumer_key, live_emulator.consumer_secret, callback_url=url
     )
 
-    def browser_redirects(front: Front) -> None:  # nobody answers the prompt
-        link = pending_link(live_emulator)
-        threading.Thread(target=approve, args=(link,), daemon=True).start()
+    def browser_redirects() -> None:  # as soon as the login's link exists
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with live_emulator.state.lock:
+                waiting = bool(live_emulator.state.request_tokens)
+            if waiting:
+                approve(pending_link(live_emulator))
+                return
+            time.sleep(0.05)
 
-    reply = execute(kc, "%etrade_login --callback", Front(), browser_redirects)
+    def no_prompt(front: Front) -> None:  # a released prompt would stay pending in Lab
+        raise AssertionError("a callback login must not ask for input")
+
+    threading.Thread(target=browser_redirects, daemon=True).start()
+    front = Front()
+    reply = execute(kc, "%etrade_login --callback", front, no_prompt)
+    assert front.prompts == []
     assert reply["status"] == "ok"
     data = Front()
     execute(kc, "etrade", data)
