@@ -193,3 +193,13 @@ def resolve_environment(
         authorize_page=authorize_page,
         overridden=bool(base or page),
     )
+
+
+AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
+"""Demos and CI only: let a loopback emulator's robot click Accept (never a real page)."""
+
+
+def auto_approve_requested(environ: Mapping[str, str] | None = None) -> bool:
+    """True when the environment asks for the demo auto-approve (``1``, ``true``, ``yes``)."""
+    env = os.environ if environ is None else environ
+    return env.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")

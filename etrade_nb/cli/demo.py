@@ -40,12 +40,12 @@ from pathlib import Path
 from typing import IO
 
 from ..emulator import EmulatorServer
+from ..environments import auto_approve_requested
 
 QUICKSTART = "01-quickstart.ipynb"
 DEMO_DIR_VAR = "ETRADE_NB_DEMO_DIR"
 _JUPYTER_URL_LINES = ("?token=", "To access the server", "Or copy and paste", "in a browser:")
 DEFAULT_PORT, PORT_RETRIES = 8888, 50
-AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
 _APPS = {
     "lab": ("jupyterlab", "JupyterLab", "lab/tree"),
     "notebook": ("notebook", "Jupyter Notebook", "notebooks"),
@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = _writable_notebooks(args.notebook_dir)
     token = args.token or os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(16)
     _, title, path = _APPS[args.app]
-    requested = os.environ.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
+    requested = auto_approve_requested()
     emu = EmulatorServer(port=args.emulator_port, auto_approve=requested).start()
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}

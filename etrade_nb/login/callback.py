@@ -64,8 +64,8 @@ so its URL is known and no other process can take the port, and answers 503 unti
     receiver.bind(flow.finish, expected_token=pending, lifetime=flow.seconds_left() + 60)
 
 Behind Jupyter Server (JupyterHub, Binder) the browser reaches a kernel port through
-jupyter-server-proxy at ``{base_url}proxy/{port}/callback``; :func:`plan_callback` works out
-which port and path to listen on and which URL to register.
+jupyter-server-proxy at ``{base_url}proxy/{port}/callback``; ``callback_urls.plan_callback``
+works out which port and path to listen on and which URL to register.
 """
 
 from __future__ import annotations
@@ -77,34 +77,15 @@ import time
 from collections.abc import Callable, Mapping
 from urllib.parse import SplitResult, parse_qs, urlencode, urlsplit
 
-from ..environments import HUB_PREFIX_VAR, notebook_host
+from ..environments import notebook_host
 from ..errors import ConfigurationError, EtradeError
 from .callback_server import REQUEST_DEADLINE, LoopbackServer
-from .callback_urls import (
-    CALLBACK_PATH,
-    CallbackPlan,
-    is_full_url,
-    pending_token,
-    plan_callback,
-    suggested_callback_url,
-)
+from .callback_urls import CALLBACK_PATH
 
 log = logging.getLogger(__name__)
 
-__all__ = [  # the URL helpers live in callback_urls; re-exported for callers of this module
-    "CALLBACK_PATH",
-    "HUB_PREFIX_VAR",
-    "REQUEST_DEADLINE",
-    "WAIT_FOR_LOGIN",
-    "CallbackPlan",
-    "CallbackReceiver",
-    "is_full_url",
-    "pending_token",
-    "plan_callback",
-    "suggested_callback_url",
-]
+__all__ = ["REQUEST_DEADLINE", "WAIT_FOR_LOGIN", "CallbackReceiver"]
 
-"""Environment variables of which any one, set, means the kernel runs on Binder."""
 WAIT_FOR_LOGIN = 15 * 60.0
 """Seconds a receiver started before any login (``%etrade_callback``) waits to be bound."""
 _GRACE = 10.0  # seconds of 410 answers after success (the browser may ask for a favicon)

@@ -7,12 +7,10 @@ can never approve a real E*TRADE login. The code it gets goes through the normal
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 
-from ..environments import is_loopback_url
+from ..environments import AUTO_APPROVE_VAR, auto_approve_requested, is_loopback_url
 
-AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
 REFUSED = (
     f"{AUTO_APPROVE_VAR} is set, but the authorize link is not the local emulator: "
     "auto-approve only works with `etrade-nb-emulator --auto-approve`. Open the link and "
@@ -22,8 +20,7 @@ REFUSED = (
 
 def requested(environ: Mapping[str, str] | None = None) -> bool:
     """True when the environment asks for the demo auto-approve."""
-    env = os.environ if environ is None else environ
-    return env.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
+    return auto_approve_requested(environ)
 
 
 def auto_approve(

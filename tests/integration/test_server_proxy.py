@@ -31,7 +31,8 @@ import requests
 
 from etrade_nb import OAuthFlow
 from etrade_nb.emulator import EmulatorServer
-from etrade_nb.login.callback import CallbackReceiver, pending_token, plan_callback
+from etrade_nb.login.callback import CallbackReceiver
+from etrade_nb.login.callback_urls import pending_token, plan_callback
 from etrade_nb.storage.token_store import NO_STORE
 from tests.jupyter_dirs import private_jupyter_dirs
 

@@ -11,9 +11,8 @@ import urllib.request
 import pytest
 
 from etrade_nb.errors import ConfigurationError, VerifierRejectedError
-from etrade_nb.login.callback import (
-    WAIT_FOR_LOGIN,
-    CallbackReceiver,
+from etrade_nb.login.callback import WAIT_FOR_LOGIN, CallbackReceiver
+from etrade_nb.login.callback_urls import (
     is_full_url,
     pending_token,
     plan_callback,
