@@ -7,14 +7,22 @@ row of ``accounts()``; see :meth:`ApiBase.account_key`.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import ConfigurationError, ResponseFormatError
-from .base import ApiBase, Doc, Records, as_list, choice, dig, flag, mmddyyyy
+from ..errors import ConfigurationError
+from .base import (
+    ApiBase,
+    Doc,
+    as_list,
+    choice,
+    dig,
+    flag,
+    follow_markers,
+    mmddyyyy,
+)
 
 Account = str | int | Mapping[str, Any]
 
@@ -173,36 +181,17 @@ class AccountsApi(ApiBase):
         if sort_order:
             params["sortOrder"] = choice("sort_order", sort_order, SORT_ORDERS)
         path = self._account_path(account, "/transactions")
-        result = Records()
         pages = MAX_PAGES if limit is None else math.ceil(limit / params["count"]) + 1
-        seen: set[str] = set()
-        for _ in range(pages):
-            body = dig(self.get(path, params=params), "TransactionListResponse") or {}
-            result.extend(as_list(body.get("Transaction")))
-            marker = body.get("marker")
-            if str(body.get("moreTransactions", "")).lower() != "true" or not marker:
-                break
-            if limit is not None and len(result) >= limit:
-                result.more = True
-                break
-            if str(marker) in seen:
-                raise ResponseFormatError(
-                    f"E*TRADE sent the transaction marker {marker!r} twice; stopping so the "
-                    "listing does not loop. Narrow the date range and try again."
-                )
-            seen.add(str(marker))
-            params["marker"] = marker
-        else:
-            result.more = True
-        if limit is not None and len(result) > limit:
-            del result[limit:]
-            result.more = True
-        if result.more:
-            warnings.warn(
-                f"Stopped after {len(result)} transactions; more remain. Pass a larger limit "
-                "(or limit=None) or a narrower date range.",
-                stacklevel=2,
-            )
+        result = follow_markers(
+            lambda query: dig(self.get(path, params=query), "TransactionListResponse") or {},
+            params,
+            rows="Transaction",
+            more=lambda body: str(body.get("moreTransactions", "")).lower() == "true",
+            limit=limit,
+            pages=pages,
+            noun="transaction",
+            narrow="ask for a narrower date range",
+        )
         if as_frame:
             from .frames import transactions_frame
 

@@ -7,12 +7,13 @@ as its ``accountIdKey``, the account number the user sees, or a row of ``account
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import ApiError, ConfigurationError
+from ..errors import ApiError, ConfigurationError, ResponseFormatError
 
 Doc = dict[str, Any]
 
@@ -31,6 +32,56 @@ class Records(list):  # type: ignore[type-arg]
         super().__init__(items)
         self.messages: list[Doc] = list(messages)
         self.more = more
+
+
+def follow_markers(
+    fetch: Callable[[dict[str, Any]], Doc],
+    params: dict[str, Any],
+    *,
+    rows: str,
+    more: Callable[[Doc], bool],
+    limit: int | None,
+    pages: int,
+    noun: str,
+    narrow: str,
+) -> Records:
+    """Every page of a listing that E*TRADE pages with ``marker``, up to ``limit`` rows.
+
+    ``fetch(params)`` returns one page's body; ``rows`` names its list; ``more(body)`` says
+    whether E*TRADE has more. A cut listing has ``.more`` set and warns; a marker that comes
+    back twice stops with an error rather than loop. ``narrow`` says how to ask for less.
+    """
+    result = Records()
+    seen: set[str] = set()
+    for _ in range(pages):
+        body = fetch(params)
+        result.extend(as_list(body.get(rows)))
+        result.messages.extend(as_list(dig(body, "messages", "Message")))
+        marker = body.get("marker")
+        if marker in (None, "") or not more(body):
+            break
+        if limit is not None and len(result) >= limit:
+            result.more = True
+            break
+        if str(marker) in seen:
+            raise ResponseFormatError(
+                f"E*TRADE sent the {noun} marker {marker!r} twice; stopping so the listing "
+                f"does not loop. {narrow.capitalize()} and try again."
+            )
+        seen.add(str(marker))
+        params["marker"] = marker
+    else:
+        result.more = True
+    if limit is not None and len(result) > limit:
+        del result[limit:]
+        result.more = True
+    if result.more:
+        warnings.warn(
+            f"Stopped after {len(result)} {noun}s; more remain. Pass a larger limit (or "
+            f"limit=None), or {narrow}.",
+            stacklevel=3,
+        )
+    return result
 
 
 def as_list(value: Any) -> list[Any]:

@@ -10,7 +10,6 @@ sent twice by accident. On a LIVE session every order call is refused until
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -22,7 +21,7 @@ from ..errors import (
     ResponseFormatError,
     TransportError,
 )
-from .base import ApiBase, Doc, Records, as_list, choice, dig, mmddyyyy
+from .base import ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
 
 if TYPE_CHECKING:  # imported on first use: `import etrade_nb` stays quick
     from .order_results import OrderPreview, PlacedOrder
@@ -110,34 +109,16 @@ class OrdersApi(ApiBase):
         if market_session:
             params["marketSession"] = choice("market_session", market_session, MARKET_SESSIONS)
         path = self._account_path(account, "/orders")
-        result = Records()
-        seen: set[str] = set()
-        for _ in range(MAX_PAGES):
-            body = dig(self.get(path, params=params), "OrdersResponse") or {}
-            result.extend(as_list(body.get("Order")))
-            result.messages.extend(as_list(dig(body, "messages", "Message")))
-            marker = body.get("marker")
-            if marker in (None, ""):
-                break
-            if limit is not None and len(result) >= limit:
-                result.more = True
-                break
-            if str(marker) in seen:
-                raise ResponseFormatError(
-                    f"E*TRADE sent the order marker {marker!r} twice; stopping so the listing "
-                    "does not loop. Add filters (status, dates) and try again."
-                )
-            seen.add(str(marker))
-            params["marker"] = marker
-        if limit is not None and len(result) > limit:
-            del result[limit:]
-            result.more = True
-        if result.more:
-            warnings.warn(
-                f"Stopped after {len(result)} orders; more remain. Pass a larger limit (or "
-                "limit=None), or filter by status, dates or symbols.",
-                stacklevel=2,
-            )
+        result = follow_markers(
+            lambda query: dig(self.get(path, params=query), "OrdersResponse") or {},
+            params,
+            rows="Order",
+            more=lambda body: True,  # E*TRADE's orders list says "more" by sending a marker
+            limit=limit,
+            pages=MAX_PAGES,
+            noun="order",
+            narrow="filter by status, dates or symbols",
+        )
         if as_frame:
             from .frames import orders_frame
 
