@@ -53,10 +53,20 @@ def _assert_secret_free(saved: str, secrets: list[str]) -> None:
         assert not re.search(pattern, saved), "a secret was saved in the notebook"
 
 
-def _restart_and_run_all(jupyter, page, emulator: EmulatorServer) -> None:
+# Each demo notebook that logs in with a paste: (file, a checked cell near the end, its text).
+RUN_ALL = {
+    QUICKSTART: (
+        "# NBVAL_CHECK_OUTPUT\nprint",
+        "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage",
+    ),
+    "04-orders.ipynb": ("# NBVAL_CHECK_OUTPUT\netrade.cancel_order", "cancelled: True"),
+}
+
+
+def _restart_and_run_all(jupyter, page, emulator: EmulatorServer, notebook: str) -> None:
     """The analyst's daily habit: one paste, and the run reaches the last data cell."""
-    nb = jupyter.root / QUICKSTART
-    open_notebook(page, jupyter.url(QUICKSTART))
+    nb = jupyter.root / notebook
+    open_notebook(page, jupyter.url(notebook))
     restart_and_run_all(page)
     login = cell(page, cell_index(nb, "%etrade_login"))
     expect(login).to_contain_text("Waiting for your code", timeout=WAIT_MS)
@@ -66,10 +76,8 @@ def _restart_and_run_all(jupyter, page, emulator: EmulatorServer) -> None:
     expect_authorized(login)
     last = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_logout"))
     expect(last).to_contain_text("Logged out: the token is revoked", timeout=WAIT_MS)
-    check = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\nprint"))
-    expect(check).to_contain_text(
-        "4 accounts: Individual Brokerage, Roth IRA, Active Trader, Old Brokerage"
-    )
+    source, text = RUN_ALL[notebook]
+    expect(cell(page, cell_index(nb, source))).to_contain_text(text)
     assert login.locator("a#etrade-authorize-link").count() == 0  # the link left the output
     assert [r.status for r in emulator.log if r.path == "/oauth/access_token"][-1:] == [200]
     saved = save_and_read(page, nb, "Logged out")
@@ -77,12 +85,16 @@ def _restart_and_run_all(jupyter, page, emulator: EmulatorServer) -> None:
     _assert_secret_free(saved, _secrets(emulator, code))
 
 
-def test_lab_restart_and_run_all_reaches_the_last_cell(lab, page, emulator) -> None:
-    _restart_and_run_all(lab, page, emulator)
+@pytest.mark.parametrize("notebook", sorted(RUN_ALL))
+def test_lab_restart_and_run_all_reaches_the_last_cell(lab, page, emulator, notebook) -> None:
+    _restart_and_run_all(lab, page, emulator, notebook)
 
 
-def test_notebook7_restart_and_run_all_reaches_the_last_cell(notebook7, page, emulator) -> None:
-    _restart_and_run_all(notebook7, page, emulator)
+@pytest.mark.parametrize("notebook", sorted(RUN_ALL))
+def test_notebook7_restart_and_run_all_reaches_the_last_cell(
+    notebook7, page, emulator, notebook
+) -> None:
+    _restart_and_run_all(notebook7, page, emulator, notebook)
 
 
 def test_lab_no_wait_login_through_the_widget_box(lab, page, emulator) -> None:
