@@ -11,7 +11,6 @@ Two documented environment variables point everything elsewhere (the built-in em
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,6 +77,8 @@ def is_loopback_url(url: str) -> bool:
     if host == "localhost":
         return True
     try:
+        import ipaddress  # only for a host that is not 'localhost'
+
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False

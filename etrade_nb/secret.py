@@ -14,7 +14,6 @@ secret cannot leave the process by accident. Code that must send the value calls
 
 from __future__ import annotations
 
-import hmac
 from typing import Any, NoReturn
 
 MASK = "***"
@@ -60,6 +59,8 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
+        import hmac
+
         return hmac.compare_digest(self._value.encode(), other._value.encode())
 
     def __hash__(self) -> int:

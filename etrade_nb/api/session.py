@@ -14,7 +14,6 @@ are sent exactly once. A session may be shared by threads.
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 from collections.abc import Mapping
@@ -189,7 +188,9 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
     def _repr_html_(self) -> str:
         st = self.status()
         badge = environment_badge_html(st.environment)
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in st.lines()[1:])
+        from html import escape
+
+        items = "".join(f"<li>{escape(line)}</li>" for line in st.lines()[1:])
         return (
             f'<div class="etrade-nb-session">{badge} <b>E*TRADE session</b>'
             f'<ul style="margin:2px 0">{items}</ul></div>'

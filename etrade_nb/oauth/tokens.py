@@ -10,31 +10,49 @@ Times are POSIX seconds (``float``); a clock is any ``() -> float`` such as ``ti
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 from ..secret import Secret
 
 Clock = Callable[[], float]
 
-EASTERN = ZoneInfo("America/New_York")
 REQUEST_TOKEN_LIFETIME = 5 * 60.0
 IDLE_LIMIT = 2 * 60 * 60.0
 
 
+@functools.cache
+def eastern() -> ZoneInfo:
+    """America/New_York, loaded on first use (the time zone database costs import time)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("America/New_York")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "EASTERN":  # the zone as a constant, for callers that want one
+        return eastern()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def next_midnight_eastern(t: float) -> float:
     """The first midnight in America/New_York strictly after ``t``."""
-    local = datetime.fromtimestamp(t, EASTERN)
+    zone = eastern()
+    local = datetime.fromtimestamp(t, zone)
     tomorrow = (local + timedelta(days=1)).date()
-    midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=EASTERN)
+    midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone)
     return midnight.timestamp()
 
 
 def format_eastern(t: float) -> str:
     """``t`` as E*TRADE users read it, e.g. ``'23:59 ET'``."""
-    return datetime.fromtimestamp(t, EASTERN).strftime("%H:%M ET")
+    return datetime.fromtimestamp(t, eastern()).strftime("%H:%M ET")
 
 
 def format_valid_until(expires_at: float) -> str:
