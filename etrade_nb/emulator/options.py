@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from .prices import EASTERN, price_of, seed
 
@@ -37,6 +38,18 @@ class Contract:
         """``IBM---180817C00200000``: root padded with ``-`` to 6, YYMMDD, C/P, strike x1000."""
         root = self.underlier.lstrip("^")[:6].ljust(6, "-")
         return f"{root}{self.expiry:%y%m%d}{self.call_put[0]}{round(self.strike * 1000):08d}"
+
+    def product_fields(self) -> dict[str, Any]:
+        """The option fields of a ``Product`` (orders and portfolio add their own productId)."""
+        return {
+            "symbol": self.underlier,
+            "securityType": "OPTN",
+            "callPut": self.call_put,
+            "expiryYear": self.expiry.year,
+            "expiryMonth": self.expiry.month,
+            "expiryDay": self.expiry.day,
+            "strikePrice": self.strike,
+        }
 
     @property
     def quote_symbol(self) -> str:

@@ -14,17 +14,7 @@ from .prices import company
 
 def product(leg: Leg) -> dict[str, Any]:
     if leg.contract:
-        c = leg.contract
-        return {
-            "symbol": c.underlier,
-            "securityType": "OPTN",
-            "callPut": c.call_put,
-            "expiryYear": c.expiry.year,
-            "expiryMonth": c.expiry.month,
-            "expiryDay": c.expiry.day,
-            "strikePrice": c.strike,
-            "productId": {"symbol": c.osi_key},
-        }
+        return {**leg.contract.product_fields(), "productId": {"symbol": leg.contract.osi_key}}
     return {"symbol": leg.symbol, "securityType": leg.security_type}
 
 

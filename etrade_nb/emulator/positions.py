@@ -62,17 +62,8 @@ def numbers(account_key: str, h: Holding, now: float, total_value: float) -> dic
 
 def product(h: Holding) -> dict[str, Any]:
     if h.contract:
-        c = h.contract
-        return {
-            "symbol": c.underlier,
-            "securityType": "OPTN",
-            "callPut": c.call_put,
-            "expiryYear": c.expiry.year,
-            "expiryMonth": c.expiry.month,
-            "expiryDay": c.expiry.day,
-            "strikePrice": c.strike,
-            "productId": {"symbol": c.underlier, "typeCode": "OPTION"},
-        }
+        fields = h.contract.product_fields()
+        return {**fields, "productId": {"symbol": h.contract.underlier, "typeCode": "OPTION"}}
     return {
         "symbol": h.symbol,
         "securityType": h.security_type,
