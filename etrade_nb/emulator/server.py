@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import pages
+from . import leniency, pages
 from .api import handle_v1
 from .context import Context
 from .endpoints import AUTHORIZE_PATH, handle_authorize, handle_oauth
@@ -43,6 +43,7 @@ class RequestRecord:
     query: dict[str, str]
     status: int  # 0 when the connection was reset by a fault
     oauth_token: str | None
+    ignored: tuple[str, ...] = ()  # what the lenient emulator ignored (X-Emulator-Ignored)
 
 
 def route(req: Request, ctx: Context) -> Response:
@@ -150,7 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
             if kind:
                 emu.stats.bump("faults_fired")
                 response = _malformed(kind, response)
-        emu._record(req, response.status)  # before sending: the client never outruns the log
+        # before sending: the client never outruns the log
+        emu._record(req, response.status, _ignored(response))
         self._send(response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
@@ -203,6 +205,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, cut=failure.mode == "cut")
 
 
+def _ignored(response: Response) -> tuple[str, ...]:
+    value = next((v for k, v in response.headers if k == leniency.HEADER), "")
+    return tuple(value.split(", ")) if value else ()
+
+
 def _malformed(kind: str, response: Response) -> Response:
     if kind == "html":
         return html_response(200, pages.maintenance())
@@ -244,6 +251,13 @@ class EmulatorServer:
     OAuth problems are reported in the body only, as E*TRADE documents them (Tomcat HTML, or
     JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
     ``WWW-Authenticate: OAuth ...,oauth_problem=X`` header too.
+
+    Like E*TRADE, it ignores what it does not use (an unknown query parameter or order
+    field, a ``Put`` for ``PUT``, a ``None`` price on a MARKET order, a place whose
+    ``clientOrderId`` differs from its preview's) and reports each in the
+    ``X-Emulator-Ignored`` response header, ``RequestRecord.ignored`` and the
+    ``etrade_nb.emulator`` logger. ``strict=True`` (settable while running) refuses them
+    by name with a "did you mean" hint instead.
     """
 
     def __init__(
@@ -256,6 +270,7 @@ class EmulatorServer:
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
+        strict: bool = False,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
@@ -265,7 +280,11 @@ class EmulatorServer:
         self.state = State(self.clock)
         self.stats = Stats()
         self._ctx = Context(
-            self.state, self.stats, auto_approve=auto_approve, problem_header=problem_header
+            self.state,
+            self.stats,
+            auto_approve=auto_approve,
+            problem_header=problem_header,
+            strict=strict,
         )
         self.faults = Faults()
         self.rate_limits = rate_limits
@@ -381,6 +400,16 @@ class EmulatorServer:
         self._ctx.problem_header = bool(value)
 
     @property
+    def strict(self) -> bool:
+        """Whether what E*TRADE ignores is refused by name (off by default; see
+        :mod:`.leniency`)."""
+        return self._ctx.strict
+
+    @strict.setter
+    def strict(self, value: bool) -> None:
+        self._ctx.strict = bool(value)
+
+    @property
     def rate_limit_clock(self) -> Callable[[], float]:
         """The monotonic-like clock the rate-limit windows slide over."""
         return self._rate.clock
@@ -414,9 +443,14 @@ class EmulatorServer:
             for at in self.state.access_tokens.values():
                 at.expires_at = min(at.expires_at, self.clock())
 
-    def _record(self, req: Request, status: int) -> None:
+    def _record(self, req: Request, status: int, ignored: tuple[str, ...] = ()) -> None:
         record = RequestRecord(
-            req.method, req.path, _safe_query(req.query), status, _oauth_param(req, "oauth_token")
+            req.method,
+            req.path,
+            _safe_query(req.query),
+            status,
+            _oauth_param(req, "oauth_token"),
+            ignored,
         )
         with self._log_lock:
             self.log.append(record)
