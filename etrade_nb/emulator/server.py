@@ -87,6 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "EtradeEmulator/1.0"
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header in the emulator's clock, the one its ``placedTime`` uses."""
+        return super().date_time_string(
+            self.server.emulator.clock() if timestamp is None else timestamp
+        )
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: request lines can carry oauth_signature in the query."""
 
