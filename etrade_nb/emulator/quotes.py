@@ -197,7 +197,7 @@ def _mutual_fund(symbol: str, p: dict[str, Any], now: float) -> dict[str, Any]:
         "initialIraInvestment": 3000.0,
         "subsequentIraInvestment": 1.0,
         "NetAssets": {"value": round(p["last"] * 3.2e9, 2), "asOfDate": _epoch(day) * 1000},
-        "fundInceptionDate": 911_000_000_000,
+        "fundInceptionDate": 974_073_600,  # epoch seconds, like every other quote time
         "sevenDayCurrentYield": 0.0,
         "annualTotalReturn": round((h % 2500) / 100, 2),
         "weightedAverageMaturity": 0.0,
