@@ -306,12 +306,10 @@ def preview_ids(tree: dict[str, Any], name: str) -> int:
     section = tree[name]
     ids = section.get("PreviewIds")
     items = ids if isinstance(ids, list) else [ids] if isinstance(ids, dict) else []
-    if (
-        len(items) != 1
-        or not isinstance(items[0], dict)
-        or set(items[0]) - {"previewId", "cashMargin"}
-    ):
+    if len(items) != 1 or not isinstance(items[0], dict):
         raise bad("PreviewIds must hold one previewId from the preview.", 101)
+    known = {"previewId", "cashMargin"}
+    leniency.active().fields(set(items[0]) - known, "PreviewIds", known)
     try:
         return int(items[0]["previewId"])
     except (KeyError, TypeError, ValueError):

@@ -277,9 +277,10 @@ def cancel(call: Call) -> dict[str, Any]:
     if (
         set(tree) != {"CancelOrderRequest"}
         or not isinstance(section, dict)
-        or set(section) != {"orderId"}
+        or ("orderId" not in section)
     ):
         raise ApiError(400, ordercheck.ERR_ORDER, "Send CancelOrderRequest with one orderId.")
+    leniency.active().fields(set(section) - {"orderId"}, "CancelOrderRequest", {"orderId"})
     try:
         order_id = int(section["orderId"])
     except (TypeError, ValueError):

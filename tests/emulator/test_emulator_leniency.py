@@ -207,3 +207,24 @@ def test_strict_can_be_set_from_the_command_line():
 
     assert _parser().parse_args(["--strict"]).strict is True
     assert _parser().parse_args([]).strict is False
+
+
+def test_unknown_fields_in_cancel_and_preview_ids(emu, logged_in):
+    emu.strict = False
+    reply = _post(logged_in, BASE + "/preview.json", {"PreviewOrderRequest": _order("pid1")})
+    ids = [{**reply.json()["PreviewOrderResponse"]["PreviewIds"][0], "previewTime": 1}]
+    emu.strict = True
+    strict = _post(logged_in, BASE + "/place.json", {"PlaceOrderRequest": {**_order("pid1"),
+                   "PreviewIds": ids}})  # fmt: skip
+    _refused(strict, "Unknown field(s) in PreviewIds: previewTime")
+    emu.strict = False
+    reply = _post(logged_in, BASE + "/place.json", {"PlaceOrderRequest": {**_order("pid1"),
+                  "PreviewIds": ids}})  # fmt: skip
+    assert reply.status == 200 and reply.headers[IGNORED] == "PreviewIds.previewTime"
+    order_id = reply.json()["PlaceOrderResponse"]["OrderIds"][0]["orderId"]
+    cancel = {"CancelOrderRequest": {"orderId": order_id, "accountIdKey": KEY}}
+    emu.strict = True
+    _refused(_post(logged_in, BASE + "/cancel.json", cancel, "PUT"), "accountIdKey")
+    emu.strict = False
+    reply = _post(logged_in, BASE + "/cancel.json", cancel, "PUT")
+    assert reply.status == 200 and reply.headers[IGNORED] == "CancelOrderRequest.accountIdKey"
