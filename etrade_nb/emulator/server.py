@@ -211,6 +211,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, cut=failure.mode == "cut")
 
 
+STRICT_VAR = "ETRADE_NB_EMULATOR_STRICT"
+
+
+def strict_default() -> bool:
+    """The mode when ``EmulatorServer(strict=...)`` is not given: ``$ETRADE_NB_EMULATOR_STRICT``."""
+    return os.environ.get(STRICT_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _ignored(response: Response) -> tuple[str, ...]:
     value = next((v for k, v in response.headers if k == leniency.HEADER), "")
     return tuple(value.split(", ")) if value else ()
@@ -263,7 +271,8 @@ class EmulatorServer:
     ``clientOrderId`` differs from its preview's) and reports each in the
     ``X-Emulator-Ignored`` response header, ``RequestRecord.ignored`` and the
     ``etrade_nb.emulator`` logger. ``strict=True`` (settable while running) refuses them
-    by name with a "did you mean" hint instead.
+    by name with a "did you mean" hint instead; left unset, ``ETRADE_NB_EMULATOR_STRICT=1``
+    in the environment turns it on (for an emulator started where no flag can be passed).
     """
 
     def __init__(
@@ -276,7 +285,7 @@ class EmulatorServer:
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
-        strict: bool = False,
+        strict: bool | None = None,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
@@ -290,7 +299,7 @@ class EmulatorServer:
             self.stats,
             auto_approve=auto_approve,
             problem_header=problem_header,
-            strict=strict,
+            strict=strict_default() if strict is None else strict,
         )
         self.faults = Faults()
         self.rate_limits = rate_limits

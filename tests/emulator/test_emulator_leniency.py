@@ -228,3 +228,14 @@ def test_unknown_fields_in_cancel_and_preview_ids(emu, logged_in):
     emu.strict = False
     reply = _post(logged_in, BASE + "/cancel.json", cancel, "PUT")
     assert reply.status == 200 and reply.headers[IGNORED] == "CancelOrderRequest.accountIdKey"
+
+
+def test_strict_by_environment_when_not_given(monkeypatch):
+    from etrade_nb.emulator import EmulatorServer
+
+    monkeypatch.setenv("ETRADE_NB_EMULATOR_STRICT", "1")
+    assert EmulatorServer().strict and not EmulatorServer(strict=False).strict
+    monkeypatch.setenv("ETRADE_NB_EMULATOR_STRICT", "0")
+    assert not EmulatorServer().strict and EmulatorServer(strict=True).strict
+    monkeypatch.delenv("ETRADE_NB_EMULATOR_STRICT")
+    assert not EmulatorServer().strict  # E*TRADE's leniency is the default
