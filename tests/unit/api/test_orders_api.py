@@ -266,6 +266,17 @@ def test_find_order_prefers_an_echoed_client_order_id():
         session.find_order("NOTSENT")
 
 
+def test_find_order_never_guesses_about_an_order_it_did_not_send():
+    other = _listed(10, T0 * 1000, clientOrderId="OTHER1")
+    plain = _listed(11, T0 * 1000)  # E*TRADE's usual listing: no clientOrderId
+    session, _ = make_session(ok(ACCOUNTS), _orders(other))
+    assert session.find_order("ABC123", "83405188") is None  # ids listed, none is it
+    session, _ = make_session(ok(ACCOUNTS), _orders(other, plain))
+    with pytest.raises(OrderLookupError, match="does not carry clientOrderId") as caught:
+        session.find_order("ABC123", "83405188")
+    assert [o["orderId"] for o in caught.value.candidates] == [11]
+
+
 def test_orders_follow_the_marker_with_filters():
     first = {
         "OrdersResponse": {
