@@ -74,6 +74,7 @@ def handle_v1(req: Request, ctx: Context) -> Response:
     with leniency.request(ctx.strict) as seen:
         response = _handle_v1(req, ctx)
     response.headers.extend(seen.header())
+    response.ignored = tuple(seen.ignored)
     return response
 
 

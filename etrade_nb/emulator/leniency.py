@@ -51,7 +51,7 @@ class Leniency:
     def _note(self, name: str, why: str) -> None:
         if name not in self.ignored:
             self.ignored.append(name)
-        _log.info("emulator ignored %s: %s", name, why)
+        _log.info("emulator ignored %r: %s", name, why)
 
     def parameter(self, name: str, known: Iterable[str]) -> None:
         """An unknown query parameter: ignored, or refused when strict."""
@@ -119,7 +119,22 @@ class Leniency:
         self._note(name, f"{given!r} differs from {why} {kept!r}; kept {kept!r}")
 
     def header(self) -> list[tuple[str, str]]:
-        return [(HEADER, ", ".join(self.ignored))] if self.ignored else []
+        """``X-Emulator-Ignored: a, b``: names escaped to printable ASCII (a parameter name
+        can hold anything, CR/LF included), at most ``MAX_HEADER`` characters."""
+        if not self.ignored:
+            return []
+        text = ", ".join(_printable(name) for name in self.ignored)
+        if len(text) > MAX_HEADER:
+            text = text[: MAX_HEADER - 3] + "..."
+        return [(HEADER, text)]
+
+
+MAX_HEADER = 2000
+
+
+def _printable(name: str) -> str:
+    escaped = name.encode("unicode_escape").decode("ascii")
+    return "".join(c if " " <= c <= "~" else f"\\x{ord(c):02x}" for c in escaped)
 
 
 _current: ContextVar[Leniency | None] = ContextVar("etrade_nb_emulator_leniency", default=None)

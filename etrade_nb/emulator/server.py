@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import leniency, pages
+from . import pages
 from .api import handle_v1
 from .context import Context
 from .endpoints import AUTHORIZE_PATH, handle_authorize, handle_oauth
@@ -158,7 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
                 emu.stats.bump("faults_fired")
                 response = _malformed(kind, response)
         # before sending: the client never outruns the log
-        emu._record(req, response.status, _ignored(response))
+        emu._record(req, response.status, response.ignored)
         self._send(response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
@@ -217,11 +217,6 @@ STRICT_VAR = "ETRADE_NB_EMULATOR_STRICT"
 def strict_default() -> bool:
     """The mode when ``EmulatorServer(strict=...)`` is not given: ``$ETRADE_NB_EMULATOR_STRICT``."""
     return os.environ.get(STRICT_VAR, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _ignored(response: Response) -> tuple[str, ...]:
-    value = next((v for k, v in response.headers if k == leniency.HEADER), "")
-    return tuple(value.split(", ")) if value else ()
 
 
 def _malformed(kind: str, response: Response) -> Response:

@@ -239,3 +239,15 @@ def test_strict_by_environment_when_not_given(monkeypatch):
     assert not EmulatorServer().strict and EmulatorServer(strict=True).strict
     monkeypatch.delenv("ETRADE_NB_EMULATOR_STRICT")
     assert not EmulatorServer().strict  # E*TRADE's leniency is the default
+
+
+def test_the_header_stays_one_printable_line(emu, logged_in):
+    emu.strict = False
+    reply = logged_in.get("/v1/user/alerts.json", [("a\r\nX-Evil: 1", "v"), ("zähler", "2")])
+    assert reply.status == 200 and "x-evil" not in reply.headers
+    assert reply.headers[IGNORED] == "a\\r\\nX-Evil: 1, z\\xe4hler"
+    assert emu.log[-1].ignored == ("a\r\nX-Evil: 1", "zähler")  # the log keeps them as sent
+    many = [(f"p{i:04d}", "1") for i in range(600)]
+    reply = logged_in.get("/v1/user/alerts.json", many)
+    assert reply.status == 200 and len(reply.headers[IGNORED]) == 2000
+    assert reply.headers[IGNORED].endswith("...") and len(emu.log[-1].ignored) == 600
