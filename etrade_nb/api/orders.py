@@ -26,6 +26,9 @@ from .base import ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
 if TYPE_CHECKING:  # imported on first use: `import etrade_nb` stays quick
     from .order_results import OrderPreview, PlacedOrder
     from .order_types import OrderRequest
+    from .strategies import StrategyOrder
+
+    AnyOrder = OrderRequest | StrategyOrder
 
 Account = str | int | Mapping[str, Any]
 
@@ -52,7 +55,7 @@ class SentOrder(NamedTuple):
     """An order this session sent for placing: where, what and when (for ``find_order``)."""
 
     account_id_key: str
-    order: OrderRequest
+    order: AnyOrder
     sent_at: float
 
 
@@ -137,7 +140,7 @@ class OrdersApi(ApiBase):
             )
         return found[0]
 
-    def preview_order(self, account: Account, order: OrderRequest) -> OrderPreview:
+    def preview_order(self, account: Account, order: AnyOrder) -> OrderPreview:
         """Ask E*TRADE what ``order`` would cost; ``.place()`` on the result places it."""
         from .order_results import OrderPreview
 
@@ -149,7 +152,7 @@ class OrdersApi(ApiBase):
     def place_order(
         self,
         account: Account | OrderPreview,
-        order: OrderRequest | None = None,
+        order: AnyOrder | None = None,
         *,
         preview_id: int | Iterable[int] | None = None,
     ) -> PlacedOrder:
@@ -170,7 +173,7 @@ class OrdersApi(ApiBase):
         return PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
 
     def preview_change(
-        self, account: Account, order_id: int | str, order: OrderRequest
+        self, account: Account, order_id: int | str, order: AnyOrder
     ) -> OrderPreview:
         """Preview replacing open order ``order_id`` with ``order``; ``.place()`` applies it."""
         from .order_results import OrderPreview
@@ -191,7 +194,7 @@ class OrdersApi(ApiBase):
         self,
         account: Account,
         order_id: int | str,
-        order: OrderRequest,
+        order: AnyOrder,
         *,
         preview_id: int | Iterable[int],
     ) -> PlacedOrder:
@@ -263,7 +266,7 @@ class OrdersApi(ApiBase):
             response=unknown.response,
         )
 
-    def _send_order(self, method: str, path: str, body: Doc, key: str, order: OrderRequest) -> Any:
+    def _send_order(self, method: str, path: str, body: Doc, key: str, order: AnyOrder) -> Any:
         log = self._sent_orders()
         clock = getattr(self, "_clock", time.time)  # the session's clock (tests inject one)
         log[order.client_order_id] = SentOrder(key, order, float(clock()))
@@ -287,13 +290,15 @@ def _order_id(order_id: int | str) -> str:
     return text
 
 
-def _payload(order: OrderRequest, preview_id: int | Iterable[int] | None = None) -> Doc:
+def _payload(order: AnyOrder, preview_id: int | Iterable[int] | None = None) -> Doc:
     from .order_types import OrderRequest
+    from .strategies import StrategyOrder
 
-    if not isinstance(order, OrderRequest):
+    if not isinstance(order, (OrderRequest, StrategyOrder)):
         raise InvalidOrderError(
-            "Build the order with market_order(), limit_order(), stop_order() or "
-            "stop_limit_order() (from etrade_nb), so it is checked before it is sent."
+            "Build the order with market_order(), limit_order(), stop_order(), "
+            "stop_limit_order() or a strategy such as vertical_spread() (from etrade_nb), so "
+            "it is checked before it is sent."
         )
     if preview_id is None:
         return order.payload()

@@ -162,9 +162,10 @@ def _pdf(x: float) -> float:
     return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
-def greeks(contract: Contract, now: float) -> dict[str, float]:
-    """Black-Scholes ``currentValue`` and greeks (theta per day, vega and rho per 1%)."""
-    s, k = price_of(contract.underlier), contract.strike
+def greeks(contract: Contract, now: float, spot: float | None = None) -> dict[str, float]:
+    """Black-Scholes ``currentValue`` and greeks (theta per day, vega and rho per 1%);
+    ``spot`` is the underlier's price (default: its stable pseudo-price)."""
+    s, k = spot or price_of(contract.underlier), contract.strike
     t, sigma = years_to(contract.expiry, now), volatility(contract)
     d1 = (math.log(s / k) + (RATE + sigma * sigma / 2) * t) / (sigma * math.sqrt(t))
     d2 = d1 - sigma * math.sqrt(t)
@@ -190,9 +191,9 @@ def greeks(contract: Contract, now: float) -> dict[str, float]:
     }
 
 
-def market(contract: Contract, now: float) -> dict[str, float | int]:
+def market(contract: Contract, now: float, spot: float | None = None) -> dict[str, float | int]:
     """Bid, ask, last, sizes, volume and open interest for one contract."""
-    g = greeks(contract, now)
+    g = greeks(contract, now, spot)
     mid = g["currentValue"]
     half = max(0.01, round(mid * 0.02, 2))
     h = seed(contract.osi_key)
