@@ -192,14 +192,36 @@ class OrderPreview:
             found.extend(as_list(order.get("Instrument")))
         return found
 
+    def leg_commissions(self) -> list[float | None]:
+        """Each leg's share of ``estimated_commission``: E*TRADE previews one commission per
+        order and charges options per contract, so it is split by contracts (stock legs
+        carry none). A leg's own ``estimatedCommission``, where sent, wins."""
+        legs = self.legs
+        total = self.estimated_commission
+        contracts = [
+            (_number(leg.get("quantity")) or 0.0)
+            if str(dig(leg, "Product", "securityType") or "") == "OPTN"
+            else 0.0
+            for leg in legs
+        ]
+        out: list[float | None] = []
+        for leg, count in zip(legs, contracts, strict=True):
+            own = _number(leg.get("estimatedCommission"))
+            if own is not None:
+                out.append(own)
+            elif total is None or not sum(contracts):
+                out.append(None)
+            else:
+                out.append(round(total * count / sum(contracts), 2))
+        return out
+
     def leg_lines(self) -> list[str]:
         """One line per leg: action, quantity, description and its commission."""
         lines = []
-        for i, leg in enumerate(self.legs, 1):
+        for i, (leg, fee) in enumerate(zip(self.legs, self.leg_commissions(), strict=True), 1):
             what = leg.get("symbolDescription") or dig(leg, "Product", "symbol") or "?"
             quantity = _number(leg.get("quantity"))
             shown = f"{quantity:g}" if quantity is not None else "?"
-            fee = _number(leg.get("estimatedCommission"))
             extra = f" (commission {_money(fee)})" if fee is not None else ""
             lines.append(f"leg {i}: {leg.get('orderAction', '?')} {shown} {what}{extra}")
         return lines

@@ -69,7 +69,6 @@ def preview_order(spec: OrderSpec, now: float, messages: list[dict[str, Any]]) -
                 "orderAction": leg.action,
                 "quantityType": leg.quantity_type,
                 "quantity": leg.quantity,
-                "estimatedCommission": leg_commission(leg),
                 "cancelQuantity": 0.0,
                 "reserveOrder": False,
                 "reserveQuantity": 0.0,

@@ -235,14 +235,14 @@ def test_strategy_preview_place_list_change_cancel(trader, order_type, fmt):
     assert preview["orderType"] == order_type
     previewed = _many(preview["Order"])[0]
     assert _shape(previewed["Instrument"]) == _sent(legs)
-    fees = [float(i["estimatedCommission"]) for i in _many(previewed["Instrument"])]
     options = sum(float(leg["quantity"]) for leg in legs if "callPut" in leg["Product"])
-    assert sum(fees) == pytest.approx(0.65 * options)
+    commission = float(previewed["estimatedCommission"])
+    assert commission == pytest.approx(0.65 * options)
     bid, ask = float(previewed["netBid"]), float(previewed["netAsk"])
     assert bid < ask
     sign = 1 if net_type == "NET_DEBIT" else -1
     total = float(previewed["estimatedTotalAmount"])
-    assert total == pytest.approx(sign * far * 100 + sum(fees))
+    assert total == pytest.approx(sign * far * 100 + commission)
     order_id = int(_many(placed["OrderIds"])[0]["orderId"])
     listed = wire.get(BASE, [("status", "OPEN")])["OrdersResponse"]["Order"]
     mine = [o for o in _many(listed) if int(o["orderId"]) == order_id]
@@ -250,6 +250,8 @@ def test_strategy_preview_place_list_change_cancel(trader, order_type, fmt):
     detail = _many(mine[0]["OrderDetail"])[0]
     assert detail["priceType"] == net_type and float(detail["limitPrice"]) == far
     assert _shape(detail["Instrument"]) == _sent(legs)
+    fees = [float(i["estimatedCommission"]) for i in _many(detail["Instrument"])]
+    assert fees == [0.65 * leg["quantity"] if "callPut" in leg["Product"] else 0 for leg in legs]
     # change the net price: a new order id, the old one cancelled
     changed = _order(
         order_type, legs, net_type, far * 2, client_id=f"t{order_type[:6]}{fmt}".replace("_", "")
