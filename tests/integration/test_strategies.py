@@ -11,7 +11,6 @@ from etrade_nb import (
     InvalidOrderError,
     butterfly,
     buy_write,
-    calendar_spread,
     condor,
     fund_order,
     iron_butterfly,
