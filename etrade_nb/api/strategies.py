@@ -260,7 +260,11 @@ class StrategyOrder:
             ax.axvline(strike, color="grey", linestyle=":", linewidth=0.8)
         ax.set_xlabel(f"{self.symbol} at expiry")
         ax.set_ylabel("profit / loss ($)")
-        ax.set_title(f"{self.order_type.replace('_', ' ').lower()} {self.symbol}")
+        expiries = sorted({str(leg.option.expiry) for leg in self.legs if leg.is_option})
+        net = self.net_price if net_price is None else float(net_price)
+        paid = f"debit {net:.2f}" if net > 0 else f"credit {-net:.2f}" if net < 0 else "even"
+        kind = self.order_type.replace("_", " ").lower()
+        ax.set_title(f"{kind} {self.symbol} {', '.join(expiries)}: {paid}")
         return ax
 
 
