@@ -13,13 +13,27 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .messages import ApiError
+from .options import Contract
 from .prices import price_of
 
-if TYPE_CHECKING:
-    from .ordercheck import Leg
+
+class Leg(Protocol):
+    """What this module reads of an order leg (:class:`.ordercheck.Leg`)."""
+
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def quantity(self) -> float: ...
+    @property
+    def contract(self) -> Contract | None: ...
+    @property
+    def buys(self) -> bool: ...
+
 
 ERR_STRUCTURE = 1001  # the emulator's own code for a refused order (E*TRADE publishes none)
 MULTI_LEG = ("SPREADS", "BUY_WRITES", "BUTTERFLY", "IRON_BUTTERFLY", "CONDOR", "IRON_CONDOR")
@@ -140,7 +154,7 @@ def check_net_price(order_type: str, side: str, price_type: str) -> None:
         raise _bad(f"This {order_type} order is a net credit: price it NET_CREDIT, not NET_DEBIT.")
 
 
-Quote = Callable[["Leg", float], tuple[float, float, float]]
+Quote = Callable[[Any, float], tuple[float, float, float]]  # (leg, time) -> bid, ask, last
 
 
 def net(legs: Sequence[Leg], now: float, quote: Quote) -> tuple[float, float, float]:
