@@ -98,7 +98,7 @@ def balance(call: Call) -> dict[str, Any]:
     ]
     long_mv = round(sum(v for v in values if v > 0), 2)
     short_mv = round(sum(v for v in values if v < 0), 2)
-    cash = data.CASH[key]
+    cash = round(data.CASH[key] + fills.cash_moved(call.ctx.orders, key, call.now), 2)
     margin = account["accountMode"] == "MARGIN"
     computed: dict[str, Any] = {
         "cashAvailableForInvestment": cash,

@@ -10,18 +10,44 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import data
-from .orderbook import OrderBook
+from .orderbook import Order, OrderBook, leg_commission
+
+
+def _executed(book: OrderBook, account_key: str, now: float) -> list[Order]:
+    with book.lock:
+        done = [
+            o for o in book.of_account(account_key) if not o.history and o.status(now) == "EXECUTED"
+        ]
+    return sorted(done, key=lambda o: (o.executed_at or 0, o.order_id))
+
+
+def cash_moved(book: OrderBook, account_key: str, now: float) -> float:
+    """What executed orders did to the account's cash: sales and credits in, purchases,
+    debits and commissions out (an ALL_I_OWN sale at the seeded position it sold)."""
+    before = {h.symbol: h.quantity for h in data.holdings(account_key, now) if not h.contract}
+    total = 0.0
+    for order in _executed(book, account_key, now):
+        index = 0
+        for spec in order.request.orders:
+            for leg in spec.legs:
+                price = order.fills.get(index, 0.0)
+                index += 1
+                if leg.quantity_type == "DOLLAR":
+                    value = leg.quantity
+                elif leg.quantity_type == "ALL_I_OWN":
+                    value = price * abs(before.get(leg.symbol, 0.0))
+                else:
+                    value = price * leg.quantity * leg.multiplier
+                total += (-value if leg.buys else value) - leg_commission(leg)
+    return round(total, 2)
 
 
 def holdings(book: OrderBook, account_key: str, now: float) -> list[data.Holding]:
     """The account's holdings at ``now``: the seeded ones moved by every executed leg."""
     rows = data.holdings(account_key, now)
-    with book.lock:
-        executed = [
-            o for o in book.of_account(account_key) if not o.history and o.status(now) == "EXECUTED"
-        ]
+    executed = _executed(book, account_key, now)
     by_symbol = {h.quote_symbol: i for i, h in enumerate(rows)}
-    for order in sorted(executed, key=lambda o: (o.executed_at or 0, o.order_id)):
+    for order in executed:
         index = 0
         for spec in order.request.orders:
             for leg in spec.legs:

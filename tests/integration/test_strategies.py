@@ -161,10 +161,14 @@ def test_single_leg_price_types_round_trip(session, clock, name):
 
 def test_market_spread_fills_and_positions_follow_each_leg(session, chain, clock):
     spread = vertical_spread(_c(chain, "CALL", 0), _c(chain, "CALL", 1), 2)
+    cash = session.balance(MAIN)["Computed"]["cashBalance"]
     placed = session.preview_order(MAIN, spread).place()
     clock.advance(10)
     detail = placed.status()["OrderDetail"][0]
     assert detail["status"] == "EXECUTED"
+    paid, sold = (leg["averageExecutionPrice"] for leg in detail["Instrument"])
+    spent = cash - session.balance(MAIN)["Computed"]["cashBalance"]
+    assert spent == pytest.approx((paid - sold) * 200 + 4 * 0.65)
     held = session.portfolio(MAIN, as_frame=True)
     options = held[(held["symbol"] == "IBM") & (held["securityType"] == "OPTN")]
     by_strike = dict(zip(options["strikePrice"], options["quantity"], strict=True))
