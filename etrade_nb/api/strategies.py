@@ -1,17 +1,19 @@
 """Multi-leg option orders: spreads, buy-writes, butterflies, condors, checked when built.
 
-    >>> from etrade_nb.api.strategies import vertical_spread, iron_condor, pick
+    >>> from etrade_nb import iron_condor_from_chain, pick, vertical_spread
     >>> chain = session.option_chain("AAPL", "2026-06-19", as_frame=True)  # doctest: +SKIP
-    >>> spread = vertical_spread(pick(chain, "CALL", strike=190), pick(chain, "CALL", strike=200),
-    ...                          debit=3.10)  # doctest: +SKIP
-    >>> condor = iron_condor.from_chain(chain, deltas=(0.10, 0.25))  # doctest: +SKIP
+    >>> spread = vertical_spread(pick(chain, "CALL", strike=190),
+    ...                          pick(chain, "CALL", strike=200), debit=3.10)  # doctest: +SKIP
+    >>> condor = iron_condor_from_chain(chain, puts=(0.10, 0.25), calls=(0.25, 0.10),
+    ...                                 by="delta")  # doctest: +SKIP
 
-Each builder names the legs it buys and sells and takes the net price as ``debit=``,
-``credit=`` or ``even=True`` (E*TRADE's NET_DEBIT, NET_CREDIT, NET_EVEN), or nothing for a
-MARKET order. What E*TRADE refuses is refused here first, with what to change: legs on
-different underlyings, expiries that differ where the structure needs one, quantities
-that do not fit the structure, a credit asked for a structure that costs money (or the
-reverse), a good-till date in the past.
+Each builder names the legs it buys and sells, and takes the net price per spread as
+``debit=``, ``credit=`` or ``even=True`` (E*TRADE's NET_DEBIT, NET_CREDIT, NET_EVEN), or
+nothing for a MARKET order; ``closing=True`` closes that position (the legs bought are
+sold to close, the legs sold bought back). What E*TRADE refuses is refused here first,
+with what to change: legs on different underlyings, expiries that differ where the
+structure needs one, quantities that do not fit the structure, a credit asked for a
+structure that costs money (or the reverse), a good-till date in the past.
 """
 
 from __future__ import annotations
@@ -522,7 +524,11 @@ def _order(
 
 
 def _open(buy: bool, closing: bool) -> str:
-    return ("BUY" if buy else "SELL") + ("_CLOSE" if closing else "_OPEN")
+    """The action of a leg the structure buys (``buy``) or sells when opening; closing
+    reverses it (the bought leg is sold to close, the sold one bought back)."""
+    if closing:
+        return "SELL_CLOSE" if buy else "BUY_CLOSE"
+    return "BUY_OPEN" if buy else "SELL_OPEN"
 
 
 def vertical_spread(

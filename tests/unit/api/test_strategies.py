@@ -71,8 +71,8 @@ def _net(order):
          [("BUY_OPEN", 1, "PUT", 190), ("SELL_OPEN", 1, "PUT", 200),
           ("SELL_OPEN", 1, "CALL", 200), ("BUY_OPEN", 1, "CALL", 210)], ("NET_CREDIT", 6.0)),
         (iron_condor(c(180, "PUT"), c(190, "PUT"), c(210), c(220), closing=True), "IRON_CONDOR",
-         [("BUY_CLOSE", 1, "PUT", 180), ("SELL_CLOSE", 1, "PUT", 190),
-          ("SELL_CLOSE", 1, "CALL", 210), ("BUY_CLOSE", 1, "CALL", 220)], ("MARKET", None)),
+         [("SELL_CLOSE", 1, "PUT", 180), ("BUY_CLOSE", 1, "PUT", 190),
+          ("BUY_CLOSE", 1, "CALL", 210), ("SELL_CLOSE", 1, "CALL", 220)], ("MARKET", None)),
     ],
 )  # fmt: skip
 def test_each_strategy_sends_its_legs_and_net_price(order, order_type, legs, net):
@@ -108,6 +108,8 @@ def test_each_strategy_sends_its_legs_and_net_price(order, order_type, legs, net
         (lambda: iron_butterfly(c(180, "PUT"), c(190, "PUT"), c(200), c(210), credit=1),
          "one middle strike"),
         (lambda: buy_write(c(200, "PUT"), debit=1), "not a PUT"),
+        (lambda: iron_condor(c(180, "PUT"), c(190, "PUT"), c(210), c(220), closing=True,
+                             credit=1), "pass debit="),  # buying a condor back costs money
         (lambda: vertical_spread(c(190), c(200), 1.5, debit=1), "whole number"),
         (lambda: vertical_spread(c(190), c(200), debit=1, term="GOOD_TILL_DATE",
                                  good_till=today_eastern() - timedelta(days=1)), "in the past"),
