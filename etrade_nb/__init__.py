@@ -23,12 +23,31 @@ if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
     from .api.order_types import (
         OptionContract,
         OrderRequest,
+        fund_order,
         limit_order,
         market_order,
+        on_close_order,
+        on_open_order,
         stop_limit_order,
         stop_order,
+        trailing_stop_order,
     )
     from .api.session import QuoteList, Session, SessionStatus
+    from .api.strategies import (
+        StrategyOrder,
+        butterfly,
+        buy_write,
+        calendar_spread,
+        condor,
+        diagonal_spread,
+        iron_butterfly,
+        iron_condor,
+        iron_condor_from_chain,
+        net_mid,
+        pick,
+        vertical_from_chain,
+        vertical_spread,
+    )
     from .api.transport import RetryPolicy
     from .environments import Environment, authorize_url, resolve_environment
     from .errors import (
@@ -114,10 +133,29 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "api.order_types": (
         "OptionContract",
         "OrderRequest",
+        "fund_order",
         "limit_order",
         "market_order",
+        "on_close_order",
+        "on_open_order",
         "stop_limit_order",
         "stop_order",
+        "trailing_stop_order",
+    ),
+    "api.strategies": (
+        "StrategyOrder",
+        "butterfly",
+        "buy_write",
+        "calendar_spread",
+        "condor",
+        "diagonal_spread",
+        "iron_butterfly",
+        "iron_condor",
+        "iron_condor_from_chain",
+        "net_mid",
+        "pick",
+        "vertical_from_chain",
+        "vertical_spread",
     ),
     "api.order_results": ("OrderPreview", "PlacedOrder"),
     "login.flow": ("LoginState", "OAuthFlow"),

@@ -432,6 +432,14 @@ class EmulatorServer:
         """Add a consumer key; ``callback_url`` is registered the way E*TRADE support does."""
         self.state.add_consumer(key, secret, callback_url)
 
+    def set_price(self, symbol: str, price: float) -> None:
+        """Give the emulator ``symbol``'s price from now on its clock: open orders on it (and
+        on its options) are checked against it, so a trailing stop follows it and a net
+        limit fills when the legs' combined price crosses it."""
+        book = self._ctx.orders
+        with book.lock:
+            book.tape.set(symbol.strip().upper(), float(price), self.clock())
+
     def approve_token(self, request_token: str) -> str:
         """Do what a person clicking Accept does; return the verifier."""
         return self.state.approve(request_token)

@@ -299,7 +299,7 @@ def test_orders_follow_the_marker_with_filters():
         symbols=["aapl", "msft"],
         as_frame=True,
     )
-    assert len(frame) == 101 and frame.index.name == "orderId"
+    assert len(frame) == 101 and frame.index.names == ["orderId", "leg"]
     q1, q2 = (query(r) for r in adapter.sent[1:])
     assert q1 == {
         "count": "100",
@@ -309,9 +309,9 @@ def test_orders_follow_the_marker_with_filters():
         "symbol": "AAPL,MSFT",
     }
     assert q2["marker"] == "m1"
-    assert frame.loc[100, "status"] == "EXECUTED"
-    assert frame.loc[100, "executedTime"].tzinfo is not None
-    assert frame["limitPrice"].dtype == "float64" and frame.loc[0, "symbol"] == "AAPL"
+    assert frame.loc[(100, 1), "status"] == "EXECUTED"
+    assert frame.loc[(100, 1), "executedTime"].tzinfo is not None
+    assert frame["limitPrice"].dtype == "float64" and frame.loc[(0, 1), "symbol"] == "AAPL"
     assert str(frame["orderedQuantity"].dtype) == "Int64"
 
 
