@@ -4,11 +4,15 @@ previewed (legs and net), placed once, listed one row per leg, changed and cance
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from etrade_nb import (
+    NO_STORE,
     InvalidOrderError,
+    OAuthFlow,
+    OrderStatusUnknownError,
     butterfly,
     buy_write,
     condor,
@@ -189,3 +193,36 @@ def test_fund_orders_round_trip(session, clock):
     assert sell.status()["OrderDetail"][0]["status"] == "EXECUTED"
     symbols = set(session.portfolio(IRA, as_frame=True)["symbol"])
     assert "VFIAX" not in symbols and "VMFXX" in symbols and "FXAIX" not in symbols
+
+
+def test_a_lost_spread_is_matched_on_every_leg(session, chain, emulator, clock, fast_retry):
+    """find_order compares all legs: another spread sharing the first leg is not it."""
+    place = f"/v1/accounts/{MAIN}/orders/place"
+    order = vertical_spread(_c(chain, "CALL", 0), _c(chain, "CALL", 1), debit=0.05)
+    preview = session.preview_order(MAIN, order)
+    # placed from another login (a second notebook) after that preview: in its time window,
+    # and not one this session knows it placed
+    other = OAuthFlow(store=NO_STORE, clock=clock, retry=fast_retry, timeout=10)
+    token = parse_qs(urlsplit(other.start()).query)["token"][0]
+    earlier = (
+        other.finish(emulator.approve_token(token))
+        .preview_order(
+            MAIN, vertical_spread(_c(chain, "CALL", 0), _c(chain, "CALL", 2), debit=0.05)
+        )
+        .place()
+    )
+    emulator.faults.fail_next(1, path_prefix=place, mode="reset")  # lost on the way there
+    with pytest.raises(OrderStatusUnknownError):
+        preview.place()
+    assert session.find_order(order.client_order_id) is None  # not `earlier`
+    placed = preview.place()
+    assert placed.order_id not in (None, earlier.order_id)
+
+    again = order.renewed()
+    preview = session.preview_order(MAIN, again)
+    emulator.faults.fail_next(1, path_prefix=place, after_processing=True, mode="reset")
+    with pytest.raises(OrderStatusUnknownError):
+        preview.place()
+    found = session.find_order(again.client_order_id)
+    assert found is not None and found["orderId"] not in (earlier.order_id, placed.order_id)
+    assert len(found["OrderDetail"][0]["Instrument"]) == 2
