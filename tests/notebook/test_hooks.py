@@ -30,8 +30,9 @@ def login_and_verify(ip: InteractiveShell, manager: LoginManager, approve_url, n
 
 def test_signed_in_already_runs_now_in_this_cell(ip, manager, approve_url) -> None:
     login_and_verify(ip, manager, approve_url)
-    out = run(ip, "import etrade_nb\netrade_nb.on_login(lambda s: print('now', s.environment))")
-    assert "now sandbox" in out and waiting_text("etrade") not in out
+    cell = "import etrade_nb\n@etrade_nb.on_login\ndef f(s):\n    print('now', s.state.value)"
+    out = run(ip, cell)
+    assert "now active" in out and waiting_text("etrade") not in out
 
 
 def test_waits_for_the_login_then_runs_once(ip, manager, approve_url) -> None:
