@@ -58,7 +58,7 @@ def test_binder_files_install_the_demo_extra() -> None:
         assert os.access(BINDER / script, os.X_OK), f"binder/{script} must be executable"
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     demo = " ".join(project["optional-dependencies"]["demo"])
-    for needed in ("jupyterlab", "jupyter-server-proxy", "notebook"):
+    for needed in ("jupyterlab", "jupyter-server-proxy", "notebook", "voila"):
         assert needed in demo
     assert (BINDER / "runtime.txt").read_text().startswith("python-3.")
 
@@ -283,6 +283,18 @@ def _run_quickstart(server: _Server, tmp: Path) -> None:
 
 def test_quickstart_runs_in_the_binder_environment(binder_server: _Server, tmp_path: Path) -> None:
     _run_quickstart(binder_server, tmp_path)
+
+
+def test_the_dashboard_opens_in_voila_on_binder(binder_server: _Server) -> None:
+    """README's Binder link for the dashboard: ``urlpath=voila/render/notebooks/05-...``."""
+    readme = (ROOT / "README.md").read_text()
+    assert "urlpath=voila/render/notebooks/05-dashboard.ipynb" in readme
+    url = f"{binder_server.base}voila/render/notebooks/05-dashboard.ipynb"
+    page = binder_server.http.get(url, timeout=60)  # Voila runs the notebook in a kernel
+    assert page.status_code == 200 and "Account dashboard" in page.text
+    # No error output; the on_login area waits for the login box (sent as widget state).
+    assert '"output_type": "error"' not in page.text
+    assert "appears once you are signed in" in page.text
 
 
 # -- the environment built from binder/ alone ------------------------------------------------
