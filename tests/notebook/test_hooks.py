@@ -76,7 +76,7 @@ def test_an_error_in_one_function_is_shown_and_the_others_still_run(
     assert "Authorized (sandbox) as `etrade`" in out  # the login itself finished
 
 
-def test_with_the_widget_the_function_draws_into_its_own_area(manager, approve_url) -> None:
+def test_with_the_widget_the_function_draws_into_its_own_area(ip, manager, approve_url) -> None:
     shown = Outputs()
     manager.hooks.display = shown
     drawn: list[str] = []
