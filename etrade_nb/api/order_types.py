@@ -168,18 +168,32 @@ class OrderRequest:
         return {"PlaceOrderRequest": body}
 
     def describe(self) -> str:
-        """One line such as ``BUY 10 AAPL LIMIT 150.25 GOOD_FOR_DAY``."""
-        prices = ""
+        """One line that reads as a sentence, e.g. ``BUY 10 AAPL, limit 150.25, good for the day``.
+
+        Market orders say ``at market``; then the stop and limit prices, the term, and extended
+        hours or all-or-none when they apply.
+        """
+        parts = [f"{self.action} {self.quantity} {self.security}"]
+        if self.price_type == "MARKET":
+            parts[0] += " at market"
         if self.stop_price is not None:
-            prices += f" stop {self.stop_price:.2f}"
+            parts.append(f"stop {self.stop_price:.2f}")
         if self.limit_price is not None:
-            prices += f" limit {self.limit_price:.2f}"
-        extras = "" if self.session == "REGULAR" else f" {self.session}"
-        extras += " ALL_OR_NONE" if self.all_or_none else ""
-        return (
-            f"{self.action} {self.quantity} {self.security} {self.price_type}{prices} "
-            f"{self.term}{extras}"
-        )
+            parts.append(f"limit {self.limit_price:.2f}")
+        parts.append(_TERM_WORDS.get(self.term, self.term))
+        if self.session == "EXTENDED":
+            parts.append("extended hours")
+        if self.all_or_none:
+            parts.append("all or none")
+        return ", ".join(parts)
+
+
+_TERM_WORDS = {
+    "GOOD_FOR_DAY": "good for the day",
+    "GOOD_UNTIL_CANCEL": "good until cancelled",
+    "IMMEDIATE_OR_CANCEL": "immediate or cancel",
+    "FILL_OR_KILL": "fill or kill",
+}
 
 
 def _price(name: str, value: Any) -> float:

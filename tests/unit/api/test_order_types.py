@@ -80,7 +80,7 @@ def test_option_order_product_and_actions():
     assert call.expiry == date(2026, 6, 19)
     assert (
         order.describe()
-        == "BUY_OPEN 2 AAPL 2026-06-19 190 CALL STOP_LIMIT stop 2.00 limit 2.50 GOOD_FOR_DAY"
+        == "BUY_OPEN 2 AAPL 2026-06-19 190 CALL, stop 2.00, limit 2.50, good for the day"
     )
 
 
@@ -180,3 +180,16 @@ def test_importing_the_session_leaves_pandas_and_the_order_modules_out():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_describe_reads_as_a_sentence() -> None:
+    """Each price said once, with its kind; the term in words (not ``LIMIT limit 100.00``)."""
+    order = limit_order("AAPL", "BUY", 10, 100, term="GOOD_UNTIL_CANCEL")
+    assert order.describe() == "BUY 10 AAPL, limit 100.00, good until cancelled"
+    assert market_order("F", "SELL", 5).describe() == "SELL 5 F at market, good for the day"
+    extended = limit_order("MSFT", "BUY", 1, 98.4, session="EXTENDED", all_or_none=True)
+    assert extended.describe() == (
+        "BUY 1 MSFT, limit 98.40, good for the day, extended hours, all or none"
+    )
+    stop = stop_order("IBM", "SELL", 3, 90, term="IMMEDIATE_OR_CANCEL")
+    assert stop.describe() == "SELL 3 IBM, stop 90.00, immediate or cancel"
