@@ -7,8 +7,10 @@ the notebooks people read. It does three things:
   (the emulator-only robot presses Accept; it refuses any non-loopback authorize page, so it
   can never approve a real E*TRADE login); no ``ETRADE_NB_API_BASE``, keys, JupyterHub or
   Binder variables (``01`` starts its own in-kernel emulator, ``02`` finds no keys, so it
-  never calls E*TRADE); ``HOME``, ``IPYTHONDIR``, ``JUPYTER_*`` and etrade-nb's config and
-  token paths in a temp dir. The variables are set only while nbval starts the kernel.
+  never calls E*TRADE); ``ETRADE_NB_EMULATOR_STRICT=1`` (the emulator ``01`` starts refuses,
+  by name, anything E*TRADE would ignore, so the client's requests stay exact); ``HOME``,
+  ``IPYTHONDIR``, ``JUPYTER_*`` and etrade-nb's config and token paths in a temp dir. The
+  variables are set only while nbval starts the kernel.
 - The committed notebooks carry no outputs. The outputs to compare live in ``expected.json``
   here, by notebook and cell id: those cells (and only those, ``--nbval-lax``) are checked,
   after ``sanitize.cfg`` masks ports, times, durations, tokens and 32-hex ids (that file also
@@ -66,6 +68,7 @@ def kernel_environ(base: dict[str, str], tmp: Path) -> dict[str, str]:
     env["ETRADE_NB_CONFIG"] = str(tmp / "config" / "credentials.ini")
     env["ETRADE_NB_DEMO_AUTO_APPROVE"] = "1"
     env["ETRADE_NB_TOKEN_CACHE"] = "memory"
+    env["ETRADE_NB_EMULATOR_STRICT"] = "1"  # the in-kernel emulator refuses sloppy requests
     return env
 
 
