@@ -253,7 +253,7 @@ class OrderRequest:
     def describe(self) -> str:
         """One line that reads as a sentence, e.g. ``BUY 10 AAPL, limit 150.25, good for the day``.
 
-        The amount (shares, dollars or all owned), ``at market`` or the auction kind, the stop,
+        The amount (shares, dollars or all owned), ``at market`` or the auction, the stop,
         limit and trailing prices, the term in words (with its date), then extended hours or
         all-or-none when they apply.
         """
@@ -264,11 +264,8 @@ class OrderRequest:
             if self.quantity_type == "DOLLAR"
             else f"{self.quantity:g}"
         )
-        parts = [f"{self.action} {amount} {self.security}"]
-        if self.price_type == "MARKET":
-            parts[0] += " at market"
-        elif self.price_type in AUCTION_TYPES:
-            parts.append(self.price_type.lower().replace("_", " "))  # e.g. market on close
+        when = _PRICE_WORDS.get(self.price_type, "")
+        parts = [f"{self.action} {amount} {self.security}{when}"]
         if self.stop_price is not None:
             parts.append(f"stop {self.stop_price:.2f}")
         if self.limit_price is not None:
@@ -290,6 +287,13 @@ class OrderRequest:
         return ", ".join(parts)
 
 
+_PRICE_WORDS = {
+    "MARKET": " at market",
+    "MARKET_ON_OPEN": " at market on the open",
+    "MARKET_ON_CLOSE": " at market on the close",
+    "LIMIT_ON_OPEN": " on the open",
+    "LIMIT_ON_CLOSE": " on the close",
+}
 _TERM_WORDS = {
     "GOOD_FOR_DAY": "good for the day",
     "GOOD_UNTIL_CANCEL": "good until cancelled",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -19,7 +19,13 @@ from etrade_nb import (
     stop_limit_order,
     stop_order,
 )
-from etrade_nb.api.order_types import new_client_order_id
+from etrade_nb.api.order_types import (
+    fund_order,
+    new_client_order_id,
+    on_close_order,
+    on_open_order,
+    trailing_stop_order,
+)
 
 
 def test_limit_order_payload_is_a_preview_order_request():
@@ -193,3 +199,16 @@ def test_describe_reads_as_a_sentence() -> None:
     )
     stop = stop_order("IBM", "SELL", 3, 90, term="IMMEDIATE_OR_CANCEL")
     assert stop.describe() == "SELL 3 IBM, stop 90.00, immediate or cancel"
+    trail = trailing_stop_order("AAPL", "SELL", 10, percent=5)
+    assert trail.describe() == "SELL 10 AAPL, trailing stop 5%, good for the day"
+    assert on_open_order("AAPL", "BUY", 10, 101).describe() == (
+        "BUY 10 AAPL on the open, limit 101.00, good for the day"
+    )
+    assert on_close_order("F", "SELL", 2).describe() == (
+        "SELL 2 F at market on the close, good for the day"
+    )
+    until = date.today() + timedelta(days=20)
+    dated = limit_order("AAPL", "BUY", 10, 100, term="GOOD_TILL_DATE", good_till=until)
+    assert dated.describe() == f"BUY 10 AAPL, limit 100.00, good till {until.isoformat()}"
+    fund = fund_order("VFIAX", "BUY", dollars=1000)
+    assert fund.describe().startswith("BUY $1,000.00 of VFIAX")
