@@ -26,7 +26,14 @@ from .net import is_loopback
 from .ratelimits import RateLimits
 from .robot import ROBOT_HEADER
 from .signing import parse_authorization_header, parse_form
-from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, Stats
+from .state import (
+    DEMO_CONSUMER_KEY,
+    DEMO_CONSUMER_SECRET,
+    IDLE_LIMIT,
+    REQUEST_TOKEN_LIFETIME,
+    State,
+    Stats,
+)
 
 _log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
@@ -239,7 +246,9 @@ class EmulatorServer:
     ``rate_limits=True`` enforces E*TRADE's published per-second and hourly request limits
     per consumer key (see :mod:`.ratelimits`); the flag can be flipped while running. Their
     windows slide over ``rate_limit_clock`` (default ``time.monotonic``; set it, also while
-    running, to drive the windows from a test).
+    running, to drive the windows from a test). ``request_token_lifetime`` shortens the
+    authorize link's 5 minutes (tests of a link that expires); :meth:`environ` then tells
+    the client (``ETRADE_NB_LINK_LIFETIME``), so both count down the same.
 
     OAuth problems are reported in the body only, as E*TRADE documents them (Tomcat HTML, or
     JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
@@ -256,6 +265,7 @@ class EmulatorServer:
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
+        request_token_lifetime: float | None = None,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
@@ -263,6 +273,8 @@ class EmulatorServer:
         self._requested_port = port
         self.clock: Callable[[], float] = clock or time.time
         self.state = State(self.clock)
+        if request_token_lifetime is not None:
+            self.state.request_token_lifetime = request_token_lifetime
         self.stats = Stats()
         self._ctx = Context(
             self.state, self.stats, auto_approve=auto_approve, problem_header=problem_header
@@ -356,7 +368,7 @@ class EmulatorServer:
         through jupyter-server-proxy instead (see :meth:`proxied_authorize_url`); ``None``
         or ``""`` keeps the loopback URL.
         """
-        return {
+        env = {
             "ETRADE_NB_API_BASE": self.url,
             "ETRADE_NB_AUTHORIZE_URL": (
                 self.proxied_authorize_url(proxy_prefix) if proxy_prefix else self.authorize_url
@@ -364,6 +376,10 @@ class EmulatorServer:
             "ETRADE_CONSUMER_KEY": self.consumer_key,
             "ETRADE_CONSUMER_SECRET": self.consumer_secret,
         }
+        if self.state.request_token_lifetime != REQUEST_TOKEN_LIFETIME:
+            # a shortened link lifetime (tests): the client must count down the same
+            env["ETRADE_NB_LINK_LIFETIME"] = f"{self.state.request_token_lifetime:g}"
+        return env
 
     # -- test controls ------------------------------------------------------------------
 
