@@ -47,11 +47,11 @@ def emulator() -> Iterator[EmulatorServer]:
         yield emu
 
 
-def _link(login_cell):  # type: ignore[no-untyped-def]
+def _link(login_cell):
     return login_cell.locator(".widget-html a#etrade-authorize-link")
 
 
-def _sit_past_the_link_then_sign_in(page, login_cell, *, paste_the_old_code: bool) -> None:  # type: ignore[no-untyped-def]
+def _sit_past_the_link_then_sign_in(page, login_cell, *, paste_the_old_code: bool) -> None:
     """Approve the first link, let it expire, then sign in with the link that replaced it."""
     expect(login_cell).to_contain_text("Waiting for your code", timeout=WAIT_MS)
     first, old_code = approve_in_new_tab(page, page.context, login_cell)

@@ -167,7 +167,7 @@ def test_lab_callback_paste_route_when_the_redirect_cannot_reach_the_kernel(lab,
     # callback address (it holds the code), but the page there does not load.
     sent_to: list[str] = []
 
-    def redirect_goes_nowhere(route) -> None:  # type: ignore[no-untyped-def]
+    def redirect_goes_nowhere(route) -> None:
         response = route.fetch(max_redirects=0)
         sent_to.append(response.headers["location"])
         route.fulfill(status=502, body="This site can't be reached")
