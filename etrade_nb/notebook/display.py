@@ -36,9 +36,9 @@ CODE_FOR_EXPIRED = (
     "That code's link had expired, so this is a new link: open it, click Accept and paste "
     "the code it shows."
 )
-RENEWALS_OVER = (
-    "No new link: an hour passed without a code. Press Enter in the box below to stop the "
-    "login, then run this cell again for a fresh link."
+NO_MORE_LINKS = "No new link: an hour passed without a code."
+ENTER_STOPS = (
+    "Press Enter in the box below to stop the login, then run this cell again for a fresh link."
 )
 REJECTED_AFTER_RENEWAL = (
     "E*TRADE did not accept that code. If it came from an earlier link, that link has "

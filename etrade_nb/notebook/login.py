@@ -117,6 +117,7 @@ class NotebookLogin:
             if self._phase in (Phase.EXPIRED, Phase.CANCELLED):
                 self._phase, self._renew_until = Phase.PENDING, 0.0
                 self._message, self._error = "", False
+                self._why = "the link expired"
             url = self.flow.start()
             if not self._renew_until:
                 self._renew_until = self.flow.clock() + self.renew_for
@@ -320,7 +321,7 @@ class NotebookLogin:
     def _expire(self, reason: str | None, why: str) -> bool:
         self._why = why
         if self._waiter is not None and not self.redirect_expected:  # a prompt waits
-            message = f"{reason} {D.RENEWALS_OVER}" if reason else D.RENEWALS_OVER
+            message = f"{reason or D.NO_MORE_LINKS} {D.ENTER_STOPS}"
         else:
             message = (reason + " " if reason else "The login link expired and no code came. ") + (
                 f"Run %etrade_login{self._named()} for a new one."

@@ -355,3 +355,30 @@ def test_running_the_cell_again_after_a_cancel_logs_in(ip, manager, prompt, appr
     assert seen == [first]
     assert isinstance(ip.user_ns["etrade"], Session)
     assert sum(r.path == "/oauth/request_token" for r in emulator.log) == 1
+
+
+@pytest.mark.usefixtures("interactive")
+def test_no_new_link_to_be_had_keeps_the_prompt_until_enter(
+    ip, manager, prompt, clock, monkeypatch
+) -> None:
+    from etrade_nb.errors import TransportError
+
+    said: list[str] = []
+
+    def e_trade_is_down() -> str:
+        login = manager.logins["etrade"]
+
+        def fails(**kwargs: object) -> str:
+            raise TransportError("E*TRADE did not answer (timeout).")
+
+        monkeypatch.setattr(login.flow, "start", fails)
+        clock.advance(300)
+        assert not login.tick()  # the login ended, but the prompt was not taken away
+        said.append(widget_of(login).status.value)
+        return "K7Q2M"  # whatever is typed now stops it: that link is gone
+
+    prompt.answers = [e_trade_is_down]
+    with pytest.raises(UsageError, match="stopped: no new link could be had"):
+        ip.run_cell("%etrade_login --widget")
+    assert "E*TRADE did not answer (timeout). Press Enter in the box below" in said[0]
+    assert len(prompt.prompts) == 1
