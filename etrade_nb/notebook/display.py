@@ -123,12 +123,12 @@ _PHASE_WORDS = {
 
 def paste_instead(name: str, *, box: bool) -> str:
     """What to do after Interrupt stopped the wait for the redirect (the login stays open)."""
-    where = "into the box and press Enter, or run " if box else "with "
-    return (
-        "Stopped waiting for the redirect. Paste the code E*TRADE showed (or the address your "
-        f"browser landed on) {where}{verify_command(name)} in a new cell; the redirect still "
-        "signs in too."
-    )
+    what = "the code E*TRADE showed (or the address your browser landed on)"
+    if box:
+        how = f"Paste {what} into the box and press Enter, or run {verify_command(name)}"
+    else:
+        how = f"Run {verify_command(name)} in a new cell with {what} as CODE"
+    return f"Stopped waiting for the redirect. {how}; the redirect still signs in too."
 
 
 def redirect_interrupted_text(name: str) -> str:
