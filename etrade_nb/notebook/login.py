@@ -43,7 +43,7 @@ RENEW_FOR = 60 * 60.0
 """Seconds after the first link during which an expired link is replaced by a new one."""
 
 log = logging.getLogger(__name__)
-_MAX_TICKS = 60 * 60  # the countdown thread never outlives an hour
+_MARGIN_TICKS = 10 * 60  # past the last link's end: the countdown thread then stops
 
 
 class LoginStoppedError(LoginError):
@@ -368,7 +368,7 @@ class NotebookLogin:
         self._timer.start()
 
     def _run_timer(self, seconds: float, stop: threading.Event) -> None:
-        for _ in range(_MAX_TICKS):
+        for _ in range(int(self.renew_for / seconds) + _MARGIN_TICKS):  # bounded
             if stop.wait(seconds):
                 return
             try:
