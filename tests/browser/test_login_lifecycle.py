@@ -31,6 +31,7 @@ from .jupyter_page import (
     restart_and_run_all,
     run_cell,
     save_and_read,
+    start_cell,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
@@ -158,13 +159,23 @@ def test_notebook7_ipykernel6_renews_the_link_under_the_same_prompt(
     last = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_logout"))
     expect(last).to_contain_text("Logged out: the token is revoked", timeout=WAIT_MS)
     check = cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_status")
+    # Another way to end a waiting login: Interrupt. The next cell still runs by hand.
+    _set_source(page, check, "%etrade_login --force")
+    again = start_cell(page, check)
+    expect(again.locator("input.jp-Stdin-input")).to_be_visible(timeout=WAIT_MS)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:interrupt-kernel')")
+    expect(again).to_contain_text("Login for `etrade` stopped: interrupted.", timeout=WAIT_MS)
+    _set_source(page, check, "import ipykernel; print('ipykernel', ipykernel.__version__)")
+    by_hand = run_cell(page, check)
+    expect(by_hand).to_contain_text("ipykernel 6.")
+    expect(page.get_by_text(STALE)).to_have_count(0)
+
+
+def _set_source(page, index: int, source: str) -> None:
     page.evaluate(
         """([i, src]) => {
           const panel = window.jupyterapp.shell.currentWidget;
           panel.content.widgets[i].model.sharedModel.setSource(src);
         }""",
-        [check, "import ipykernel; print('ipykernel', ipykernel.__version__)"],
+        [index, source],
     )
-    by_hand = run_cell(page, check)
-    expect(by_hand).to_contain_text("ipykernel 6.")
-    expect(page.get_by_text(STALE)).to_have_count(0)
