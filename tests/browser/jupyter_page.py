@@ -106,18 +106,6 @@ def paste_into_prompt(login_cell: Any, code: str) -> None:
     box.press("Enter")
 
 
-def restart_kernel(page: Page) -> None:
-    """A fresh kernel for the open notebook (an earlier test may have used this one)."""
-    page.evaluate(
-        """async () => {
-          const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-          await kernel.restart();
-          await kernel.requestKernelInfo();  // answered only by the new kernel, once it is up
-        }"""
-    )
-    page.wait_for_function(_KERNEL_IDLE, timeout=WAIT_MS)
-
-
 def restart_and_run_all(page: Page) -> None:
     """Kernel > Restart Kernel and Run All Cells..., confirming the dialog."""
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:restart-run-all'); }")

@@ -21,7 +21,6 @@ from .jupyter_page import (
     open_notebook,
     paste_into_prompt,
     restart_and_run_all,
-    restart_kernel,
     run_cell,
     run_cells,
     save_and_read,
@@ -160,8 +159,9 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
 def test_lab_callback_paste_route_when_the_redirect_cannot_reach_the_kernel(lab, page) -> None:
     nb = lab.root / CALLBACK
     open_notebook(page, lab.url(CALLBACK))
-    restart_kernel(page)  # not the kernel an earlier test signed in
-    run_cells(page, nb, "import os", "%load_ext etrade_nb", "CALLBACK_URL = %etrade_callback")
+    # an earlier test may have signed this kernel in: start from logged out
+    run_cells(page, nb, "import os", "%load_ext etrade_nb", "# NBVAL_CHECK_OUTPUT\n%etrade_logout")
+    run_cells(page, nb, "CALLBACK_URL = %etrade_callback")
     run_cells(page, nb, "# NBVAL_CHECK_OUTPUT\nif CALLBACK_URL")
     login = start_cell(page, cell_index(nb, "%etrade_login --callback"))
     expect(login).to_contain_text("Waiting for E*TRADE to send your browser back", timeout=WAIT_MS)
