@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import threading
 import time
 from collections.abc import Mapping
@@ -30,11 +31,40 @@ from ..errors import (
     VerifierRejectedError,
 )
 from ..oauth.signing import oauth1
-from ..oauth.tokens import AccessToken, Clock, RequestToken, format_duration
+from ..oauth.tokens import (
+    REQUEST_TOKEN_LIFETIME,
+    AccessToken,
+    Clock,
+    RequestToken,
+    format_duration,
+)
 from ..oauth.verifier import extract_verifier
 from ..secret import Secret
 from ..storage.credentials import Credentials, load_credentials
 from ..storage.token_store import StoredToken, TokenStore, default_store, save_or_explain
+
+LINK_LIFETIME_VAR = "ETRADE_NB_LINK_LIFETIME"
+"""Seconds an authorize link lasts, honoured only for a loopback E*TRADE (the emulator, whose
+``request_token_lifetime`` tests shorten); E*TRADE's own links last 5 minutes."""
+
+
+def link_lifetime(environment: Environment, environ: Mapping[str, str] | None = None) -> float:
+    """How long a new authorize link works: 5 minutes, or the emulator's own setting."""
+    raw = (os.environ if environ is None else environ).get(LINK_LIFETIME_VAR, "").strip()
+    if not raw or not environment.local:
+        return REQUEST_TOKEN_LIFETIME
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{LINK_LIFETIME_VAR}={raw!r} is not a number of seconds; unset it."
+        ) from None
+    if not 0 < seconds <= REQUEST_TOKEN_LIFETIME:
+        raise ConfigurationError(
+            f"{LINK_LIFETIME_VAR}={raw!r} must be between 0 and {REQUEST_TOKEN_LIFETIME:g} "
+            "seconds; unset it."
+        )
+    return seconds
 
 
 class LoginState(str, enum.Enum):
@@ -81,6 +111,7 @@ class OAuthFlow:
             consumer_key, consumer_secret, environment=self.environment.name, environ=environ
         )
         self.callback = callback
+        self.link_lifetime = link_lifetime(self.environment, environ)
         self.store = store if store is not None else default_store(environ)
         self.clock = clock
         self.timeout = timeout
@@ -171,6 +202,7 @@ class OAuthFlow:
                 secret=Secret(fields["oauth_token_secret"]),
                 issued_at=self.clock(),
                 callback_confirmed=fields.get("oauth_callback_confirmed") == "true",
+                lifetime=self.link_lifetime,
             )
             self._request_token = token
             self._authorized = False
