@@ -87,14 +87,14 @@ def test_lab_a_slow_person_signs_in_with_the_renewed_link_and_the_record_survive
     restart_and_run_all(page)
     login = cell(page, cell_index(nb, "%etrade_login"))
     _sit_past_the_link_then_sign_in(page, login, paste_the_old_code=True)
-    last = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_logout"))
+    last = cell(page, cell_index(nb, "%etrade_logout"))
     expect(last).to_contain_text("Logged out: the token is revoked", timeout=WAIT_MS)
     # The login cell keeps its record; logout updated it rather than removing it.
     expect(login.locator(".jp-OutputArea")).to_contain_text(
         "Logged out (sandbox): etrade was authorized here"
     )
     # A cell run by hand just runs (no prompt was left pending in the front end).
-    status = run_cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_status"))
+    status = run_cell(page, cell_index(nb, "%etrade_status"))
     expect(status).to_contain_text("Not logged in as etrade")
     expect(page.get_by_text(STALE)).to_have_count(0)
     saved = save_and_read(page, nb, "Logged out (sandbox)")
@@ -156,9 +156,9 @@ def test_notebook7_ipykernel6_renews_the_link_under_the_same_prompt(
     restart_and_run_all(page)
     login = cell(page, cell_index(nb, "%etrade_login"))
     _sit_past_the_link_then_sign_in(page, login, paste_the_old_code=False)
-    last = cell(page, cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_logout"))
+    last = cell(page, cell_index(nb, "%etrade_logout"))
     expect(last).to_contain_text("Logged out: the token is revoked", timeout=WAIT_MS)
-    check = cell_index(nb, "# NBVAL_CHECK_OUTPUT\n%etrade_status")
+    check = cell_index(nb, "%etrade_status")
     # Another way to end a waiting login: Interrupt. The next cell still runs by hand.
     _set_source(page, check, "%etrade_login --force")
     again = start_cell(page, check)
