@@ -65,7 +65,8 @@ def make_flow(*answers, clock=None, store=None):
 
 
 def test_signature_matches_the_etrade_shaped_vector():
-    # etrade-oauth.md §5: sample key/nonce/timestamp, callback oob, version 1.0.
+    # The sample key, nonce and timestamp printed on E*TRADE's OAuth doc pages, callback oob,
+    # version 1.0; the expected signature was computed independently (it matches oauthlib).
     client = _ClockedClient(
         KEY,
         client_secret=SECRET,
