@@ -134,6 +134,7 @@ def test_preview_shows_estimates_and_messages_then_places_with_its_preview_id():
         == "NB1"
     )
     assert "1026: Your order was successfully entered." in repr(placed)
+    assert placed.placed_time is not None
     assert placed.placed_time.isoformat() == "2026-06-02T10:00:01-04:00"
     with pytest.raises(InvalidOrderError, match="already placed"):
         preview.place()
