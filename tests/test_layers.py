@@ -1,6 +1,6 @@
 """The package's layers import one way, with no cycles (type-only imports included).
 
-errors, secret, environments   (bottom: no etrade_nb imports but among themselves)
+errors, secret, environments, hosts   (bottom: no etrade_nb imports but among themselves)
   <- oauth      protocol primitives: signing, tokens, verifier parsing, the log filter
   <- storage    token and credential files
   <- api        Session, transport, responses, rate limiting, frames, one module per area
@@ -26,6 +26,7 @@ RANK = {
     "errors": 0,
     "secret": 0,
     "environments": 0,
+    "hosts": 0,
     "oauth": 1,
     "storage": 2,
     "api": 3,

@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 
-from ..environments import Environment, environment_badge_html, resolve_environment
+from ..environments import Environment, resolve_environment
 from ..errors import (
     AccessTokenExpiredError,
     AccessTokenInactiveError,
@@ -43,6 +43,7 @@ from ..secret import Secret
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
 from .accounts import AccountsApi
 from .alerts import AlertsApi
+from .html import environment_badge_html
 from .market import QUOTE_BATCH, QUOTE_BATCH_OVERRIDE, MarketApi, QuoteList
 from .orders import OrdersApi
 from .paths import WireGuard, api_url, check_wire, is_order_path, judged_path
