@@ -9,10 +9,9 @@ sent twice by accident. On a LIVE session every order call is refused until
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from ..errors import (
     ConfigurationError,
@@ -21,13 +20,15 @@ from ..errors import (
     ResponseFormatError,
     TransportError,
 )
-from .base import ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
+from .base import Account, ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
 
 if TYPE_CHECKING:  # imported on first use: `import etrade_nb` stays quick
+    from pandas import DataFrame
+
+    from .base import Records
     from .order_results import OrderPreview, PlacedOrder
     from .order_types import OrderRequest
 
-Account = str | int | Mapping[str, Any]
 
 ORDER_STATUSES = (
     "OPEN",
@@ -59,10 +60,59 @@ class SentOrder(NamedTuple):
 class OrdersApi(ApiBase):
     """``/v1/accounts/{accountIdKey}/orders...`` helpers."""
 
-    def _sent_orders(self) -> dict[str, SentOrder]:
-        found: dict[str, SentOrder] = vars(self).setdefault("_sent_order_log", {})
-        return found
+    def __init__(self) -> None:
+        super().__init__()
+        self._sent_order_log: dict[str, SentOrder] = {}
+        """Orders this session sent for placing, by ``clientOrderId`` (for ``find_order``)."""
 
+    def _sent_orders(self) -> dict[str, SentOrder]:
+        return self._sent_order_log
+
+    @overload
+    def orders(
+        self,
+        account: Account,
+        *,
+        status: str | None = ...,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        symbols: str | Iterable[str] | None = ...,
+        security_type: str | None = ...,
+        transaction_type: str | None = ...,
+        market_session: str | None = ...,
+        limit: int | None = ...,
+        as_frame: Literal[False] = False,
+    ) -> Records: ...
+    @overload
+    def orders(
+        self,
+        account: Account,
+        *,
+        status: str | None = ...,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        symbols: str | Iterable[str] | None = ...,
+        security_type: str | None = ...,
+        transaction_type: str | None = ...,
+        market_session: str | None = ...,
+        limit: int | None = ...,
+        as_frame: Literal[True],
+    ) -> DataFrame: ...
+    @overload
+    def orders(
+        self,
+        account: Account,
+        *,
+        status: str | None = ...,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        symbols: str | Iterable[str] | None = ...,
+        security_type: str | None = ...,
+        transaction_type: str | None = ...,
+        market_session: str | None = ...,
+        limit: int | None = ...,
+        as_frame: bool,
+    ) -> Records | DataFrame: ...
     def orders(
         self,
         account: Account,
@@ -76,7 +126,7 @@ class OrdersApi(ApiBase):
         market_session: str | None = None,
         limit: int | None = 1000,
         as_frame: bool = False,
-    ) -> Any:
+    ) -> Records | DataFrame:
         """Orders of one account, newest first, every page (100 per call) up to ``limit``.
 
         Filters are E*TRADE's: ``status`` (OPEN, EXECUTED, CANCELLED, …), ``start``/``end``
@@ -122,12 +172,12 @@ class OrdersApi(ApiBase):
         if as_frame:
             from .frames import orders_frame
 
-            frame = orders_frame(result)
+            frame: DataFrame = orders_frame(result)
             frame.attrs["more"] = result.more
             return frame
         return result
 
-    def order(self, account: Account, order_id: int | str) -> Any:
+    def order(self, account: Account, order_id: int | str) -> Doc:
         """One order (``OrdersResponse.Order[0]``: ``OrderDetail``, ``Instrument``, status)."""
         doc = self.get(self._account_path(account, f"/orders/{_order_id(order_id)}"))
         found = as_list(dig(doc, "OrdersResponse", "Order"))
@@ -135,7 +185,8 @@ class OrdersApi(ApiBase):
             raise ResponseFormatError(
                 f"E*TRADE returned no order {order_id}. Check the id with session.orders()."
             )
-        return found[0]
+        first: Doc = found[0]
+        return first
 
     def preview_order(self, account: Account, order: OrderRequest) -> OrderPreview:
         """Ask E*TRADE what ``order`` would cost; ``.place()`` on the result places it."""
@@ -205,7 +256,7 @@ class OrdersApi(ApiBase):
         doc = self._send_order("PUT", path, payload, key, order)
         return PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
 
-    def cancel_order(self, account: Account, order_id: int | str) -> Any:
+    def cancel_order(self, account: Account, order_id: int | str) -> Doc:
         """Ask E*TRADE to cancel an open order (``CancelOrderResponse``: ``cancelTime``,
         ``Messages``). The order shows CANCEL_REQUESTED, then CANCELLED."""
         number = int(_order_id(order_id))
@@ -224,7 +275,7 @@ class OrdersApi(ApiBase):
 
     def find_order(
         self, client_order_id: str, account: Account | None = None, *, limit: int = 500
-    ) -> Any:
+    ) -> Doc | None:
         """The order this session sent as ``client_order_id``, or ``None`` if E*TRADE has none.
 
         Use it after :class:`OrderStatusUnknownError` before sending anything again. Orders
@@ -233,14 +284,17 @@ class OrdersApi(ApiBase):
         price type, prices and a placed time no earlier than one minute before it was sent.
         """
         sent = self._sent_orders().get(client_order_id)
-        if account is None and sent is None:
+        if account is not None:
+            key = self.account_key(account)
+        elif sent is not None:
+            key = sent.account_id_key
+        else:
             raise ConfigurationError(
                 f"This session did not send {client_order_id!r}: pass its account too, "
                 "find_order(client_order_id, account)."
             )
-        key = self.account_key(account) if account is not None else sent.account_id_key  # type: ignore[union-attr]
         symbols = [sent.order.symbol] if sent is not None else None
-        listed = self.orders(key, symbols=symbols, limit=limit)
+        listed: list[Doc] = self.orders(key, symbols=symbols, limit=limit)
         for order in listed:
             ids = [order.get("clientOrderId")]
             ids += [d.get("clientOrderId") for d in as_list(order.get("OrderDetail"))]
@@ -265,8 +319,7 @@ class OrdersApi(ApiBase):
 
     def _send_order(self, method: str, path: str, body: Doc, key: str, order: OrderRequest) -> Any:
         log = self._sent_orders()
-        clock = getattr(self, "_clock", time.time)  # the session's clock (tests inject one)
-        log[order.client_order_id] = SentOrder(key, order, float(clock()))
+        log[order.client_order_id] = SentOrder(key, order, float(self._clock()))
         try:
             return self.post(path, json=body) if method == "POST" else self.put(path, json=body)
         except OrderStatusUnknownError as error:

@@ -123,6 +123,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         retry: RetryPolicy | None = None,
         rate_limit: float | None = 4.0,
     ) -> None:
+        super().__init__()  # each area's own state (see ApiBase)
         self.environment = environment or resolve_environment()
         self.consumer_key = consumer_key
         self._consumer_secret = Secret(consumer_secret)

@@ -141,3 +141,58 @@ def test_the_installed_wheel_logs_in_and_runs_the_demo_notebooks(
         timeout=420,
     )
     assert out.count("ok: ") == 2 + len(NOTEBOOKS), out
+
+
+USER_SNIPPET = """\
+from typing import Any
+
+from pandas import DataFrame
+from typing_extensions import assert_type
+
+from etrade_nb import OAuthFlow, OrderPreview, QuoteList, Session, limit_order
+
+
+def analyst(flow: OAuthFlow, code: str) -> None:
+    etrade = flow.finish(code)
+    assert_type(etrade, Session)
+    assert_type(etrade.accounts(), list[dict[str, Any]])
+    accounts = etrade.accounts(as_frame=True)
+    assert_type(accounts, DataFrame)
+    assert_type(etrade.balance(accounts.iloc[0]), dict[str, Any])
+    assert_type(etrade.portfolio("84010429"), dict[str, Any])
+    assert_type(etrade.portfolio("84010429", as_frame=True, with_quotes=True), DataFrame)
+    assert_type(etrade.position_lots("84010429", 1, as_frame=True), DataFrame)
+    assert_type(etrade.transactions("84010429", as_frame=True), DataFrame)
+    assert_type(etrade.quotes(["AAPL", "MSFT"]), QuoteList)
+    assert_type(etrade.quotes("AAPL", as_frame=True), DataFrame)
+    assert_type(etrade.lookup("Apple"), list[dict[str, Any]])
+    assert_type(etrade.option_expirations("AAPL", as_frame=True), DataFrame)
+    assert_type(etrade.option_chain("AAPL"), dict[str, Any])
+    assert_type(etrade.option_chain("AAPL", "2026-06-19", as_frame=True), DataFrame)
+    assert_type(etrade.orders("84010429", status="OPEN", as_frame=True), DataFrame)
+    assert_type(etrade.alerts(as_frame=True), DataFrame)
+    assert_type(etrade.find_order("abc123"), dict[str, Any] | None)
+    preview = etrade.preview_order("84010429", limit_order("AAPL", "BUY", 10, 150.0))
+    assert_type(preview, OrderPreview)
+    etrade.accounts().iloc  # dicts, not a DataFrame: the editor says so
+"""
+
+
+def test_a_users_snippet_type_checks_against_the_installed_package(
+    fresh_venv: Path, tmp_path: Path
+) -> None:
+    """mypy (this venv's) checks a user's code against the fresh venv's packages only."""
+    (tmp_path / "analysis.py").write_text(USER_SNIPPET)
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable",
+         str(fresh_venv), "--cache-dir", str(tmp_path / "cache"), "analysis.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    last = len(USER_SNIPPET.splitlines())
+    assert errors == [
+        f'analysis.py:{last}: error: "list[dict[str, Any]]" has no attribute "iloc"  [attr-defined]'
+    ], done.stdout + done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import requests
 
@@ -169,14 +170,17 @@ def test_a_lost_place_is_not_repeated_and_find_order_locates_it():
     assert f"session.find_order('{order.client_order_id}')" in str(caught.value)
     assert len(adapter.sent) == 2  # the place went out once, never again
     found = session.find_order(order.client_order_id)
-    assert found["orderId"] == 673  # same leg and prices, placed after sending
+    assert (
+        found is not None and found["orderId"] == 673
+    )  # same leg and prices, placed after sending
     assert query(adapter.sent[2])["symbol"] == "AAPL"
 
 
 def test_find_order_prefers_an_echoed_client_order_id():
     listed = _listed(9, T0 * 1000, clientOrderId="ABC123")
     session, _ = make_session(ok(ACCOUNTS), ok({"OrdersResponse": {"Order": [listed]}}))
-    assert session.find_order("ABC123", "83405188")["orderId"] == 9
+    found = session.find_order("ABC123", "83405188")
+    assert found is not None and found["orderId"] == 9
     session, _ = make_session()
     with pytest.raises(ConfigurationError, match="pass its account"):
         session.find_order("NOTSENT")
@@ -215,7 +219,8 @@ def test_orders_follow_the_marker_with_filters():
     }
     assert q2["marker"] == "m1"
     assert frame.loc[100, "status"] == "EXECUTED"
-    assert frame.loc[100, "executedTime"].tzinfo is not None
+    executed = frame.loc[100, "executedTime"]
+    assert isinstance(executed, pd.Timestamp) and executed.tzinfo is not None
     assert frame["limitPrice"].dtype == "float64" and frame.loc[0, "symbol"] == "AAPL"
     assert str(frame["orderedQuantity"].dtype) == "Int64"
 
