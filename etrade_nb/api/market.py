@@ -57,10 +57,8 @@ def _one_symbol(symbol: str) -> str:
 class MarketApi(ApiBase):
     """``/v1/market/...`` helpers."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.market_limiter: RateLimiter | None = None
-        """Market calls wait here (at most ``rate_limit`` a second); ``None``: no limit."""
+    market_limiter: RateLimiter | None
+    """Set by the session: market calls wait here (``rate_limit`` a second); ``None``: no limit."""
 
     def _quote_frame(self, symbols: list[str], detail: str) -> DataFrame:
         return self.quotes(symbols, detail, as_frame=True)
