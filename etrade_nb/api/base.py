@@ -176,10 +176,10 @@ def _find_account(accounts: list[Doc], wanted: str) -> str | None:
 class ApiBase:
     """What the area helpers need from the session, declared in one place.
 
-    :class:`~.session.Session` supplies the signed calls and ``_clock``. Each mixin keeps
-    its own state, set up in its ``__init__`` (the session calls ``super().__init__()``);
-    :meth:`_quote_frame` is how one area asks another (:class:`~.market.MarketApi`) for
-    quotes.
+    :class:`~.session.Session` supplies the signed calls, ``_clock`` and (declared on
+    :class:`~.market.MarketApi`) ``market_limiter``. A mixin's own state is set up in its
+    ``__init__`` (the session calls ``super().__init__()`` first); :meth:`_quote_frame` is
+    how one area asks another (:class:`~.market.MarketApi`) for quotes.
     """
 
     _clock: Clock
