@@ -118,6 +118,7 @@ def fresh_venv(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
         "install",
         "--quiet",
         "--disable-pip-version-check",
+        "--no-compile",  # byte-compile only what the smoke test imports, when it does
         f"{dist['wheel']}[notebook,pandas]",
         "nbclient",
         "pandas-stubs",  # for the user-snippet type check (test venv's mypy, this venv's packages)
