@@ -71,13 +71,14 @@ def test_the_wheel_holds_the_package_notebooks_and_server_config(dist: dict[str,
         entry_points = whl.read(f"{info}/entry_points.txt").decode()
         config = f"etrade_nb-{VERSION}.data/data/etc/jupyter/jupyter_server_config.d/etrade_nb.json"
         enabled = json.loads(whl.read(config))["ServerApp"]["jpserver_extensions"]
+        shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("etrade_nb/_notebooks/")}
         notebooks = {n: whl.read(f"etrade_nb/_notebooks/{n}") for n in NOTEBOOKS}
     assert f"Version: {VERSION}" in metadata.splitlines()
     assert "Description-Content-Type: text/markdown" in metadata
     assert "etrade-nb = etrade_nb.cli.main:main" in entry_points
     assert "etrade-nb-emulator = etrade_nb.emulator.__main__:main" in entry_points
     assert enabled == {"etrade_nb.server_extension": True}
-    assert len(notebooks) == 4 and all(
+    assert shipped == set(NOTEBOOKS) and all(
         data == (ROOT / "notebooks" / n).read_bytes() for n, data in notebooks.items()
     )
     source = {str(p.relative_to(ROOT)) for p in (ROOT / "etrade_nb").rglob("*.py")}
@@ -137,6 +138,7 @@ def test_the_installed_wheel_logs_in_and_runs_the_demo_notebooks(
         fresh_venv,
         Path(__file__).with_name("installed_smoke.py"),
         tmp_path,
+        *NOTEBOOKS,
         cwd=tmp_path,
         env=env,
         timeout=420,
