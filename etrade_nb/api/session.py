@@ -43,7 +43,7 @@ from ..secret import Secret
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
 from .accounts import AccountsApi
 from .alerts import AlertsApi
-from .html import environment_badge_html
+from .badge import environment_badge_html
 from .market import QUOTE_BATCH, QUOTE_BATCH_OVERRIDE, MarketApi, QuoteList
 from .orders import OrdersApi
 from .paths import WireGuard, api_url, check_wire, is_order_path, judged_path

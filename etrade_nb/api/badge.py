@@ -1,4 +1,4 @@
-"""HTML that the session's rich display and the notebook's login views share."""
+"""The sandbox/LIVE badge the session's rich display and the notebook's login views share."""
 
 from __future__ import annotations
 
