@@ -176,10 +176,11 @@ def _find_account(accounts: list[Doc], wanted: str) -> str | None:
 class ApiBase:
     """What the area helpers need from the session, declared in one place.
 
-    :class:`~.session.Session` supplies the signed calls, ``_clock`` and (declared on
-    :class:`~.market.MarketApi`) ``market_limiter``. A mixin's own state is set up in its
-    ``__init__`` (the session calls ``super().__init__()`` first); :meth:`_quote_frame` is
-    how one area asks another (:class:`~.market.MarketApi`) for quotes.
+    :class:`~.session.Session` supplies the signed calls, ``_clock``, :meth:`server_time`
+    and (declared on :class:`~.market.MarketApi`) ``market_limiter``. A mixin's own state
+    is set up in its ``__init__`` (the session calls ``super().__init__()`` first);
+    :meth:`_quote_frame` is how one area asks another (:class:`~.market.MarketApi`) for
+    quotes.
     """
 
     _clock: Clock
@@ -187,6 +188,10 @@ class ApiBase:
 
     def __init__(self) -> None:
         self._accounts_cache: list[Doc] | None = None
+
+    def server_time(self) -> float | None:
+        """E*TRADE's clock now, as its last answer showed it (:class:`Session`)."""
+        raise NotImplementedError
 
     def _quote_frame(self, symbols: list[str], detail: str) -> DataFrame:
         """Quotes of ``symbols`` as a DataFrame indexed by symbol (:class:`MarketApi`)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from . import data, orderbody, ordercheck, ordershapes
+from . import data, leniency, orderbody, ordercheck, ordershapes
 from .calls import Call, not_found
 from .messages import ApiError
 from .orderbook import PREVIEW_LIFETIME, Order, OrderBook
@@ -54,7 +54,8 @@ def _seed(book: OrderBook, key: str, now: float) -> None:
                 term = "GOOD_FOR_DAY" if pattern == 3 else "GOOD_UNTIL_CANCEL"
                 spec = OrderSpec("LIMIT", term, "REGULAR", False, far, 0.0, "AUTO",
                                  (Leg(symbol, "EQ", "BUY", 10.0),))  # fmt: skip
-            order = book.add(key, Request("EQ", f"seed{base + i}", (spec,)), placed, base + i)
+            request = Request("EQ", f"seed{base + i}", (spec,))
+            order = book.add(key, request, placed, base + i, history=True)
             if pattern == 4:
                 order.cancelled_at = placed + 3600
         for j, symbol in enumerate(("MSFT", "AAPL")):  # two good-until-cancel orders stay open
@@ -62,7 +63,8 @@ def _seed(book: OrderBook, key: str, now: float) -> None:
             far = round(price_of(symbol) * 0.6, 2)
             spec = OrderSpec("LIMIT", "GOOD_UNTIL_CANCEL", "REGULAR", False, far, 0.0, "AUTO",
                              (Leg(symbol, "EQ", "BUY", 20.0),))  # fmt: skip
-            book.add(key, Request("EQ", f"seedopen{base + j}", (spec,)), placed, base + 40 + j)
+            request = Request("EQ", f"seedopen{base + j}", (spec,))
+            book.add(key, request, placed, base + 40 + j, history=True)
 
 
 def _duplicate(client_order_id: str) -> ApiError:
@@ -211,6 +213,15 @@ def _place(call: Call, change_of: Order | None) -> dict[str, Any]:
             )
         if call.now - preview.at > PREVIEW_LIFETIME:
             raise ApiError(400, ERR_PREVIEW, TIMED_OUT)
+        if request.client_order_id != preview.request.client_order_id:
+            # matched by previewId: pyetrade's and others' change flows send a fresh id
+            leniency.active().differs(
+                "clientOrderId",
+                request.client_order_id,
+                preview.request.client_order_id,
+                "the preview's",
+            )
+            request = preview.request
         if preview.request != request or preview.change_of != (
             change_of.order_id if change_of else None
         ):
@@ -268,9 +279,10 @@ def cancel(call: Call) -> dict[str, Any]:
     if (
         set(tree) != {"CancelOrderRequest"}
         or not isinstance(section, dict)
-        or set(section) != {"orderId"}
+        or ("orderId" not in section)
     ):
         raise ApiError(400, ordercheck.ERR_ORDER, "Send CancelOrderRequest with one orderId.")
+    leniency.active().fields(set(section) - {"orderId"}, "CancelOrderRequest", {"orderId"})
     try:
         order_id = int(section["orderId"])
     except (TypeError, ValueError):

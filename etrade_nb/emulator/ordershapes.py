@@ -1,13 +1,17 @@
 """Orders on the wire: ``OrderDetail``/``Instrument`` for lists, ``Order[]`` for previews.
 
-Field names follow the production captures in the reference (§2.12, §2.14, §2.15).
+Field names follow the production captures in the reference (§2.12, §2.14, §2.15). Like
+them, no response carries ``clientOrderId`` (the docs model lists it, the docs text says it
+is not returned, no capture shows it): a client that lost a place response finds its order
+by content.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .orderbook import Order, estimate, leg_price, session_open
+from . import legs as multileg
+from .orderbook import STILL, Order, estimate, leg_commission, leg_price, session_open
 from .ordercheck import Leg, OrderSpec, Request
 from .prices import company
 
@@ -26,8 +30,15 @@ def message(code: int, text: str, kind: str = "WARNING") -> dict[str, Any]:
     return {"description": text, "code": code, "type": kind}
 
 
-def _prices(spec: OrderSpec, now: float) -> dict[str, Any]:
-    bids = [leg_price(leg, now) for leg in spec.legs]
+def _prices(spec: OrderSpec, now: float, tape: multileg.Tape = STILL) -> dict[str, Any]:
+    net_bid = net_ask = 0.0
+    if len(spec.legs) > 1:  # per spread: what selling it brings, what buying it costs
+        net_bid, net_ask, _ = multileg.net(spec.legs, now, lambda leg, t: leg_price(leg, t, tape))
+    extra: dict[str, Any] = {}
+    if spec.offset:
+        extra.update(offsetType=spec.price_type, offsetValue=spec.offset)
+    if spec.good_till is not None:
+        extra["gtdDate"] = spec.good_till.strftime("%m%d%Y")
     return {
         "orderTerm": spec.term,
         "priceType": spec.price_type,
@@ -35,10 +46,11 @@ def _prices(spec: OrderSpec, now: float) -> dict[str, Any]:
         "stopPrice": spec.stop,  # 0 when unused [PROD-TBB]
         "marketSession": spec.session,
         "allOrNone": spec.all_or_none,
-        "netPrice": 0,
-        "netBid": round(sum(b for b, _, _ in bids), 2) if len(bids) > 1 else 0,
-        "netAsk": round(sum(a for _, a, _ in bids), 2) if len(bids) > 1 else 0,
-        "gcd": 0,
+        **extra,
+        "netPrice": spec.limit if spec.price_type in ("NET_DEBIT", "NET_CREDIT") else 0,
+        "netBid": net_bid,
+        "netAsk": net_ask,
+        "gcd": multileg.units(spec.legs) if len(spec.legs) > 1 else 0,
         "ratio": "",
     }
 
@@ -58,7 +70,7 @@ def preview_order(spec: OrderSpec, now: float, messages: list[dict[str, Any]]) -
             {
                 "symbolDescription": description(leg),
                 "orderAction": leg.action,
-                "quantityType": "QUANTITY",
+                "quantityType": leg.quantity_type,
                 "quantity": leg.quantity,
                 "cancelQuantity": 0.0,
                 "reserveOrder": False,
@@ -112,8 +124,6 @@ def preview_response(
                 "conditionalDisclosureFlag": False,
                 "aoDisclosureFlag": False,
             },
-            # The docs model lists clientOrderId; production captures do not show it (§2.14).
-            "clientOrderId": request.client_order_id,
             "PreviewIds": [{"previewId": preview_id, "cashMargin": "CASH"}],
             "Order": orders,
         }
@@ -137,7 +147,6 @@ def place_response(account: dict[str, Any], order: Order, now: float) -> dict[st
             else "MARGIN_TRADING_NOT_ALLOWED",
             "placedTime": int(order.placed * 1000),
             "accountId": account["accountId"],
-            "clientOrderId": order.request.client_order_id,  # docs model; see preview
             "Order": [preview_order(spec, now, msgs) for spec in order.request.orders],
             "OrderIds": [{"orderId": order.order_id}],
         }
@@ -152,26 +161,29 @@ def listed(order: Order, details_url: str, now: float) -> dict[str, Any]:
     index = 0
     value_total = 0.0
     for spec in order.request.orders:
-        total, commission = estimate(spec, order.placed)
+        total, _ = estimate(spec, order.placed, order.tape)
         value_total += abs(total)
         detail: dict[str, Any] = {"placedTime": int(order.placed * 1000)}
         if executed and order.executed_at is not None:  # absent while open [PROD-TBB]
             detail["executedTime"] = int(order.executed_at * 1000)
         detail["orderValue"] = abs(total)
         detail["status"] = status
-        detail.update(_prices(spec, order.placed))
+        detail.update(_prices(spec, order.placed, order.tape))
+        stop = order.trail_stop()
+        if stop is not None and status == "OPEN":
+            detail["stopPrice"] = stop  # a trailing stop's trigger as it stands
         instruments = []
         for leg in spec.legs:
             inst: dict[str, Any] = {
                 "symbolDescription": description(leg),
                 "orderAction": leg.action,
-                "quantityType": "QUANTITY",
+                "quantityType": leg.quantity_type,
                 "orderedQuantity": int(leg.quantity),
                 "filledQuantity": float(leg.quantity) if executed else 0.0,
             }
             if executed:
                 inst["averageExecutionPrice"] = order.fills.get(index, 0.0)
-            inst["estimatedCommission"] = round(commission / len(spec.legs), 2)
+            inst["estimatedCommission"] = leg_commission(leg)
             inst["estimatedFees"] = 0.0
             inst["Product"] = product(leg)
             instruments.append(inst)
@@ -182,12 +194,9 @@ def listed(order: Order, details_url: str, now: float) -> dict[str, Any]:
         "orderId": order.order_id,
         "details": details_url,
         "orderType": order.request.order_type,
-        # Not in the production captures; the docs model has it, and it is how a client that
-        # lost a place response finds its order (unverified on the wire).
-        "clientOrderId": order.request.client_order_id,
         "totalOrderValue": round(value_total, 2),
         "totalCommission": round(
-            sum(estimate(s, order.placed)[1] for s in order.request.orders), 2
+            sum(estimate(s, order.placed, order.tape)[1] for s in order.request.orders), 2
         ),
         "OrderDetail": details,
     }

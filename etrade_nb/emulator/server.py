@@ -43,6 +43,7 @@ class RequestRecord:
     query: dict[str, str]
     status: int  # 0 when the connection was reset by a fault
     oauth_token: str | None
+    ignored: tuple[str, ...] = ()  # what the lenient emulator ignored (X-Emulator-Ignored)
 
 
 def route(req: Request, ctx: Context) -> Response:
@@ -85,6 +86,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return "EtradeEmulator/1.0"
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header in the emulator's clock, the one its ``placedTime`` uses."""
+        return super().date_time_string(
+            self.server.emulator.clock() if timestamp is None else timestamp
+        )
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: request lines can carry oauth_signature in the query."""
@@ -150,7 +157,8 @@ class _Handler(BaseHTTPRequestHandler):
             if kind:
                 emu.stats.bump("faults_fired")
                 response = _malformed(kind, response)
-        emu._record(req, response.status)  # before sending: the client never outruns the log
+        # before sending: the client never outruns the log
+        emu._record(req, response.status, response.ignored)
         self._send(response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
@@ -203,6 +211,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, cut=failure.mode == "cut")
 
 
+STRICT_VAR = "ETRADE_NB_EMULATOR_STRICT"
+
+
+def strict_default() -> bool:
+    """The mode when ``EmulatorServer(strict=...)`` is not given: ``$ETRADE_NB_EMULATOR_STRICT``."""
+    return os.environ.get(STRICT_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _malformed(kind: str, response: Response) -> Response:
     if kind == "html":
         return html_response(200, pages.maintenance())
@@ -244,6 +260,14 @@ class EmulatorServer:
     OAuth problems are reported in the body only, as E*TRADE documents them (Tomcat HTML, or
     JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
     ``WWW-Authenticate: OAuth ...,oauth_problem=X`` header too.
+
+    Like E*TRADE, it ignores what it does not use (an unknown query parameter or order
+    field, a ``Put`` for ``PUT``, a ``None`` price on a MARKET order, a place whose
+    ``clientOrderId`` differs from its preview's) and reports each in the
+    ``X-Emulator-Ignored`` response header, ``RequestRecord.ignored`` and the
+    ``etrade_nb.emulator`` logger. ``strict=True`` (settable while running) refuses them
+    by name with a "did you mean" hint instead; left unset, ``ETRADE_NB_EMULATOR_STRICT=1``
+    in the environment turns it on (for an emulator started where no flag can be passed).
     """
 
     def __init__(
@@ -256,6 +280,7 @@ class EmulatorServer:
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
+        strict: bool | None = None,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
@@ -265,7 +290,11 @@ class EmulatorServer:
         self.state = State(self.clock)
         self.stats = Stats()
         self._ctx = Context(
-            self.state, self.stats, auto_approve=auto_approve, problem_header=problem_header
+            self.state,
+            self.stats,
+            auto_approve=auto_approve,
+            problem_header=problem_header,
+            strict=strict_default() if strict is None else strict,
         )
         self.faults = Faults()
         self.rate_limits = rate_limits
@@ -381,6 +410,16 @@ class EmulatorServer:
         self._ctx.problem_header = bool(value)
 
     @property
+    def strict(self) -> bool:
+        """Whether what E*TRADE ignores is refused by name (off by default; see
+        :mod:`.leniency`)."""
+        return self._ctx.strict
+
+    @strict.setter
+    def strict(self, value: bool) -> None:
+        self._ctx.strict = bool(value)
+
+    @property
     def rate_limit_clock(self) -> Callable[[], float]:
         """The monotonic-like clock the rate-limit windows slide over."""
         return self._rate.clock
@@ -392,6 +431,14 @@ class EmulatorServer:
     def register_consumer(self, key: str, secret: str, callback_url: str | None = None) -> None:
         """Add a consumer key; ``callback_url`` is registered the way E*TRADE support does."""
         self.state.add_consumer(key, secret, callback_url)
+
+    def set_price(self, symbol: str, price: float) -> None:
+        """Give the emulator ``symbol``'s price from now on its clock: open orders on it (and
+        on its options) are checked against it, so a trailing stop follows it and a net
+        limit fills when the legs' combined price crosses it."""
+        book = self._ctx.orders
+        with book.lock:
+            book.tape.set(symbol.strip().upper(), float(price), self.clock())
 
     def approve_token(self, request_token: str) -> str:
         """Do what a person clicking Accept does; return the verifier."""
@@ -414,9 +461,14 @@ class EmulatorServer:
             for at in self.state.access_tokens.values():
                 at.expires_at = min(at.expires_at, self.clock())
 
-    def _record(self, req: Request, status: int) -> None:
+    def _record(self, req: Request, status: int, ignored: tuple[str, ...] = ()) -> None:
         record = RequestRecord(
-            req.method, req.path, _safe_query(req.query), status, _oauth_param(req, "oauth_token")
+            req.method,
+            req.path,
+            _safe_query(req.query),
+            status,
+            _oauth_param(req, "oauth_token"),
+            ignored,
         )
         with self._log_lock:
             self.log.append(record)

@@ -96,7 +96,7 @@ def test_option_order_product_and_actions():
         (lambda: market_order("AAPL", "BUY", 1, session="EXTENDED"), "must be LIMIT"),
         (lambda: stop_order("AAPL", "SELL", 1, 90, session="EXTENDED"), "must be LIMIT"),
         (lambda: market_order("AAPL", "BUY", 1, term="GOOD_UNTIL_CANCEL"), "good for the day"),
-        (lambda: limit_order("AAPL", "BUY", 1, 10, term="GOOD_TILL_DATE"), "is not one of"),
+        (lambda: limit_order("AAPL", "BUY", 1, 10, term="GOOD_TILL_MONDAY"), "is not one of"),
         (lambda: limit_order("AAPL", "BUY", 1, -1), "positive price"),
         (lambda: limit_order("AAPL", "BUY", 1, float("nan")), "positive price"),
         (lambda: market_order("AAPL", "BUY", 0), "above zero"),
