@@ -4,8 +4,8 @@
 sdist forgets breaks the wheel here, not for a user), with the build backend of this venv
 (``--no-isolation``: no download). ``twine check --strict`` reads the metadata and renders
 the README as PyPI would. The fresh venv gets the wheel with its ``notebook`` and
-``pandas`` extras and nbclient from pip (its cache makes that quick), nothing from the
-checkout; ``installed_smoke.py`` then logs in against the emulator and runs every demo
+``pandas`` extras, matplotlib and nbclient from pip (its cache makes that quick), nothing
+from the checkout; ``installed_smoke.py`` then logs in against the emulator and runs every demo
 notebook from the installed package.
 """
 
@@ -121,6 +121,7 @@ def fresh_venv(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
         "--disable-pip-version-check",
         "--no-compile",  # byte-compile only what the smoke test imports, when it does
         f"{dist['wheel']}[notebook,pandas]",
+        "matplotlib",  # notebooks/06's payoff charts (the demo extra has it; JupyterLab not needed)
         "nbclient",
         "pandas-stubs",  # for the user-snippet type check (test venv's mypy, this venv's packages)
         cwd=home,
