@@ -6,6 +6,13 @@ expiry except for SPREADS (calendars, diagonals); quantities in the structure's 
 (1:1, butterflies 1:2:1, buy-writes 100 shares per call); and a net price on the side the
 structure trades (a NET_CREDIT on a structure that costs money is refused, and the reverse).
 Net prices are per spread in option points: a stock leg counts per 100 shares.
+
+A custom strategy of three or four option legs on one underlier (four is the most one order
+holds, per phpetrade's production-tested README) has no documented ``orderType`` but
+SPREADS, and maintained clients send it so (etrade-python's call spread with a short put,
+and its iron condor). The documented example has two legs and no capture shows more, so by
+default such an order is taken and named in ``X-Emulator-Ignored``; strict mode refuses it
+by name, saying which documented type the legs make, if any.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from . import leniency
 from .messages import ApiError
 from .options import Contract
 from .prices import price_of
@@ -37,6 +45,7 @@ class Leg(Protocol):
 
 ERR_STRUCTURE = 1001  # the emulator's own code for a refused order (E*TRADE publishes none)
 MULTI_LEG = ("SPREADS", "BUY_WRITES", "BUTTERFLY", "IRON_BUTTERFLY", "CONDOR", "IRON_CONDOR")
+MAX_LEGS = 4  # legs in one E*TRADE order
 LEG_COUNTS = {"SPREADS": 2, "BUY_WRITES": 2, "BUTTERFLY": 3, "IRON_BUTTERFLY": 4, "CONDOR": 4,
               "IRON_CONDOR": 4}  # fmt: skip
 
@@ -59,10 +68,13 @@ def structure(order_type: str, legs: Sequence[Leg]) -> str:
     """Refuse legs that do not form ``order_type``; ``debit``, ``credit`` or ``""``
     (the side depends on prices: diagonals, a put against a call)."""
     wanted = LEG_COUNTS[order_type]
-    if len(legs) != wanted:
+    custom = order_type == "SPREADS" and wanted < len(legs) <= MAX_LEGS
+    if len(legs) != wanted and not custom:
         raise _bad(f"A {order_type} order has {wanted} Instrument legs, not {len(legs)}.")
     if len({leg.symbol for leg in legs}) != 1:
         raise _bad(f"The legs of a {order_type} order must share one underlying symbol.")
+    if custom:
+        return _custom(legs)
     stock = [leg for leg in legs if not leg.contract]
     opts = [leg for leg in legs if leg.contract]
     if order_type == "BUY_WRITES":
@@ -144,6 +156,36 @@ def structure(order_type: str, legs: Sequence[Leg]) -> str:
             f"An {order_type} buys the outer put and call and sells the inner ones, or the reverse."
         )
     return "credit" if p1.buys else "debit"
+
+
+def _custom(legs: Sequence[Leg]) -> str:
+    """A SPREADS order of three or four option legs (a custom strategy): taken, and noted,
+    by default; refused by name when strict. Its side is that of the documented structure
+    the legs make, or ``""`` (it depends on prices)."""
+    n = len(legs)
+    if len({leg.contract for leg in legs}) != n:
+        raise _bad("Two legs of this SPREADS order are the same option: make them one leg.")
+    named, side = "", ""
+    for other, count in LEG_COUNTS.items():
+        if other != "SPREADS" and count == n:
+            try:
+                side = structure(other, legs)
+            except ApiError:
+                continue
+            named = other
+            break
+    if named:
+        hint = f"these legs make {'an' if named[0] in 'AEIOU' else 'a'} {named}"
+        fix = f"{hint}: send orderType {named}."
+    else:
+        hint = "a custom strategy"
+        fix = "E*TRADE documents two; send a documented multi-leg orderType."
+    leniency.active().stretch(
+        f"orderType=SPREADS with {n} legs",
+        f"taken as a custom spread ({hint}); E*TRADE documents two-leg SPREADS",
+        f"A SPREADS order has 2 Instrument legs, not {n}: {fix}",
+    )
+    return side
 
 
 def check_net_price(order_type: str, side: str, price_type: str) -> None:

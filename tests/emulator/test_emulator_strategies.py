@@ -477,3 +477,66 @@ def test_fund_orders_by_dollars_and_all_i_own(trader, clock, fmt):
     assert float(fxaix["quantity"]) * float(fxaix["Quick"]["lastTrade"]) == pytest.approx(
         1000, abs=1
     )
+
+
+CUSTOM = {  # SPREADS of three and four legs, as etrade-python builds them
+    3: ([("CALL", 0, "BUY_OPEN", 2), ("CALL", 1, "SELL_OPEN", 2), ("PUT", -1, "SELL_OPEN", 2)],
+        "NET_DEBIT", "send a documented multi-leg orderType"),
+    4: ([("PUT", -1, "SELL_OPEN", 1), ("PUT", -2, "BUY_OPEN", 1), ("CALL", 1, "SELL_OPEN", 1),
+         ("CALL", 2, "BUY_OPEN", 1)], "NET_CREDIT", "send orderType IRON_CONDOR"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("count", list(CUSTOM))
+def test_a_spreads_order_of_three_or_four_legs(trader, emu, count, fmt):
+    """A custom strategy (no documented type but SPREADS): taken and named in
+    X-Emulator-Ignored by default, placed, listed leg by leg and cancelled; refused by name
+    when strict."""
+    wire = Wire(trader, fmt)
+    shape, net_type, hint = CUSTOM[count]
+    legs = _legs(trader, shape)
+    far = 0.01 if net_type == "NET_DEBIT" else 40.0
+    order = _order("SPREADS", legs, net_type, far, client_id=f"custom{count}{fmt}")
+    reply, body = wire.send("POST", BASE + "/preview", "PreviewOrderRequest", order)
+    assert reply.status == 400, reply.text  # the emu fixture starts strict
+    message = reply.text
+    assert f"A SPREADS order has 2 Instrument legs, not {count}" in message and hint in message
+    emu.strict = False
+    reply, _ = wire.send("POST", BASE + "/preview", "PreviewOrderRequest", order)
+    assert reply.status == 200, reply.text
+    assert reply.headers["x-emulator-ignored"] == f"orderType=SPREADS with {count} legs"
+    assert any(f"orderType=SPREADS with {count} legs" in r.ignored for r in emu.log)
+    preview, placed = wire.place(order)
+    previewed = _many(preview["Order"])[0]
+    assert _shape(previewed["Instrument"]) == _sent(legs)
+    assert float(previewed["netBid"]) < float(previewed["netAsk"])
+    contracts = sum(leg["quantity"] for leg in legs)
+    assert float(previewed["estimatedCommission"]) == pytest.approx(0.65 * contracts)
+    order_id = int(_many(placed["OrderIds"])[0]["orderId"])
+    detail = wire.detail(order_id)
+    assert detail["status"] == "OPEN" and _shape(detail["Instrument"]) == _sent(legs)
+    reply, body = wire.send("PUT", BASE + "/cancel", "CancelOrderRequest", {"orderId": order_id})
+    assert reply.status == 200 and int(body["CancelOrderResponse"]["orderId"]) == order_id
+    assert wire.detail(order_id)["status"] == "CANCELLED"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda legs: legs.append(dict(legs[1])), "has 2 Instrument legs, not 5"),
+        (lambda legs: legs[1].update(Product={**legs[1]["Product"], "symbol": "MSFT"}),
+         "one underlying"),
+        (lambda legs: legs[0].update(Product={"symbol": "IBM", "securityType": "EQ"}),
+         "does not fit orderType SPREADS"),
+        (lambda legs: legs[1].update(Product=legs[0]["Product"]), "the same option"),
+        (lambda legs: None, "price it NET_CREDIT"),  # an iron condor priced as a debit
+    ],
+)  # fmt: skip
+def test_a_custom_spread_is_still_refused_where_no_order_could_be(trader, emu, change, message):
+    emu.strict = False
+    legs = _legs(trader, CUSTOM[4][0])
+    change(legs)
+    order = _order("SPREADS", legs, "NET_DEBIT", 1.0)
+    reply, body = Wire(trader, "json").send("POST", BASE + "/preview", "PreviewOrderRequest", order)
+    assert reply.status == 400 and message in body["Error"]["message"], body
