@@ -8,7 +8,8 @@ Plain Python::
     etrade = flow.finish("K7Q2M")      # an authenticated Session
     etrade.accounts()
 
-In a notebook: ``%load_ext etrade_nb`` then ``%etrade_login``.
+In a notebook: ``%load_ext etrade_nb`` then ``%etrade_login``; ``etrade_nb.on_login(func)``
+runs ``func(session)`` once the login has finished (dashboards, Voila).
 Importing this package does not import IPython or ipywidgets, and public names import
 their modules on first use (``%load_ext etrade_nb`` stays cheap).
 """
@@ -87,6 +88,7 @@ if TYPE_CHECKING:
         VerifierRejectedError as VerifierRejectedError,
     )
     from .login.flow import LoginState as LoginState, OAuthFlow as OAuthFlow
+    from .notebook.hooks import on_login as on_login
     from .oauth.tokens import (
         AccessToken as AccessToken,
         RequestToken as RequestToken,
@@ -177,6 +179,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "api.order_results": ("OrderPreview", "PlacedOrder"),
     "login.flow": ("LoginState", "OAuthFlow"),
+    "notebook.hooks": ("on_login",),  # imports IPython on first use only
 }
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 

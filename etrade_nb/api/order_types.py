@@ -251,23 +251,12 @@ class OrderRequest:
         return {"PlaceOrderRequest": body}
 
     def describe(self) -> str:
-        """One line such as ``BUY 10 AAPL LIMIT 150.25 GOOD_FOR_DAY``."""
-        prices = ""
-        if self.stop_price is not None:
-            prices += f" stop {self.stop_price:.2f}"
-        if self.limit_price is not None:
-            prices += f" limit {self.limit_price:.2f}"
-        if self.offset is not None:
-            prices += (
-                f" trailing {self.offset:g}%"
-                if self.price_type == "TRAILING_STOP_PRCT"
-                else f" trailing ${self.offset:.2f}"
-            )
-        term = self.term
-        if isinstance(self.good_till, date):
-            term += f" {self.good_till.isoformat()}"
-        extras = "" if self.session == "REGULAR" else f" {self.session}"
-        extras += " ALL_OR_NONE" if self.all_or_none else ""
+        """One line that reads as a sentence, e.g. ``BUY 10 AAPL, limit 150.25, good for the day``.
+
+        The amount (shares, dollars or all owned), ``at market`` or the auction, the stop,
+        limit and trailing prices, the term in words (with its date), then extended hours or
+        all-or-none when they apply.
+        """
         amount = (
             "all owned of"
             if self.quantity_type == "ALL_I_OWN"
@@ -275,7 +264,43 @@ class OrderRequest:
             if self.quantity_type == "DOLLAR"
             else f"{self.quantity:g}"
         )
-        return f"{self.action} {amount} {self.security} {self.price_type}{prices} {term}{extras}"
+        when = _PRICE_WORDS.get(self.price_type, "")
+        parts = [f"{self.action} {amount} {self.security}{when}"]
+        if self.stop_price is not None:
+            parts.append(f"stop {self.stop_price:.2f}")
+        if self.limit_price is not None:
+            parts.append(f"limit {self.limit_price:.2f}")
+        if self.offset is not None:
+            parts.append(
+                f"trailing stop {self.offset:g}%"
+                if self.price_type == "TRAILING_STOP_PRCT"
+                else f"trailing stop ${self.offset:.2f}"
+            )
+        if isinstance(self.good_till, date):
+            parts.append(f"good till {self.good_till.isoformat()}")
+        else:
+            parts.append(_TERM_WORDS.get(self.term, self.term))
+        if self.session == "EXTENDED":
+            parts.append("extended hours")
+        if self.all_or_none:
+            parts.append("all or none")
+        return ", ".join(parts)
+
+
+_PRICE_WORDS = {
+    "MARKET": " at market",
+    "MARKET_ON_OPEN": " at market on the open",
+    "MARKET_ON_CLOSE": " at market on the close",
+    "LIMIT_ON_OPEN": " on the open",
+    "LIMIT_ON_CLOSE": " on the close",
+}
+_TERM_WORDS = {
+    "GOOD_FOR_DAY": "good for the day",
+    "GOOD_UNTIL_CANCEL": "good until cancelled",
+    "GOOD_TILL_DATE": "good till a date",
+    "IMMEDIATE_OR_CANCEL": "immediate or cancel",
+    "FILL_OR_KILL": "fill or kill",
+}
 
 
 def _price(name: str, value: Any) -> float:

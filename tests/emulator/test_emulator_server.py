@@ -673,3 +673,14 @@ def test_the_client_reads_the_problem_and_window_from_the_body(logged_in, clock)
 def test_error_documents_are_json(logged_in):
     body = logged_in.get(ACCOUNTS, oauth=logged_in.oauth_params(oauth_token="x")).body
     assert json.loads(body)["Error"]["message"] == "oauth_problem=token_rejected"
+
+
+def test_auto_approve_follows_the_demo_switch_unless_given(monkeypatch) -> None:
+    """Notebooks start ``EmulatorServer()``: the robot works only where demos/CI switch it on."""
+    monkeypatch.delenv("ETRADE_NB_DEMO_AUTO_APPROVE", raising=False)
+    assert EmulatorServer().auto_approve is False
+    monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "1")
+    assert EmulatorServer().auto_approve is True
+    assert EmulatorServer(auto_approve=False).auto_approve is False
+    monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "no")
+    assert EmulatorServer().auto_approve is False

@@ -61,7 +61,7 @@ def demo_notebooks(scratch: Path, expected: list[str]) -> None:
     for name in names:
         nb = nbformat.reads((folder / name).read_text(encoding="utf-8"), as_version=4)
         work = Path(tempfile.mkdtemp(prefix=name[:2], dir=scratch))
-        # a kernel of this venv, in the demo's environment (the same as notebooks/conftest.py)
+        # a kernel of this venv, in the environment nbval gives them (tests/nbval/plugin.py)
         NotebookClient(
             nb,
             timeout=120,

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import etrade_nb
-from notebooks.conftest import kernel_environ
+from tests.nbval.plugin import kernel_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))

@@ -118,7 +118,7 @@ def test_preview_shows_estimates_and_messages_then_places_with_its_preview_id():
     assert preview.preview_ids == [3429218279]
     text = repr(preview)
     assert text.splitlines() == [
-        "OrderPreview: BUY 10 AAPL LIMIT limit 150.25 GOOD_FOR_DAY",
+        "OrderPreview: BUY 10 AAPL, limit 150.25, good for the day",
         "  estimated total: $1,502.50",
         "  estimated commission: $0.00",
         "  preview id: 3429218279",
