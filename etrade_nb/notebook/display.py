@@ -11,7 +11,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..environments import environment_badge_html
+from ..api.badge import environment_badge_html
 from ..oauth.tokens import TokenState, format_duration, format_valid_until
 
 if TYPE_CHECKING:

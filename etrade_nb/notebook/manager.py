@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 from ..api.session import Session
-from ..environments import notebook_host
 from ..errors import (
     AccessTokenExpiredError,
     ConfigurationError,
@@ -24,6 +23,7 @@ from ..errors import (
     LoginNotStartedError,
     TokenRejectedError,
 )
+from ..hosts import notebook_host
 from ..login.callback import WAIT_FOR_LOGIN, CallbackReceiver
 from ..login.callback_urls import CallbackPlan, is_full_url, pending_token, plan_callback
 from ..login.flow import OAuthFlow

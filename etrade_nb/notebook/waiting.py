@@ -1,6 +1,6 @@
 """Blocking the cell until the code comes: the kernel's own stdin prompt.
 
-Measured (``shared/reference/blocking-cells.md``): polling loops that wait for widget
+Measured (ipykernel 6.31-7.4, JupyterLab 4.6, Notebook 7.6): polling loops that wait for widget
 messages no longer work on ipykernel >= 7.4 without private subshell APIs, but the kernel's
 stdin prompt (``input``/``getpass``, an ``input_request``) blocks the cell in JupyterLab,
 Notebook 7, VS Code and Colab on every ipykernel, through public API only. So the cell waits

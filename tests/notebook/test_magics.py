@@ -34,13 +34,13 @@ def request_tokens(emulator: EmulatorServer) -> int:
 def test_text_login_then_verify_binds_the_name(ip, manager: LoginManager, approve_url) -> None:
     out = plain(run(ip, "%etrade_login --text"))
     url = manager.logins["etrade"].flow.authorize_url
-    assert url in out and "Then run:  %etrade_verify CODE" in out
-    out = run(ip, f"%etrade_verify {approve_url(url)}")
+    assert url is not None and url in out and "Then run:  %etrade_verify CODE" in out
+    shown = run(ip, f"%etrade_verify {approve_url(url)}")
     session = ip.user_ns["etrade"]
     assert isinstance(session, Session) and repr(session) == "<etrade_nb.Session sandbox: active>"
     # the link (with its request token) was replaced in place by the status line
-    assert plain(out).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 23:59 ET"
-    assert request_token_of(url) not in plain(out)
+    assert plain(shown).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 23:59 ET"
+    assert request_token_of(url) not in plain(shown)
 
 
 def test_verify_accepts_a_pasted_callback_url_and_a_name(ip, manager, approve_url) -> None:

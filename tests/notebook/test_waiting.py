@@ -350,7 +350,12 @@ def test_running_the_cell_again_after_a_cancel_logs_in(ip, manager, prompt, appr
         ip.run_cell("%etrade_login --widget")
     first = link(manager)
     seen: list[str] = []
-    prompt.answers = [lambda: approve_url(seen.append(link(manager)) or link(manager))]
+
+    def approve_the_link() -> str:
+        seen.append(link(manager))
+        return approve_url(link(manager))
+
+    prompt.answers = [approve_the_link]
     run(ip, "%etrade_login --widget")  # the same, still fresh, link: no new request token
     assert seen == [first]
     assert isinstance(ip.user_ns["etrade"], Session)

@@ -12,6 +12,7 @@ from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.login import NotebookLogin
 from etrade_nb.notebook.state import Phase, ViewState
 from etrade_nb.notebook.widget import WidgetView
+from etrade_nb.secret import Secret
 
 from .conftest import Outputs, in_flight, request_token_of
 
@@ -203,7 +204,7 @@ def test_renewals_are_bounded_and_the_last_link_leaves(
 
 
 class BrokenFlow(OAuthFlow):
-    def finish(self, verifier: str) -> Session:
+    def finish(self, verifier: str | Secret) -> Session:
         raise RuntimeError("kaboom")
 
 
