@@ -250,14 +250,12 @@ def test_a_code_from_the_widget_thread_is_exchanged_on_the_main_thread(
 def test_interrupting_the_wait_for_the_redirect_leaves_the_paste_route(
     ip, manager, prompt, approve_url, monkeypatch
 ) -> None:
-    from etrade_nb.notebook import login as login_module
-
     ip.run_cell("CALLBACK_URL = %etrade_callback")
 
     def interrupted(seconds: float) -> None:
         raise KeyboardInterrupt  # the person pressed ■ while the cell waits
 
-    monkeypatch.setattr(login_module.time, "sleep", interrupted)
+    monkeypatch.setattr(time, "sleep", interrupted)  # the login waits in time.sleep
     with capture_output() as captured, pytest.raises(UsageError) as error:
         ip.run_cell("%etrade_login --widget --callback")
     monkeypatch.undo()
