@@ -1,8 +1,11 @@
 """A value that never shows itself: the consumer secret, token secrets, tokens and verifiers.
 
 ``repr``, ``str`` and ``format`` print ``***``, so ``vars(session)``, debuggers, variable
-explorers and tracebacks with locals (``%xmode Verbose``) show nothing; pickling refuses, so a
-secret cannot leave the process by accident. Code that must send the value calls
+explorers and tracebacks with locals (``%xmode Verbose``) show nothing. ``dir()`` does not list
+the stored value, so tools that expand an object by its attributes (debugpy's variable
+resolver in the JupyterLab debugger and VS Code, ``inspect.getmembers``) find only ``***``;
+``__getstate__`` is ``***`` and pickling refuses, so a secret cannot leave the process by
+accident. Code that must send the value calls
 :meth:`Secret.reveal` at the last moment (signing), and nowhere else.
 
     >>> s = Secret("s3cr/et+")
@@ -17,6 +20,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 MASK = "***"
+_HIDDEN = frozenset({"_value"})
 
 
 class Secret:
@@ -68,6 +72,13 @@ class Secret:
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:
         raise AttributeError("a Secret cannot be changed")
+
+    def __dir__(self) -> list[str]:
+        """Everything but the stored value: debuggers expand an object by ``dir()``."""
+        return [name for name in super().__dir__() if name not in _HIDDEN]
+
+    def __getstate__(self) -> str:
+        return MASK
 
     def __reduce__(self) -> NoReturn:
         raise TypeError(

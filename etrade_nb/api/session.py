@@ -148,7 +148,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         signer = oauth1(
             consumer_key,
             consumer_secret,
-            token=access_token.token,
+            token=access_token._token,
             token_secret=access_token.secret,
             clock=clock,
         )
