@@ -17,16 +17,20 @@ accident. Code that must send the value calls
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any, NoReturn
 
 MASK = "***"
+_live: weakref.WeakSet[Secret] = weakref.WeakSet()
+_live_lock = threading.Lock()
 _HIDDEN = frozenset({"_value"})
 
 
 class Secret:
     """A string whose value is only reachable through :meth:`reveal`."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
     _value: str
 
     def __init__(self, value: str | Secret) -> None:
@@ -35,6 +39,8 @@ class Secret:
         if not isinstance(value, str):
             raise TypeError(f"a Secret holds a str, not {type(value).__name__}")
         object.__setattr__(self, "_value", value)
+        with _live_lock:
+            _live.add(self)
 
     @classmethod
     def of(cls, value: str | Secret | None) -> Secret | None:
@@ -96,3 +102,11 @@ class Secret:
 def reveal(value: str | Secret | None) -> str | None:
     """The plain value of ``value`` (a ``Secret`` or a plain string), or ``None``."""
     return value.reveal() if isinstance(value, Secret) else value
+
+
+def live_values(min_length: int = 4) -> set[str]:
+    """The values of every ``Secret`` still alive, for masking text that shows them anyway
+    (an interrupted traceback's third-party frames). Nothing is kept once a Secret is gone."""
+    with _live_lock:
+        alive = list(_live)
+    return {s._value for s in alive if len(s._value) >= min_length}
