@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .shapes import Confidence
 
+TOO_LARGE = "skipped: too large"  # the kind of a Finding for content that was not read
 PRAGMA = re.compile(r"etrade-nb:\s*allow", re.I)
 
 
@@ -21,7 +22,14 @@ class Finding:
     confidence: Confidence = Confidence.HIGH
     encoding: str = ""  # how the value was hidden: "base64", "percent-encoded", ...
 
+    @property
+    def skipped(self) -> bool:
+        """True for a piece that was too large to read (``encoding`` says which)."""
+        return self.kind == TOO_LARGE
+
     def __str__(self) -> str:
+        if self.skipped:
+            return f"{self.path}: {self.where}: {TOO_LARGE} ({self.encoding})"
         hidden = f", {self.encoding}" if self.encoding else ""
         return f"{self.path}: {self.where}: {self.kind} ({self.confidence} confidence{hidden})"
 
