@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from .shapes import Confidence
 
-TOO_LARGE = "skipped: too large"  # the kind of a Finding for content that was not read
+TOO_LARGE = "skipped: too large"  # the kinds of Finding for content that was not read
+NOT_TEXT = "cannot be read as text"
+NOT_READ = frozenset({TOO_LARGE, NOT_TEXT})
 PRAGMA = re.compile(r"etrade-nb:\s*allow", re.I)
 
 
@@ -24,12 +26,12 @@ class Finding:
 
     @property
     def skipped(self) -> bool:
-        """True for a piece that was too large to read (``encoding`` says which)."""
-        return self.kind == TOO_LARGE
+        """True for content that was not read: too large, or not text (``encoding`` says why)."""
+        return self.kind in NOT_READ
 
     def __str__(self) -> str:
         if self.skipped:
-            return f"{self.path}: {self.where}: {TOO_LARGE} ({self.encoding})"
+            return f"{self.path}: {self.where}: {self.kind} ({self.encoding})"
         hidden = f", {self.encoding}" if self.encoding else ""
         return f"{self.path}: {self.where}: {self.kind} ({self.confidence} confidence{hidden})"
 
