@@ -104,6 +104,9 @@ def _list(value: Any, where: str) -> list[Any]:
 def _text(value: Any, name: str, allowed: tuple[str, ...], default: str | None = None) -> str:
     if (value is None or value == "") and default is not None:
         return default
+    if isinstance(value, (list, dict)):  # not a value (nor hashable)
+        kind = "a list" if isinstance(value, list) else "an object"
+        raise bad(f"{name} must be one of {', '.join(allowed)}, not {kind}.")
     if value in UNMODELLED:
         raise bad(
             f"{name} {value} is documented by E*TRADE but not modelled by the emulator; "
