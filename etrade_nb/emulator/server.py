@@ -30,6 +30,8 @@ from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, S
 
 _log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
+IDLE_TIMEOUT = 60.0
+"""Seconds a connection may send nothing before it is closed (its thread then ends)."""
 UNAVAILABLE = "The requested service is not currently available."
 INVALID_SESSION = "Unauthorized request - invalid Consumer key and/or session token"
 
@@ -90,6 +92,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: request lines can carry oauth_signature in the query."""
 
     def setup(self) -> None:
+        self.timeout = self.server.emulator.idle_timeout  # per read: a stuck client is let go
         super().setup()
         self.server.connections.add(self.connection)
 
@@ -244,6 +247,9 @@ class EmulatorServer:
     OAuth problems are reported in the body only, as E*TRADE documents them (Tomcat HTML, or
     JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
     ``WWW-Authenticate: OAuth ...,oauth_problem=X`` header too.
+
+    ``idle_timeout``: seconds a connection may send nothing (mid-request, or idle between
+    keep-alive requests) before it is closed and its thread ends.
     """
 
     def __init__(
@@ -256,10 +262,12 @@ class EmulatorServer:
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
         self.host = host
+        self.idle_timeout = idle_timeout
         self._requested_port = port
         self.clock: Callable[[], float] = clock or time.time
         self.state = State(self.clock)
