@@ -22,7 +22,8 @@ import weakref
 from typing import Any, NoReturn
 
 MASK = "***"
-_live: weakref.WeakSet[Secret] = weakref.WeakSet()
+# By identity, not by value: equal Secrets are all tracked, each until it goes.
+_live: weakref.WeakValueDictionary[int, Secret] = weakref.WeakValueDictionary()
 _live_lock = threading.Lock()
 _HIDDEN = frozenset({"_value"})
 
@@ -40,7 +41,7 @@ class Secret:
             raise TypeError(f"a Secret holds a str, not {type(value).__name__}")
         object.__setattr__(self, "_value", value)
         with _live_lock:
-            _live.add(self)
+            _live[id(self)] = self
 
     @classmethod
     def of(cls, value: str | Secret | None) -> Secret | None:
@@ -108,5 +109,5 @@ def live_values(min_length: int = 4) -> set[str]:
     """The values of every ``Secret`` still alive, for masking text that shows them anyway
     (an interrupted traceback's third-party frames). Nothing is kept once a Secret is gone."""
     with _live_lock:
-        alive = list(_live)
+        alive = list(_live.values())
     return {s._value for s in alive if len(s._value) >= min_length}

@@ -102,3 +102,19 @@ def test_interrupted_code_exchange_and_api_call_show_no_secret(nbc, emu) -> None
     assert shown(traceback, emu) == []
     ok: list[str] = []
     assert run(nbc, "1 + 1", ok)["status"] == "ok" and ok == []
+
+
+def test_every_live_secret_is_masked_plain_or_percent_encoded_until_it_goes() -> None:
+    import gc
+
+    from etrade_nb.notebook.traceback_mask import mask_text
+    from etrade_nb.secret import Secret
+
+    first, second = Secret("tok/+=value"), Secret("tok/+=value")  # equal values, both held
+    del first
+    gc.collect()
+    text = "code = 'tok/+=value'  header = 'OAuth oauth_nonce=\"1\", x=\"tok%2F%2B%3Dvalue\"'"
+    assert "tok" not in mask_text(text) and mask_text(text).count("***") == 2
+    del second
+    gc.collect()
+    assert "tok/+=value" in mask_text("code = 'tok/+=value'")  # nothing kept once gone
