@@ -22,6 +22,7 @@ attribute of an error ever holds a consumer secret, token, token secret or verif
     │   └── AccessTokenExpiredError       past midnight US Eastern: log in again
     ├── ApiError                      E*TRADE's ``{"Error": {"code", "message"}}`` (``.code``)
     ├── ResponseFormatError           a body that is not what the endpoint promises
+    ├── OrderLookupError              find_order cannot tell for sure (``.candidates``)
     └── TransportError                the request did not complete
         ├── RequestTimeoutError
         ├── ServiceUnavailableError       5xx / connection errors after bounded GET retries
@@ -142,6 +143,20 @@ class ApiError(EtradeError):
 
 class ResponseFormatError(EtradeError):
     """The response body could not be read as the endpoint's format."""
+
+
+class OrderLookupError(EtradeError):
+    """``find_order`` cannot tell whether E*TRADE has the order; it never guesses.
+
+    ``.candidates`` lists the orders that might be it (possibly none): check them with
+    ``session.order(account, order_id)`` before sending anything again.
+    """
+
+    def __init__(
+        self, message: str, *, candidates: list[Any] | None = None, response: Any = None
+    ) -> None:
+        super().__init__(message, response=response)
+        self.candidates: list[Any] = list(candidates or [])
 
 
 class TransportError(EtradeError):

@@ -6,6 +6,8 @@ Each notebook's kernel starts with:
   non-loopback authorize page, so it can never approve a real E*TRADE login);
 - no ``ETRADE_NB_API_BASE``, keys, JupyterHub or Binder variables: ``01`` starts its own
   in-kernel emulator and ``02`` finds no keys, so it never calls E*TRADE;
+- ``ETRADE_NB_EMULATOR_STRICT=1``: the emulator ``01`` starts refuses, by name, anything
+  E*TRADE would ignore, so the client's requests stay exact;
 - ``HOME``, ``IPYTHONDIR``, ``JUPYTER_*`` and etrade-nb's config and token paths in a temp dir.
 
 The variables are set only while nbval starts the kernel, then restored.
@@ -52,6 +54,7 @@ def kernel_environ(base: dict[str, str], tmp: Path) -> dict[str, str]:
     env["ETRADE_NB_CONFIG"] = str(tmp / "config" / "credentials.ini")
     env["ETRADE_NB_DEMO_AUTO_APPROVE"] = "1"
     env["ETRADE_NB_TOKEN_CACHE"] = "memory"
+    env["ETRADE_NB_EMULATOR_STRICT"] = "1"  # the in-kernel emulator refuses sloppy requests
     return env
 
 

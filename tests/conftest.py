@@ -38,7 +38,7 @@ def clock() -> EmulatorClock:
 @pytest.fixture
 def emulator(clock: EmulatorClock) -> Iterator[EmulatorServer]:
     """A running emulator on 127.0.0.1:<free port>, driven by ``clock``."""
-    with EmulatorServer(port=0, clock=clock) as emu:
+    with EmulatorServer(port=0, clock=clock, strict=True) as emu:
         yield emu
 
 

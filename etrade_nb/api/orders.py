@@ -9,14 +9,15 @@ sent twice by accident. On a LIVE session every order call is refused until
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     ConfigurationError,
     InvalidOrderError,
+    OrderLookupError,
     OrderStatusUnknownError,
     ResponseFormatError,
     TransportError,
@@ -48,12 +49,23 @@ ORDER_PAGE = 100  # E*TRADE's maximum ``count`` for List Orders
 MAX_PAGES = 1000
 
 
-class SentOrder(NamedTuple):
-    """An order this session sent for placing: where, what and when (for ``find_order``)."""
+@dataclass
+class SentOrder:
+    """An order this session sent for placing: where, what, since when, and what became of it.
+
+    ``since`` is a lower bound on E*TRADE's ``placedTime`` for it, in E*TRADE's own clock
+    (epoch seconds): its preview's ``previewTime``, else the server time (``Date`` header)
+    just before sending; ``None`` if neither is known. ``state`` is ``sending``, ``placed``
+    (``order_ids`` known), ``refused`` (E*TRADE answered with an error), ``unknown`` (the
+    answer was lost: nothing more is sent until ``find_order`` answers) or ``absent``
+    (``find_order`` found that E*TRADE does not have it).
+    """
 
     account_id_key: str
     order: OrderRequest
-    sent_at: float
+    since: float | None
+    state: str = "sending"
+    order_ids: list[int] = field(default_factory=list)
 
 
 class OrdersApi(ApiBase):
@@ -62,6 +74,19 @@ class OrdersApi(ApiBase):
     def _sent_orders(self) -> dict[str, SentOrder]:
         found: dict[str, SentOrder] = vars(self).setdefault("_sent_order_log", {})
         return found
+
+    def _preview_times(self) -> dict[int, float]:
+        """previewId -> E*TRADE's ``previewTime`` (epoch seconds) of this session's previews."""
+        found: dict[int, float] = vars(self).setdefault("_preview_time_log", {})
+        return found
+
+    def _note_preview(self, body: Doc) -> None:
+        stamp = body.get("previewTime")
+        if not isinstance(stamp, (int, float)) or isinstance(stamp, bool):
+            return
+        for entry in as_list(body.get("PreviewIds")):
+            if isinstance(entry, dict) and str(entry.get("previewId", "")).isdigit():
+                self._preview_times()[int(entry["previewId"])] = float(stamp) / 1000
 
     def orders(
         self,
@@ -144,7 +169,9 @@ class OrdersApi(ApiBase):
         payload = _payload(order)  # checked before anything is sent
         key = self.account_key(account)
         doc = self._preview("POST", self._account_path(key, "/orders/preview"), payload)
-        return OrderPreview(key, order, _envelope(doc, "PreviewOrderResponse"), _session=self)
+        body = _envelope(doc, "PreviewOrderResponse")
+        self._note_preview(body)
+        return OrderPreview(key, order, body, _session=self)
 
     def place_order(
         self,
@@ -155,7 +182,7 @@ class OrdersApi(ApiBase):
     ) -> PlacedOrder:
         """Place a previewed order: ``place_order(preview)``, or the account, the same order
         and ``preview_id`` from its preview. Sent exactly once."""
-        from .order_results import OrderPreview, PlacedOrder
+        from .order_results import OrderPreview
 
         if isinstance(account, OrderPreview):
             return account.place()
@@ -166,8 +193,9 @@ class OrdersApi(ApiBase):
             )
         body = _payload(order, preview_id)
         key = self.account_key(account)
-        doc = self._send_order("POST", self._account_path(key, "/orders/place"), body, key, order)
-        return PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
+        path = self._account_path(key, "/orders/place")
+        doc = self._send_order("POST", path, body, key, order, _ids(preview_id))
+        return self._placed(key, order, doc)
 
     def preview_change(
         self, account: Account, order_id: int | str, order: OrderRequest
@@ -179,10 +207,12 @@ class OrdersApi(ApiBase):
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/preview")
         doc = self._preview("PUT", path, payload)
+        body = _envelope(doc, "PreviewOrderResponse")
+        self._note_preview(body)
         return OrderPreview(
             key,
             order,
-            _envelope(doc, "PreviewOrderResponse"),
+            body,
             change_of=int(_order_id(order_id)),
             _session=self,
         )
@@ -197,13 +227,12 @@ class OrdersApi(ApiBase):
     ) -> PlacedOrder:
         """Replace open order ``order_id`` (previewed with ``preview_change``). E*TRADE
         cancels the old order and answers with a new ``orderId``."""
-        from .order_results import PlacedOrder
 
         payload = _payload(order, preview_id)
         key = self.account_key(account)
         path = self._account_path(key, f"/orders/{_order_id(order_id)}/change/place")
-        doc = self._send_order("PUT", path, payload, key, order)
-        return PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
+        doc = self._send_order("PUT", path, payload, key, order, _ids(preview_id))
+        return self._placed(key, order, doc)
 
     def cancel_order(self, account: Account, order_id: int | str) -> Any:
         """Ask E*TRADE to cancel an open order (``CancelOrderResponse``: ``cancelTime``,
@@ -225,12 +254,16 @@ class OrdersApi(ApiBase):
     def find_order(
         self, client_order_id: str, account: Account | None = None, *, limit: int = 500
     ) -> Any:
-        """The order this session sent as ``client_order_id``, or ``None`` if E*TRADE has none.
+        """The order sent as ``client_order_id`` (from ``orders()``), or ``None`` when E*TRADE
+        certainly does not have it. Raises :class:`OrderLookupError` (with ``.candidates``)
+        when it cannot tell: it never guesses about an order.
 
-        Use it after :class:`OrderStatusUnknownError` before sending anything again. Orders
-        whose listing carries ``clientOrderId`` match on it; E*TRADE's listing often omits it,
-        so an order sent from this session also matches on account, symbol, action, quantity,
-        price type, prices and a placed time no earlier than one minute before it was sent.
+        Use it after :class:`OrderStatusUnknownError`, before sending anything again. An
+        order whose listing carries ``clientOrderId`` matches on it alone. E*TRADE's
+        listing usually omits it; then an order this session sent matches on content
+        (account, symbol, action, quantity, price type and prices) placed no earlier than
+        its preview, by E*TRADE's clock (its ``previewTime`` and ``Date`` header, never
+        this computer's), leaving out orders this session knows to be others.
         """
         sent = self._sent_orders().get(client_order_id)
         if account is None and sent is None:
@@ -241,15 +274,79 @@ class OrdersApi(ApiBase):
         key = self.account_key(account) if account is not None else sent.account_id_key  # type: ignore[union-attr]
         symbols = [sent.order.symbol] if sent is not None else None
         listed = self.orders(key, symbols=symbols, limit=limit)
-        for order in listed:
-            ids = [order.get("clientOrderId")]
-            ids += [d.get("clientOrderId") for d in as_list(order.get("OrderDetail"))]
-            if client_order_id in ids:
-                return order
+        carrying = [o for o in listed if _client_ids(o)]
+        for order in carrying:
+            if client_order_id in _client_ids(order):
+                return self._answer(client_order_id, order)
+        uncarried = [o for o in listed if not _client_ids(o)]
         if sent is None:
-            return None
-        matches = [o for o in listed if _same_order(o, sent)]
-        return matches[0] if matches else None
+            if not uncarried and not getattr(listed, "more", False):
+                return self._answer(client_order_id, None)
+            raise OrderLookupError(
+                f"Cannot tell whether E*TRADE has {client_order_id!r}: its order list does "
+                "not carry clientOrderId and this session did not send it. Compare with "
+                "session.orders(account) before sending anything again.",
+                candidates=uncarried,
+            )
+        others = self._known_other_orders(client_order_id)
+        same = [o for o in uncarried if _same_content(o, sent) and _order_no(o) not in others]
+        if not same and not getattr(listed, "more", False):
+            return self._answer(client_order_id, None)  # nothing like it at all
+        if sent.since is None:
+            raise OrderLookupError(
+                f"Cannot tell whether E*TRADE has {client_order_id!r}: the time it was sent "
+                "is unknown in E*TRADE's clock, and "
+                f"{len(same)} listed order(s) look like it: check them before sending again.",
+                candidates=same,
+            )
+        recent = [o for o in same if _placed_since(o, sent.since)]
+        covered = not getattr(listed, "more", False) or any(
+            not _placed_since(o, sent.since) for o in listed
+        )
+        if len(recent) == 1 and covered:
+            return self._answer(client_order_id, recent[0])
+        if not recent and covered:
+            return self._answer(client_order_id, None)
+        why = (
+            f"{len(recent)} orders like it were placed since it was sent"
+            if recent
+            else f"the listing stopped at {limit} orders before reaching the time it was sent"
+        )
+        raise OrderLookupError(
+            f"Cannot tell whether E*TRADE has {client_order_id!r}: {why}. Check them with "
+            "session.order(account, order_id) before sending anything again.",
+            candidates=recent,
+        )
+
+    def _answer(self, client_order_id: str, order: Any) -> Any:
+        """Record what ``find_order`` found, so the order may (or may not) be sent again."""
+        sent = self._sent_orders().get(client_order_id)
+        if sent is not None:
+            if order is None:
+                sent.state = "absent"
+            else:
+                sent.state = "placed"
+                number = _order_no(order)
+                sent.order_ids = [number] if number is not None else sent.order_ids
+        return order
+
+    def _known_other_orders(self, client_order_id: str) -> set[int | None]:
+        """Order ids this session placed under other clientOrderIds (never the lost one)."""
+        return {
+            number
+            for cid, entry in self._sent_orders().items()
+            if cid != client_order_id
+            for number in entry.order_ids
+        }
+
+    def _placed(self, key: str, order: OrderRequest, doc: Any) -> PlacedOrder:
+        from .order_results import PlacedOrder
+
+        placed = PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
+        entry = self._sent_orders().get(order.client_order_id)
+        if entry is not None:
+            entry.order_ids = placed.order_ids
+        return placed
 
     def _preview(self, method: str, path: str, body: Doc) -> Any:
         """Send a preview; one lost on the way changed nothing, and the error says so."""
@@ -263,20 +360,46 @@ class OrdersApi(ApiBase):
             response=unknown.response,
         )
 
-    def _send_order(self, method: str, path: str, body: Doc, key: str, order: OrderRequest) -> Any:
+    def _send_order(
+        self, method: str, path: str, body: Doc, key: str, order: OrderRequest, ids: list[int]
+    ) -> Any:
         log = self._sent_orders()
-        clock = getattr(self, "_clock", time.time)  # the session's clock (tests inject one)
-        log[order.client_order_id] = SentOrder(key, order, float(clock()))
+        cid = order.client_order_id
+        prior = log.get(cid)
+        if prior is not None and prior.state in ("unknown", "sending"):
+            raise InvalidOrderError(
+                f"The last attempt to place {cid!r} may have reached E*TRADE: run "
+                f"session.find_order({cid!r}) first; it says whether to send it again."
+            )
+        if prior is not None and prior.state == "placed":
+            placed = ", ".join(map(str, prior.order_ids)) or "unknown"
+            raise InvalidOrderError(
+                f"{cid!r} is already placed (order {placed}). To send the same order again, "
+                "preview order.renewed() (a new clientOrderId)."
+            )
+        times = self._preview_times()
+        since = max((times[i] for i in ids if i in times), default=None)
+        if since is None:
+            server_now = getattr(self, "server_time", lambda: None)()
+            since = None if server_now is None else server_now - 2.0  # Date: 1 s resolution
+        entry = log[cid] = SentOrder(key, order, since)
         try:
-            return self.post(path, json=body) if method == "POST" else self.put(path, json=body)
+            doc = self.post(path, json=body) if method == "POST" else self.put(path, json=body)
         except OrderStatusUnknownError as error:
+            entry.state = "unknown"
             unknown = error
+        except BaseException:
+            entry.state = "refused"
+            raise
+        else:
+            entry.state = "placed"
+            return doc
         raise OrderStatusUnknownError(
-            f"{unknown.message} This order's clientOrderId is {order.client_order_id!r}: run "
-            f"session.find_order({order.client_order_id!r}) to see whether E*TRADE has it "
+            f"{unknown.message} This order's clientOrderId is {cid!r}: run "
+            f"session.find_order({cid!r}) to see whether E*TRADE has it "
             "before sending anything again.",
             response=unknown.response,
-            client_order_id=order.client_order_id,
+            client_order_id=cid,
         )
 
 
@@ -313,13 +436,35 @@ def _envelope(doc: Any, name: str) -> Doc:
     return body
 
 
-def _same_order(listed: Doc, sent: SentOrder) -> bool:
-    """True if a listed order looks like ``sent``: same leg, prices, placed after sending."""
-    order = sent.order
+def _ids(preview_id: int | Iterable[int]) -> list[int]:
+    return [preview_id] if isinstance(preview_id, int) else [int(p) for p in preview_id]
+
+
+def _client_ids(listed: Doc) -> set[str]:
+    """The ``clientOrderId`` values a listed order carries (usually none in production)."""
+    found = [listed.get("clientOrderId")]
+    found += [d.get("clientOrderId") for d in as_list(listed.get("OrderDetail"))]
+    return {str(v) for v in found if v not in (None, "")}
+
+
+def _order_no(listed: Doc) -> int | None:
+    value = listed.get("orderId")
+    return int(str(value)) if str(value).isdigit() else None
+
+
+def _placed_since(listed: Doc, since: float) -> bool:
+    """Whether E*TRADE placed ``listed`` at or after ``since`` (both E*TRADE's clock)."""
     for detail in as_list(listed.get("OrderDetail")):
         placed = detail.get("placedTime")
-        if placed is None or float(placed) / 1000 < sent.sent_at - 60:
-            continue
+        if isinstance(placed, (int, float)) and float(placed) / 1000 >= since:
+            return True
+    return False
+
+
+def _same_content(listed: Doc, sent: SentOrder) -> bool:
+    """True if a listed order is ``sent``'s order: same leg, price type and prices."""
+    order = sent.order
+    for detail in as_list(listed.get("OrderDetail")):
         if str(detail.get("priceType", "")).upper() != order.price_type:
             continue
         for name, wanted in (("limitPrice", order.limit_price), ("stopPrice", order.stop_price)):

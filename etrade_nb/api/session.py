@@ -14,6 +14,7 @@ are sent exactly once. A session may be shared by threads.
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 from collections.abc import Mapping
@@ -306,7 +307,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         return decode_json(response)
 
     def _send(self, method: str, url: str, params: Any, json: Any, what: str) -> requests.Response:
-        return send(
+        response = send(
             self._http,
             method,
             url,
@@ -318,6 +319,26 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
             policy=self.retry,
             what=what,
         )
+        self._note_server_clock(response)
+        return response
+
+    def _note_server_clock(self, response: requests.Response) -> None:
+        """Keep E*TRADE's clock (its ``Date`` header) relative to this session's clock."""
+        stamp = response.headers.get("Date") if hasattr(response, "headers") else None
+        if not stamp:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(stamp).timestamp()
+        except (TypeError, ValueError):
+            return
+        self._server_offset = server - self._clock()
+
+    def server_time(self) -> float | None:
+        """E*TRADE's clock now (epoch seconds, about 1 s resolution), as its last ``Date``
+        header showed it; ``None`` before any answer. Order lookups use it, never the
+        local clock, which may be minutes off."""
+        offset: float | None = getattr(self, "_server_offset", None)
+        return None if offset is None else self._clock() + offset
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """Signed GET; retried a few times on 5xx and broken connections."""

@@ -8,6 +8,10 @@ orders (list, details, preview, place, change, cancel; XML or JSON bodies; a lif
 the emulator's clock) and alerts. The data is deterministic: four accounts (one with 210
 positions, one closed), equities, ETFs, a mutual fund, short stock and options.
 
+Like E*TRADE it ignores what it does not use and names it in an ``X-Emulator-Ignored``
+header and its log; ``EmulatorServer(strict=True)`` refuses the same by name instead
+(see :mod:`.leniency`).
+
 >>> from etrade_nb.emulator import EmulatorServer, EmulatorClock, approve  # doctest: +SKIP
 >>> with EmulatorServer(clock=EmulatorClock(), auto_approve=True) as emu:  # doctest: +SKIP
 ...     env = emu.environ()

@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also report OAuth problems in a WWW-Authenticate header (E*TRADE documents "
         "them only in the body)",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse, by name, what E*TRADE ignores (unknown query parameters and order "
+        "fields, ...); by default they are ignored and listed in an X-Emulator-Ignored header",
+    )
     return p
 
 
@@ -52,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             auto_approve=args.auto_approve,
             rate_limits=args.rate_limits,
             problem_header=args.problem_header,
+            strict=args.strict,
         ).start()
     except (ValueError, OSError) as error:
         print(f"etrade-nb-emulator: {error}", file=sys.stderr)
@@ -61,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"E*TRADE emulator (not the real E*TRADE) listening on {emu.url}")
         print(f"Demo consumer key: {emu.consumer_key}  (works only on this emulator)")
+        if emu.strict:
+            print("Strict: unknown parameters and order fields are refused by name.")
         if emu.rate_limits:
             print("Rate limits on: over E*TRADE's published per-second limits answers HTTP 400.")
         print("Point etrade-nb at it with:")

@@ -239,7 +239,7 @@ def portfolio(call: Call) -> dict[str, Any] | None:
         entry["next"] = call.url(
             f"/v1/accounts/{key}/portfolio", [*params, ("pageNumber", page + 1)]
         )
-        entry["nextPageNo"] = page + 1
+        entry["nextPageNo"] = str(page + 1)  # a string in the docs model
     entry["totalPages"] = pages  # the wire name; the docs say totalNoOfPages [PROD-TBB]
     entry["Position"] = chunk
     body: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import accounts, alerts, market, orders, transactions
+from . import accounts, alerts, leniency, market, orders, transactions
 from .calls import Call
 from .context import Context
 from .messages import ApiError, OAuthProblem, Request, Response, data_response, error_body
@@ -69,7 +69,16 @@ def _plain_path(path: str) -> str:
 
 
 def handle_v1(req: Request, ctx: Context) -> Response:
-    """Route, authenticate, then answer one ``/v1`` request."""
+    """Route, authenticate, then answer one ``/v1`` request; what the emulator ignored in
+    it (lenient mode) goes in the ``X-Emulator-Ignored`` header."""
+    with leniency.request(ctx.strict) as seen:
+        response = _handle_v1(req, ctx)
+    response.headers.extend(seen.header())
+    response.ignored = tuple(seen.ignored)
+    return response
+
+
+def _handle_v1(req: Request, ctx: Context) -> Response:
     as_json = req.wants_json
     found = _route(_plain_path(req.path))
     if found is None:

@@ -17,3 +17,4 @@ class Context:
     alerts: AlertBox = field(default_factory=AlertBox)
     auto_approve: bool = False
     problem_header: bool = False  # also send WWW-Authenticate: OAuth ...oauth_problem=
+    strict: bool = False  # refuse what E*TRADE ignores (see .leniency)

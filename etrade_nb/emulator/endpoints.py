@@ -127,6 +127,10 @@ def _token_from(fields: dict[str, str], ctx: Context) -> tuple[str, str] | None:
     """(consumer key, request token) if ``key``/``token`` name a live request token."""
     key, token = fields.get("key", ""), fields.get("token", "")
     with ctx.state.lock:
+        if token not in ctx.state.request_tokens:
+            # pyetrade puts the token in the link unencoded, so its "+" arrives as a space;
+            # its users log in with such links, so the page reads it back as "+"
+            token = token.replace(" ", "+")
         rt = ctx.state.request_tokens.get(token)
         if rt is None or rt.dead or rt.expired(ctx.state.clock()) or rt.consumer_key != key:
             return None

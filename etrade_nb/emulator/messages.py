@@ -45,6 +45,7 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
+    ignored: tuple[str, ...] = ()  # what the lenient emulator ignored (see .leniency)
 
 
 class OAuthProblem(Exception):

@@ -162,8 +162,22 @@ def _pdf(x: float) -> float:
     return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
-def greeks(contract: Contract, now: float) -> dict[str, float]:
-    """Black-Scholes ``currentValue`` and greeks (theta per day, vega and rho per 1%)."""
+def greeks(contract: Contract, now: float) -> dict[str, Any]:
+    """``OptionGreeks`` as on the wire: Black-Scholes greeks (theta per day, vega and rho per
+    1%) and ``currentValue``, a boolean (the docs model and example: whether the greeks are
+    current), not a price."""
+    found: dict[str, Any] = dict(_model(contract, now))
+    del found["value"]
+    found["currentValue"] = True
+    return found
+
+
+def value(contract: Contract, now: float) -> float:
+    """The contract's Black-Scholes value (the middle of the emulator's quote)."""
+    return float(_model(contract, now)["value"])
+
+
+def _model(contract: Contract, now: float) -> dict[str, float]:
     s, k = price_of(contract.underlier), contract.strike
     t, sigma = years_to(contract.expiry, now), volatility(contract)
     d1 = (math.log(s / k) + (RATE + sigma * sigma / 2) * t) / (sigma * math.sqrt(t))
@@ -186,14 +200,13 @@ def greeks(contract: Contract, now: float) -> dict[str, float]:
         "delta": round(delta, 4),
         "gamma": round(_pdf(d1) / (s * sigma * math.sqrt(t)), 4),
         "iv": sigma,
-        "currentValue": round(max(value, 0.01), 2),
+        "value": round(max(value, 0.01), 2),
     }
 
 
 def market(contract: Contract, now: float) -> dict[str, float | int]:
     """Bid, ask, last, sizes, volume and open interest for one contract."""
-    g = greeks(contract, now)
-    mid = g["currentValue"]
+    mid = value(contract, now)
     half = max(0.01, round(mid * 0.02, 2))
     h = seed(contract.osi_key)
     return {

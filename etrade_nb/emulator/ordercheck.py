@@ -2,7 +2,8 @@
 
 Numbers may come as numbers or strings (``"169"``), booleans as ``true``/``"false"``, and
 unused prices as ``""`` (the docs examples and the sample do all three). A field the
-reference does not document is refused by name, never skipped.
+reference does not document is ignored and reported, or refused by name in strict mode
+(:mod:`.leniency`), never skipped silently.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import options
+from . import leniency, options
 from .messages import ApiError
 from .prices import MUTUAL_FUNDS, is_valid_symbol
 
@@ -89,9 +90,7 @@ def bad(message: str, code: int = ERR_ORDER) -> ApiError:
 
 
 def _keys(tree: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(tree) - allowed)
-    if unknown:
-        raise bad(f"Unknown field(s) in {where}: {', '.join(unknown)}. Remove them.")
+    leniency.active().fields(set(tree) - allowed, where, allowed)
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -158,7 +157,9 @@ def _product(
         if symbol in MUTUAL_FUNDS:
             raise bad(f"{symbol} is a mutual fund: the emulator does not take MF orders.")
         return symbol, kind, None
-    call_put = _text(p.get("callPut"), "Product.callPut", ("CALL", "PUT"))
+    # production reads callPut regardless of case (pyetrade#83)
+    loose = leniency.active().loose(p.get("callPut"), "Product.callPut", ("CALL", "PUT"))
+    call_put = _text(loose, "Product.callPut", ("CALL", "PUT"))
     try:
         expiry = date(
             int(p.get("expiryYear", 0)), int(p.get("expiryMonth", 0)), int(p.get("expiryDay", 0))
@@ -212,6 +213,19 @@ def _echoes(tree: dict[str, Any], context: dict[str, tuple[str, ...]]) -> None:
             raise bad(f"Order.{name} {given!r} contradicts the request's {expected[0]!r}.")
 
 
+_TAKES = {"limitPrice": ("LIMIT", "STOP_LIMIT", "NET_DEBIT", "NET_CREDIT"),
+          "stopPrice": ("STOP", "STOP_LIMIT")}  # fmt: skip
+
+
+def _price(tree: dict[str, Any], name: str, price_type: str) -> Any:
+    """``tree[name]``; a null/``"None"`` price on a price type that takes none is absent."""
+    value = tree.get(name)
+    unused = name in tree and price_type not in _TAKES[name]
+    if unused and leniency.active().unused_price(f"Order.{name}", value, price_type):
+        return None
+    return value
+
+
 def _order(
     tree: dict[str, Any], order_type: str, now: float, context: dict[str, tuple[str, ...]]
 ) -> OrderSpec:
@@ -223,8 +237,8 @@ def _order(
         raise bad("orderTerm GOOD_TILL_DATE is not supported here (no date field is documented).")
     term = _text(term, "Order.orderTerm", TERMS)
     session = _text(tree.get("marketSession"), "Order.marketSession", ("REGULAR", "EXTENDED"))
-    limit = number(tree.get("limitPrice"), "Order.limitPrice")
-    stop = number(tree.get("stopPrice"), "Order.stopPrice")
+    limit = number(_price(tree, "limitPrice", price_type), "Order.limitPrice")
+    stop = number(_price(tree, "stopPrice", price_type), "Order.stopPrice")
     if price_type in ("LIMIT", "STOP_LIMIT", "NET_DEBIT", "NET_CREDIT") and not limit:
         raise bad(f"A {price_type} order needs a limitPrice above zero.")
     if price_type in ("STOP", "STOP_LIMIT") and not stop:
@@ -295,12 +309,10 @@ def preview_ids(tree: dict[str, Any], name: str) -> int:
     section = tree[name]
     ids = section.get("PreviewIds")
     items = ids if isinstance(ids, list) else [ids] if isinstance(ids, dict) else []
-    if (
-        len(items) != 1
-        or not isinstance(items[0], dict)
-        or set(items[0]) - {"previewId", "cashMargin"}
-    ):
+    if len(items) != 1 or not isinstance(items[0], dict):
         raise bad("PreviewIds must hold one previewId from the preview.", 101)
+    known = {"previewId", "cashMargin"}
+    leniency.active().fields(set(items[0]) - known, "PreviewIds", known)
     try:
         return int(items[0]["previewId"])
     except (KeyError, TypeError, ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from . import data, orderbody, ordercheck, ordershapes
+from . import data, leniency, orderbody, ordercheck, ordershapes
 from .calls import Call, not_found
 from .messages import ApiError
 from .orderbook import PREVIEW_LIFETIME, Order, OrderBook
@@ -211,6 +211,15 @@ def _place(call: Call, change_of: Order | None) -> dict[str, Any]:
             )
         if call.now - preview.at > PREVIEW_LIFETIME:
             raise ApiError(400, ERR_PREVIEW, TIMED_OUT)
+        if request.client_order_id != preview.request.client_order_id:
+            # matched by previewId: pyetrade's and others' change flows send a fresh id
+            leniency.active().differs(
+                "clientOrderId",
+                request.client_order_id,
+                preview.request.client_order_id,
+                "the preview's",
+            )
+            request = preview.request
         if preview.request != request or preview.change_of != (
             change_of.order_id if change_of else None
         ):
@@ -268,9 +277,10 @@ def cancel(call: Call) -> dict[str, Any]:
     if (
         set(tree) != {"CancelOrderRequest"}
         or not isinstance(section, dict)
-        or set(section) != {"orderId"}
+        or ("orderId" not in section)
     ):
         raise ApiError(400, ordercheck.ERR_ORDER, "Send CancelOrderRequest with one orderId.")
+    leniency.active().fields(set(section) - {"orderId"}, "CancelOrderRequest", {"orderId"})
     try:
         order_id = int(section["orderId"])
     except (TypeError, ValueError):

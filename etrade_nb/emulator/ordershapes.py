@@ -1,6 +1,9 @@
 """Orders on the wire: ``OrderDetail``/``Instrument`` for lists, ``Order[]`` for previews.
 
-Field names follow the production captures in the reference (§2.12, §2.14, §2.15).
+Field names follow the production captures in the reference (§2.12, §2.14, §2.15). Like
+them, no response carries ``clientOrderId`` (the docs model lists it, the docs text says it
+is not returned, no capture shows it): a client that lost a place response finds its order
+by content.
 """
 
 from __future__ import annotations
@@ -112,8 +115,6 @@ def preview_response(
                 "conditionalDisclosureFlag": False,
                 "aoDisclosureFlag": False,
             },
-            # The docs model lists clientOrderId; production captures do not show it (§2.14).
-            "clientOrderId": request.client_order_id,
             "PreviewIds": [{"previewId": preview_id, "cashMargin": "CASH"}],
             "Order": orders,
         }
@@ -137,7 +138,6 @@ def place_response(account: dict[str, Any], order: Order, now: float) -> dict[st
             else "MARGIN_TRADING_NOT_ALLOWED",
             "placedTime": int(order.placed * 1000),
             "accountId": account["accountId"],
-            "clientOrderId": order.request.client_order_id,  # docs model; see preview
             "Order": [preview_order(spec, now, msgs) for spec in order.request.orders],
             "OrderIds": [{"orderId": order.order_id}],
         }
@@ -182,9 +182,6 @@ def listed(order: Order, details_url: str, now: float) -> dict[str, Any]:
         "orderId": order.order_id,
         "details": details_url,
         "orderType": order.request.order_type,
-        # Not in the production captures; the docs model has it, and it is how a client that
-        # lost a place response finds its order (unverified on the wire).
-        "clientOrderId": order.request.client_order_id,
         "totalOrderValue": round(value_total, 2),
         "totalCommission": round(
             sum(estimate(s, order.placed)[1] for s in order.request.orders), 2

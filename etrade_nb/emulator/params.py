@@ -1,10 +1,11 @@
-"""Strict query parameters: every name known, every value checked, nothing silently ignored.
+"""Query parameters: every value checked; unknown names ignored and reported, or refused.
 
 E*TRADE documents the parameters of each endpoint (reference §2) and an error code for some
 bad values. Where a code is documented the endpoint passes it in; elsewhere the emulator
 answers ``ERR_PARAMETER`` (its own code: E*TRADE publishes none for these cases). A name the
-endpoint does not document is always an error, so a misspelt parameter (``detailflag``,
-``skipAdjust``) never changes nothing quietly.
+endpoint does not document is ignored as E*TRADE ignores it (pyetrade's ``detailflag``) and
+reported in the ``X-Emulator-Ignored`` header and the log; in strict mode it is refused by
+name with a "did you mean" hint (see :mod:`.leniency`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from . import leniency
+from .leniency import ERR_PARAMETER as ERR_PARAMETER  # re-exported for the endpoints
 from .messages import ApiError
 from .signing import parse_form
-
-ERR_PARAMETER = 1005  # the emulator's own: unknown or invalid query parameter
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    for candidate in known:
-        if candidate.lower() == name.lower():
-            return f" Did you mean {candidate}?"
-    return ""
 
 
 class Query:
@@ -38,13 +32,8 @@ class Query:
         self.values: dict[str, str] = {}
         for name, value in pairs:
             if name not in self.known:
-                shown = ", ".join(self.known) or "none"
-                raise ApiError(
-                    400,
-                    ERR_PARAMETER,
-                    f"Unknown parameter {name}.{_suggest(name, self.known)} "
-                    f"This call accepts: {shown}.",
-                )
+                leniency.active().parameter(name, self.known)
+                continue
             if name in self.values:
                 raise ApiError(400, ERR_PARAMETER, f"Parameter {name} was given twice.")
             self.values[name] = value

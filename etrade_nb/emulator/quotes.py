@@ -179,7 +179,7 @@ def _mutual_fund(symbol: str, p: dict[str, Any], now: float) -> dict[str, Any]:
         "cusip": f"{h % 10**9:09d}",
         "changeClose": p["change"],
         "previousClose": p["previous"],
-        "transactionFee": 0.0,
+        "transactionFee": "0",  # a string in the docs model, like earlyRedemptionFee
         "earlyRedemptionFee": "0",
         "availability": "Open to new investors",
         "initialInvestment": 3000.0,
@@ -197,7 +197,7 @@ def _mutual_fund(symbol: str, p: dict[str, Any], now: float) -> dict[str, Any]:
         "initialIraInvestment": 3000.0,
         "subsequentIraInvestment": 1.0,
         "NetAssets": {"value": round(p["last"] * 3.2e9, 2), "asOfDate": _epoch(day) * 1000},
-        "fundInceptionDate": 911_000_000_000,
+        "fundInceptionDate": 974_073_600,  # epoch seconds, like every other quote time
         "sevenDayCurrentYield": 0.0,
         "annualTotalReturn": round((h % 2500) / 100, 2),
         "weightedAverageMaturity": 0.0,
@@ -211,8 +211,8 @@ def _mutual_fund(symbol: str, p: dict[str, Any], now: float) -> dict[str, Any]:
         "quarterlySinceInception": round((h % 1100) / 100, 2),
         "lastTrade": p["last"],
         "actual12B1Fee": 0.0,
-        "performanceAsOfDate": _epoch(day),
-        "qtrlyPerformanceAsOfDate": _epoch(day),
+        "performanceAsOfDate": f"{day:%m/%d/%Y}",  # strings in the docs model
+        "qtrlyPerformanceAsOfDate": f"{day:%m/%d/%Y}",
         "Redemption": {"minMonth": "0", "feePercent": "0", "isFrontEnd": "0"},
         "morningStarCategory": "Large Blend",
         "monthlyTrailingReturn1Y": returns["averageAnnualReturn1Yr"],
@@ -295,9 +295,10 @@ def quote(symbol: str, detail: str, now: float, earnings: bool, mini_check: bool
             "symbolDescription": contract.display if contract else p["name"],
             "OptionGreeks": options.greeks(contract, now)
             if contract
-            else dict.fromkeys(
-                ("rho", "vega", "theta", "delta", "gamma", "iv", "currentValue"), 0.0
-            ),
+            else {
+                **dict.fromkeys(("rho", "vega", "theta", "delta", "gamma", "iv"), 0.0),
+                "currentValue": False,
+            },
         }
     elif detail == "WEEK_52":
         block = {

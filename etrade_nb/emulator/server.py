@@ -45,6 +45,7 @@ class RequestRecord:
     query: dict[str, str]
     status: int  # 0 when the connection was reset by a fault
     oauth_token: str | None
+    ignored: tuple[str, ...] = ()  # what the lenient emulator ignored (X-Emulator-Ignored)
 
 
 def route(req: Request, ctx: Context) -> Response:
@@ -87,6 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return "EtradeEmulator/1.0"
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header in the emulator's clock, the one its ``placedTime`` uses."""
+        return super().date_time_string(
+            self.server.emulator.clock() if timestamp is None else timestamp
+        )
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: request lines can carry oauth_signature in the query."""
@@ -153,7 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
             if kind:
                 emu.stats.bump("faults_fired")
                 response = _malformed(kind, response)
-        emu._record(req, response.status)  # before sending: the client never outruns the log
+        # before sending: the client never outruns the log
+        emu._record(req, response.status, response.ignored)
         self._send(response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
@@ -206,6 +214,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response, cut=failure.mode == "cut")
 
 
+STRICT_VAR = "ETRADE_NB_EMULATOR_STRICT"
+
+
+def strict_default() -> bool:
+    """The mode when ``EmulatorServer(strict=...)`` is not given: ``$ETRADE_NB_EMULATOR_STRICT``."""
+    return os.environ.get(STRICT_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _malformed(kind: str, response: Response) -> Response:
     if kind == "html":
         return html_response(200, pages.maintenance())
@@ -248,6 +264,14 @@ class EmulatorServer:
     JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
     ``WWW-Authenticate: OAuth ...,oauth_problem=X`` header too.
 
+    Like E*TRADE, it ignores what it does not use (an unknown query parameter or order
+    field, a ``Put`` for ``PUT``, a ``None`` price on a MARKET order, a place whose
+    ``clientOrderId`` differs from its preview's) and reports each in the
+    ``X-Emulator-Ignored`` response header, ``RequestRecord.ignored`` and the
+    ``etrade_nb.emulator`` logger. ``strict=True`` (settable while running) refuses them
+    by name with a "did you mean" hint instead; left unset, ``ETRADE_NB_EMULATOR_STRICT=1``
+    in the environment turns it on (for an emulator started where no flag can be passed).
+
     ``idle_timeout``: seconds a connection may send nothing (mid-request, or idle between
     keep-alive requests) before it is closed and its thread ends.
     """
@@ -262,6 +286,7 @@ class EmulatorServer:
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
+        strict: bool | None = None,
         idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
@@ -273,7 +298,11 @@ class EmulatorServer:
         self.state = State(self.clock)
         self.stats = Stats()
         self._ctx = Context(
-            self.state, self.stats, auto_approve=auto_approve, problem_header=problem_header
+            self.state,
+            self.stats,
+            auto_approve=auto_approve,
+            problem_header=problem_header,
+            strict=strict_default() if strict is None else strict,
         )
         self.faults = Faults()
         self.rate_limits = rate_limits
@@ -389,6 +418,16 @@ class EmulatorServer:
         self._ctx.problem_header = bool(value)
 
     @property
+    def strict(self) -> bool:
+        """Whether what E*TRADE ignores is refused by name (off by default; see
+        :mod:`.leniency`)."""
+        return self._ctx.strict
+
+    @strict.setter
+    def strict(self, value: bool) -> None:
+        self._ctx.strict = bool(value)
+
+    @property
     def rate_limit_clock(self) -> Callable[[], float]:
         """The monotonic-like clock the rate-limit windows slide over."""
         return self._rate.clock
@@ -422,9 +461,14 @@ class EmulatorServer:
             for at in self.state.access_tokens.values():
                 at.expires_at = min(at.expires_at, self.clock())
 
-    def _record(self, req: Request, status: int) -> None:
+    def _record(self, req: Request, status: int, ignored: tuple[str, ...] = ()) -> None:
         record = RequestRecord(
-            req.method, req.path, _safe_query(req.query), status, _oauth_param(req, "oauth_token")
+            req.method,
+            req.path,
+            _safe_query(req.query),
+            status,
+            _oauth_param(req, "oauth_token"),
+            ignored,
         )
         with self._log_lock:
             self.log.append(record)

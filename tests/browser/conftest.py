@@ -62,7 +62,7 @@ def chromium() -> Path:
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[EmulatorServer]:
     """The emulator the Jupyter server's kernels use; auto-approve stays off."""
-    with EmulatorServer(port=0) as emu:
+    with EmulatorServer(port=0, strict=True) as emu:
         yield emu
 
 

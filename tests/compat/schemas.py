@@ -157,7 +157,8 @@ TOTALS = obj(
 PORTFOLIO = obj(
     {"Totals": TOTALS,
      "AccountPortfolio": Arr(obj(
-         {"accountId": STR, "totalPages": INT, "next": URL, "nextPageNo": INT,
+         # nextPageNo: a string in the docs model (no capture shows its type)
+         {"accountId": STR, "totalPages": INT, "next": URL, "nextPageNo": STR,
           "Position": Arr(POSITION)},
          optional=["next", "nextPageNo"]))},
     optional=["Totals"],
@@ -193,7 +194,9 @@ TRANSACTION_DETAILS = obj(
 
 # §2.8 quotes [PROD-TBB][Dq]
 ET_TIME = pattern(r"\d\d:\d\d:\d\d [A-Z]{2,4} \d\d-\d\d-\d{4}")
-GREEKS = obj(dict.fromkeys(["rho", "vega", "theta", "delta", "gamma", "iv", "currentValue"], NUM))
+# currentValue: a boolean in the docs model and example ("greeks are current"), not a price
+GREEKS = obj({**dict.fromkeys(["rho", "vega", "theta", "delta", "gamma", "iv"], NUM),
+              "currentValue": BOOL})  # fmt: skip
 EH_QUOTE = obj(
     {"lastPrice": NUM, "change": NUM, "percentChange": NUM, "bid": NUM, "bidSize": INT,
      "ask": NUM, "askSize": INT, "volume": INT, "timeOfLastTrade": EPOCH_S, "timeZone": STR,
@@ -243,6 +246,9 @@ MUTUAL_FUND = obj(  # "~60 fields": the named ones are required
                       "netExpenseRatio", "grossExpenseRatio", "sevenDayCurrentYield",
                       "averageAnnualReturn1Yr", "averageAnnualReturn10Yr"], NUM),
      "fundFamily": STR, "fundName": STR,
+     # strings in the docs model (no capture): a number here breaks typed clients
+     **dict.fromkeys(["transactionFee", "earlyRedemptionFee", "salesCharge",
+                      "performanceAsOfDate", "qtrlyPerformanceAsOfDate"], STR),
      "NetAssets": obj({"value": NUM, "asOfDate": INT}), "Redemption": obj({}, open=True),
      "deferredSalesCharges": Arr(obj({}, open=True)),
      "frontEndSalesCharges": Arr(obj({}, open=True))},
@@ -322,10 +328,9 @@ ORDER_DETAIL = obj(
 )  # fmt: skip
 LISTED_ORDER = obj(
     {"orderId": INT, "details": URL, "orderType": STR, "totalOrderValue": NUM,
-     "totalCommission": NUM, "OrderDetail": Arr(ORDER_DETAIL), "Events": obj({}, open=True),
-     # §2.14: the docs model lists clientOrderId, production captures do not show it
-     "clientOrderId": STR},
-    optional=["totalOrderValue", "totalCommission", "Events", "clientOrderId"],
+     "totalCommission": NUM, "OrderDetail": Arr(ORDER_DETAIL), "Events": obj({}, open=True)},
+    # §2.14: no clientOrderId; the docs model lists it, production captures do not carry it
+    optional=["totalOrderValue", "totalCommission", "Events"],
 )  # fmt: skip
 ORDERS = obj(
     {"marker": STR, "next": URL, "Order": Arr(LISTED_ORDER), "messages": obj({}, open=True)},
@@ -358,17 +363,16 @@ PREVIEW = obj(
                                       "conditionalDisclosureFlag", "aoDisclosureFlag"], BOOL)),
      "MessageList": obj({}, open=True), "totalCommission": NUM,
      "PreviewIds": Arr(obj({"previewId": INT, "cashMargin": STR}, optional=["cashMargin"])),
-     "Order": Arr(PREVIEW_ORDER),
-     "clientOrderId": STR},  # docs model only (§2.14)
+     "Order": Arr(PREVIEW_ORDER)},  # no clientOrderId, as in production (§2.14)
     optional=["marginBpDetails", "dtBpDetails", "PortfolioMargin", "MessageList",
-              "totalCommission", "clientOrderId"],
+              "totalCommission"],
 )  # fmt: skip
 PLACE = obj(
     {"orderType": STR, "dstFlag": BOOL, "optionLevelCd": ANY, "marginLevelCd": STR,
      "placedTime": EPOCH_MS, "accountId": STR, "Order": Arr(PREVIEW_ORDER),
      "OrderIds": Arr(obj({"orderId": INT})), "PortfolioMargin": PORTFOLIO_MARGIN,
-     "MessageList": obj({}, open=True), "clientOrderId": STR},  # as in the preview (§2.14)
-    optional=["PortfolioMargin", "MessageList", "clientOrderId"],
+     "MessageList": obj({}, open=True)},  # no clientOrderId, as in the preview (§2.14)
+    optional=["PortfolioMargin", "MessageList"],
 )  # fmt: skip
 CANCEL = obj({"accountId": STR, "orderId": INT, "cancelTime": INT, "Messages": MESSAGES})
 

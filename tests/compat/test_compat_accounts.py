@@ -93,9 +93,11 @@ def test_portfolio_totals_lots_and_sort(api):
     values = [p["marketValue"] for p in positions]
     assert values == sorted(values) and len(values) == 4
     assert all(p["positionLot"] for p in positions)
-    # an unknown or misspelt parameter is refused, never ignored
+    # an unknown or misspelt parameter is ignored, as E*TRADE does, and reported in a header
     reply = api.get(f"/v1/accounts/{MAIN}/portfolio", params={"veiw": "QUICK"})
-    assert checked(reply, "error", "json", 400)["message"].startswith("Unknown parameter veiw")
+    checked(reply, "portfolio", "json")
+    assert reply.headers["X-Emulator-Ignored"] == "veiw"
+    assert api.emu.log[-1].ignored == ("veiw",)
     reply = api.get(f"/v1/accounts/{MAIN}/portfolio", params={"view": "SLOW"})
     assert reply.status_code == 400
 

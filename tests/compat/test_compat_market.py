@@ -65,8 +65,17 @@ def test_quote_errors(api, fmt):
     body = checked(api.get("/v1/market/quote/AAPL,ZZZZZZ", fmt), "quotes", fmt)
     if fmt != "xml":
         assert body["Messages"]["Message"][0]["code"] == 1019
-    # pyetrade's lower-case detailflag is refused with a hint, not ignored
-    reply = api.get("/v1/market/quote/AAPL", fmt, params={"detailflag": "ALL"})
+    # pyetrade's lower-case detailflag is ignored, as E*TRADE ignores it, and reported
+    reply = api.get("/v1/market/quote/AAPL", fmt, params={"detailflag": "INTRADAY"})
+    checked(reply, "quotes", fmt)
+    assert reply.headers["X-Emulator-Ignored"] == "detailflag"
+    assert "Intraday" not in reply.text and "All" in reply.text  # detailFlag's default, ALL
+    # strict mode refuses it by name, with a hint
+    api.emu.strict = True
+    try:
+        reply = api.get("/v1/market/quote/AAPL", fmt, params={"detailflag": "ALL"})
+    finally:
+        api.emu.strict = False
     error = checked(reply, "error", fmt, 400)
     message = error.findtext("message") if fmt == "xml" else error["message"]
     assert "Did you mean detailFlag?" in message
@@ -126,7 +135,10 @@ def test_option_chain_filters_and_errors(api):
         ({"symbol": "AAPL", "optionCategory": "MINI"}, 10038),
         ({"symbol": "AAPL", "expiryYear": "1999", "expiryMonth": "1", "expiryDay": "15"}, 10039),
         ({}, 10043),
-        ({"symbol": "AAPL", "skipAdjust": "true"}, 1005),  # the misspelling is refused
     ]:  # fmt: skip
         error = checked(api.get("/v1/market/optionchains", params=params), "error", "json", 400)
         assert error["code"] == code, params
+    # a misspelt parameter is ignored (and reported), as E*TRADE ignores it
+    reply = api.get("/v1/market/optionchains", params={"symbol": "AAPL", "skipAdjust": "true"})
+    checked(reply, "chain", "json")
+    assert reply.headers["X-Emulator-Ignored"] == "skipAdjust"

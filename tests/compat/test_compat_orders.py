@@ -150,11 +150,18 @@ def test_option_order_and_refusals(api):
     assert preview["Order"][0]["estimatedCommission"] == 1.3  # 0.65 a contract
     for broken, code in [
         ({**order, "Order": [{**order["Order"][0], "priceType": "LIMITED"}]}, 1001),
-        ({**order, "Order": [{**order["Order"][0], "colour": "red"}]}, 1001),  # unknown field
         ({**order, "clientOrderId": "has-dash"}, 1001),
     ]:  # fmt: skip
         reply = api.call("POST", base + "/preview", json={"PreviewOrderRequest": broken})
         assert checked(reply, "error", "json", 400)["code"] == code
+    # an unknown field is ignored and reported; callPut is read regardless of case
+    loose = {**order, "Order": [{**order["Order"][0], "colour": "red"}]}
+    loose["Order"][0]["Instrument"] = [
+        {**order["Order"][0]["Instrument"][0], "Product": {**product, "callPut": "Call"}}
+    ]
+    reply = api.call("POST", base + "/preview", json={"PreviewOrderRequest": loose})
+    checked(reply, "preview", "json")
+    assert reply.headers["X-Emulator-Ignored"] == "Order.colour, Product.callPut=Call"
     reply = api.call(
         "POST",
         base + "/place",

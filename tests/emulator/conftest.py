@@ -176,7 +176,7 @@ def clock() -> EmulatorClock:
 
 @pytest.fixture
 def emu(clock: EmulatorClock) -> Iterator[EmulatorServer]:
-    with EmulatorServer(port=0, clock=clock) as server:
+    with EmulatorServer(port=0, clock=clock, strict=True) as server:
         yield server
 
 

@@ -94,7 +94,8 @@ def test_after_processing_places_the_order_anyway(emu, logged_in, mode):
     assert emu.stats.orders_placed == 1
     assert emu.stats.requests_by_path[f"POST {base}/place.json"] == 1
     orders = logged_in.get(base + ".json").json()["OrdersResponse"]["Order"]
-    assert [o["clientOrderId"] for o in orders].count("fault1") == 1
+    placed = [o for o in orders if o["OrderDetail"][0]["placedTime"] == emu.clock() * 1000]
+    assert len(placed) == 1
 
 
 def test_delay(emu, logged_in):

@@ -175,7 +175,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     bin_dir = Path(sys.executable).parent
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    with EmulatorServer(port=0) as emulator:
+    with EmulatorServer(port=0, strict=True) as emulator:
         environment = {
             "ETRADE_NB_API_BASE": emulator.url,
             "ETRADE_CONSUMER_KEY": emulator.consumer_key,

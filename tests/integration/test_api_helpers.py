@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from etrade_nb import OrderStatusUnknownError, limit_order, market_order, stop_order
+from etrade_nb import (
+    NO_STORE,
+    InvalidOrderError,
+    OAuthFlow,
+    OrderStatusUnknownError,
+    limit_order,
+    market_order,
+    stop_order,
+)
+from etrade_nb.emulator import EmulatorClock
 from etrade_nb.oauth.tokens import EASTERN
 
 
@@ -161,8 +171,48 @@ def test_a_lost_place_is_found_by_its_client_order_id(session, account, emulator
     assert caught.value.client_order_id == order.client_order_id
     assert len(_calls(emulator, "/orders/place", "POST")) == 1
     found = session.find_order(order.client_order_id)
-    assert found is not None
+    assert found is not None and "clientOrderId" not in found  # found by content
     assert found["OrderDetail"][0]["Instrument"][0]["Product"]["symbol"] == "AAPL"
+    with pytest.raises(InvalidOrderError, match="already placed"):
+        session.place_order(key, order, preview_id=preview.preview_ids)
+    assert len(_calls(emulator, "/orders/place", "POST")) == 1
+
+
+def test_a_place_lost_before_reaching_etrade_is_reported_absent_then_sent(
+    session, account, emulator
+):
+    key = account["accountIdKey"]
+    earlier = session.preview_order(key, limit_order("IBM", "BUY", 4, 1.0)).place()
+    order = limit_order("IBM", "BUY", 4, 1.0)  # the same order again, a new clientOrderId
+    preview = session.preview_order(key, order)
+    emulator.faults.fail_next(1, path_prefix=f"/v1/accounts/{key}/orders/place", mode="reset")
+    with pytest.raises(OrderStatusUnknownError):
+        preview.place()
+    with pytest.raises(InvalidOrderError, match="find_order"):
+        preview.place()  # nothing is sent again before find_order answers
+    assert session.find_order(order.client_order_id) is None  # not `earlier`: it never arrived
+    placed = preview.place()
+    assert placed.order_id not in (None, earlier.order_id)
+
+
+def test_find_order_uses_etrades_clock_not_a_skewed_local_one(
+    emulator, emulator_env, clock, fast_retry
+):
+    ahead = EmulatorClock(start=clock() + 90)  # 90 s fast: E*TRADE accepts up to 300 s
+    flow = OAuthFlow(store=NO_STORE, clock=ahead, retry=fast_retry, timeout=10)
+    token = parse_qs(urlsplit(flow.start()).query)["token"][0]
+    session = flow.finish(emulator.approve_token(token))
+    key = session.accounts()[1]["accountIdKey"]
+    order = limit_order("F", "BUY", 7, 1.0)
+    preview = session.preview_order(key, order)
+    emulator.faults.fail_next(
+        1, path_prefix=f"/v1/accounts/{key}/orders/place", after_processing=True, mode="reset"
+    )
+    with pytest.raises(OrderStatusUnknownError):
+        preview.place()
+    found = session.find_order(order.client_order_id)
+    assert found is not None and found["orderId"] == session.orders(key)[0]["orderId"]
+    assert abs(session.server_time() - clock()) < 2  # the Date header, not the local clock
 
 
 def test_alerts(session):

@@ -163,7 +163,7 @@ def test_the_full_callback_url_survives_the_proxy_and_signs_in(
     base, _log, _extension = server
     # the kernel's view under a hub whose public URL is this server's own address
     hub = {"JUPYTERHUB_SERVICE_PREFIX": PREFIX, "JUPYTERHUB_PUBLIC_URL": base}
-    with EmulatorServer(port=0) as emulator:
+    with EmulatorServer(port=0, strict=True) as emulator:
         env = {**emulator.environ(proxy_prefix=PREFIX), **hub}
         flow = OAuthFlow(store=NO_STORE, environ=env)
         plan = plan_callback(environ=hub)
@@ -224,7 +224,7 @@ def test_a_bare_path_callback_is_rewritten_by_the_proxy_into_a_404(
 ) -> None:
     """Why the registered URL must be full: what the shipped 03 notebook did before."""
     base, _log, _extension = server
-    with EmulatorServer(port=0) as emulator:
+    with EmulatorServer(port=0, strict=True) as emulator:
         env = emulator.environ(proxy_prefix=PREFIX)
         flow = OAuthFlow(store=NO_STORE, environ=env)
         bare = f"{PREFIX}proxy/9/callback"

@@ -22,7 +22,7 @@ AUTHORIZE = re.compile(r"http://\S+/authorize\?\S+")
 
 @pytest.fixture
 def live_emulator():
-    with EmulatorServer(port=0) as emu:  # real time: the kernel uses time.time
+    with EmulatorServer(port=0, strict=True) as emu:  # real time: the kernel uses time.time
         yield emu
 
 

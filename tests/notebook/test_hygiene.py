@@ -16,7 +16,7 @@ from .kernel import client, kernel_env, leaks, notebook, save, secrets_of, texts
 def test_saved_notebook_holds_no_secret(
     ui: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with EmulatorServer(port=0, auto_approve=True) as emu:
+    with EmulatorServer(port=0, auto_approve=True, strict=True) as emu:
         kernel_env(monkeypatch, tmp_path, emu, ETRADE_NB_UI=ui, ETRADE_NB_DEMO_AUTO_APPROVE="1")
         nb = notebook(
             "%load_ext etrade_nb",
@@ -47,7 +47,8 @@ def test_code_typed_into_the_widget_box_is_not_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The person's path: the code goes into ``code.value`` and Submit is clicked."""
-    with EmulatorServer(port=0, auto_approve=True) as emu:  # the robot plays the person
+    # the robot plays the person
+    with EmulatorServer(port=0, auto_approve=True, strict=True) as emu:
         kernel_env(monkeypatch, tmp_path, emu, ETRADE_NB_UI="widget")
         nb = notebook(
             "%load_ext etrade_nb",

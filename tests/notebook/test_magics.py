@@ -221,7 +221,7 @@ def test_help_is_there(ip) -> None:
 
 
 def test_auto_approve_demo_path(ip, monkeypatch, clock: EmulatorClock) -> None:
-    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+    with EmulatorServer(port=0, clock=clock, auto_approve=True, strict=True) as emu:
         for key, value in emu.environ().items():
             monkeypatch.setenv(key, value)
         monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "1")
@@ -241,7 +241,7 @@ def test_auto_approve_refuses_a_non_loopback_link(ip, manager, monkeypatch) -> N
 def test_callback_mode_end_to_end(ip, manager, clock: EmulatorClock, monkeypatch) -> None:
     from etrade_nb.emulator import approve
 
-    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+    with EmulatorServer(port=0, clock=clock, auto_approve=True, strict=True) as emu:
         for key, value in emu.environ().items():
             monkeypatch.setenv(key, value)
         out = plain(run(ip, "%etrade_login --widget --callback"))
@@ -431,7 +431,7 @@ def test_etrade_callback_end_to_end_with_the_emulator_redirect(
 ) -> None:
     from etrade_nb.emulator import approve
 
-    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+    with EmulatorServer(port=0, clock=clock, auto_approve=True, strict=True) as emu:
         for key, value in emu.environ().items():
             monkeypatch.setenv(key, value)
         ip.run_cell("CALLBACK_URL = %etrade_callback")

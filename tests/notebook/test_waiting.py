@@ -130,7 +130,7 @@ def test_a_callback_login_waits_for_the_redirect_without_a_prompt(
     # pending in JupyterLab and block every cell run by hand afterwards.
     from etrade_nb.emulator import approve
 
-    with EmulatorServer(port=0, clock=clock, auto_approve=True) as emu:
+    with EmulatorServer(port=0, clock=clock, auto_approve=True, strict=True) as emu:
         for key, value in emu.environ().items():
             monkeypatch.setenv(key, value)
         url = ip.run_line_magic("etrade_callback", "")

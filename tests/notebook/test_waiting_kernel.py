@@ -29,7 +29,8 @@ AUTHORIZE = re.compile(r"http://\S+/authorize\?\S+")
 
 @pytest.fixture
 def live_emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(port=0, auto_approve=True) as emu:  # real time: the kernel's clock
+    # real time: the kernel's clock
+    with EmulatorServer(port=0, auto_approve=True, strict=True) as emu:
         yield emu
 
 

@@ -101,14 +101,32 @@ def strip_prefixes(frame: Any, prefixes: Iterable[str]) -> Any:
 
 
 def epoch(frame: Any, columns: Iterable[str], unit: str) -> None:
-    """Epoch ``unit`` (``"s"`` or ``"ms"``) columns → tz-aware datetimes; 0 and negative
-    placeholders (E*TRADE's "no date") become ``NaT``."""
+    """Epoch ``unit`` (``"s"`` or ``"ms"``) columns → tz-aware datetimes in New York time,
+    except a column whose name ends in ``UTC`` (``dateTimeUTC``), which stays in UTC as its
+    name says. 0 and negative placeholders (E*TRADE's "no date") become ``NaT``."""
     pd = pandas()
     for name in columns:
         if name in frame.columns:
             numbers = pd.to_numeric(frame[name], errors="coerce")
             numbers = numbers.where(numbers > 0)
-            frame[name] = pd.to_datetime(numbers, unit=unit, utc=True).dt.tz_convert(TIMEZONE)
+            times = pd.to_datetime(numbers, unit=unit, utc=True)
+            frame[name] = times if name.endswith("UTC") else times.dt.tz_convert(TIMEZONE)
+
+
+def dates(frame: Any, columns: Iterable[str], unit: str = "s") -> None:
+    """Date-only epoch fields (``exDividendDate``, ``week52HiDate``...) → calendar dates.
+
+    E*TRADE stamps such a date as midnight UTC of the day; read in New York time it would
+    show as 19:00/20:00 the evening before. The result is a naive ``datetime64`` at
+    midnight of the date E*TRADE meant (no time zone: a date has none), like the option
+    expiry frames. 0 and negatives become ``NaT``.
+    """
+    pd = pandas()
+    for name in columns:
+        if name in frame.columns:
+            numbers = pd.to_numeric(frame[name], errors="coerce")
+            numbers = numbers.where(numbers > 0)
+            frame[name] = pd.to_datetime(numbers, unit=unit).dt.normalize()
 
 
 def money(frame: Any, columns: Iterable[str]) -> None:
@@ -137,11 +155,23 @@ def booleans(frame: Any, columns: Iterable[str]) -> None:
             frame[name] = column.astype("boolean")
 
 
+def text_dtype() -> Any:
+    """pandas' own dtype for text (``str`` from pandas 3, ``object`` before): every text
+    column of every frame has this one dtype."""
+    return pandas().Series(["x"]).dtype
+
+
 def strings(frame: Any, columns: Iterable[str]) -> None:
-    """Identifiers as text (``transactionId`` is a string on the wire; ids never do math)."""
+    """Identifiers as text (``transactionId`` is a string on the wire; ids never do math),
+    in pandas' default text dtype like every other text column; missing stays missing."""
+    text = text_dtype()
     for name in columns:
         if name in frame.columns:
-            frame[name] = frame[name].astype("string")
+            column = frame[name]
+            if str(text) == "object":  # pandas 2: text lives in object columns
+                frame[name] = column.map(str, na_action="ignore").astype(object)
+            else:
+                frame[name] = column.astype(text)
 
 
 def indexed(frame: Any, name: str) -> Any:

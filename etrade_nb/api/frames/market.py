@@ -7,6 +7,7 @@ from typing import Any
 
 from .core import (
     booleans,
+    dates,
     epoch,
     indexed,
     integers,
@@ -22,14 +23,11 @@ Doc = Mapping[str, Any]
 
 DETAIL_BLOCKS = ("All.", "Fundamental.", "Intraday.", "Option.", "Week52.", "MutualFund.")
 QUOTE_SECONDS = (
-    "dateTimeUTC",
+    "dateTimeUTC",  # kept in UTC, as its name says; the others in New York time
     "timeOfLastTrade",
-    "exDividendDate",
-    "dividendPayableDate",
-    "week52LowDate",
-    "week52HiDate",
     "ExtendedHourQuoteDetail.timeOfLastTrade",
 )
+QUOTE_DATES = ("exDividendDate", "dividendPayableDate", "week52LowDate", "week52HiDate")
 QUOTE_MONEY = (
     "ask",
     "bid",
@@ -52,7 +50,9 @@ QUOTE_MONEY = (
     "publicOfferPrice",
 )
 OPTION_MONEY = ("strikePrice", "bid", "ask", "lastPrice", "netChange")
-GREEKS = ("rho", "vega", "theta", "delta", "gamma", "iv", "currentValue")
+GREEKS = ("rho", "vega", "theta", "delta", "gamma", "iv")
+# OptionGreeks.currentValue is a flag (whether the greeks are current), not a price
+FLAGS = ("ahFlag", "hasMiniOptions", "adjustedFlag", "currentValue")
 
 
 def quotes_frame(quotes: Sequence[Doc]) -> Any:
@@ -66,8 +66,9 @@ def quotes_frame(quotes: Sequence[Doc]) -> Any:
     frame = strip_prefixes(frame, ("Product.", *DETAIL_BLOCKS, "OptionGreeks."))
     if "symbol" in frame.columns:
         frame["symbol"] = quote_key(frame)
-    booleans(frame, ("ahFlag", "hasMiniOptions", "adjustedFlag"))
+    booleans(frame, FLAGS)
     epoch(frame, QUOTE_SECONDS, "s")
+    dates(frame, QUOTE_DATES)
     money(frame, (*QUOTE_MONEY, *GREEKS))
     integers(frame, ("expiryYear", "expiryMonth", "expiryDay"))
     frame = indexed(frame, "symbol")
@@ -111,7 +112,7 @@ def option_chain_frame(chain: Doc) -> Any:
             sides.append(part.rename(columns={c: c[len(side) :] for c in columns}))
     frame = pd.concat(sides, ignore_index=True) if sides else pd.DataFrame()
     frame = strip_prefixes(frame, ("OptionGreeks.",))
-    booleans(frame, ("inTheMoney", "adjustedFlag"))
+    booleans(frame, ("inTheMoney", "adjustedFlag", "currentValue"))
     epoch(frame, ("timeStamp",), "s")
     money(frame, (*OPTION_MONEY, *GREEKS))
     integers(frame, ("bidSize", "askSize", "volume", "openInterest"))

@@ -95,3 +95,43 @@ def test_normalize_matches_json_normalize_names_and_values():
     theirs = pd.json_normalize(TRANSACTIONS)
     assert sorted(ours.columns) == sorted(theirs.columns)
     pd.testing.assert_frame_equal(ours[sorted(ours.columns)], theirs[sorted(theirs.columns)])
+
+
+def test_date_only_quote_fields_are_the_dates_etrade_meant():
+    """E*TRADE stamps these dates as midnight UTC; in New York that is the evening before."""
+    day = 1_792_972_800  # 2026-10-26 00:00 UTC
+    quote = {
+        "dateTimeUTC": 1_780_408_800,  # 2026-06-02 14:00 UTC, 10:00 in New York
+        "All": {
+            "exDividendDate": day,
+            "dividendPayableDate": day + 86_400,
+            "week52HiDate": day - 86_400,
+            "week52LowDate": 0,  # E*TRADE's "no date"
+            "timeOfLastTrade": 1_780_408_800,
+        },
+        "Product": {"symbol": "AAPL", "securityType": "EQ"},
+    }
+    frame = frames.quotes_frame([quote])
+    row = frame.loc["AAPL"]
+    assert row["exDividendDate"] == pd.Timestamp("2026-10-26")
+    assert row["dividendPayableDate"] == pd.Timestamp("2026-10-27")
+    assert row["week52HiDate"] == pd.Timestamp("2026-10-25")
+    assert pd.isna(row["week52LowDate"])
+    for name in ("exDividendDate", "dividendPayableDate", "week52HiDate", "week52LowDate"):
+        assert frame[name].dtype.kind == "M" and getattr(frame[name].dtype, "tz", None) is None
+    # a column says the zone it holds: dateTimeUTC in UTC, the other times in New York
+    assert str(frame["dateTimeUTC"].dt.tz) == "UTC"
+    assert row["dateTimeUTC"].isoformat() == "2026-06-02T14:00:00+00:00"
+    assert eastern_times(frame["timeOfLastTrade"])
+    assert row["timeOfLastTrade"].isoformat() == "2026-06-02T10:00:00-04:00"
+
+
+def test_every_text_column_has_pandas_own_text_dtype():
+    text = pd.Series(["x"]).dtype  # str from pandas 3 (object before)
+    accounts = frames.accounts_frame(ACCOUNTS["AccountListResponse"]["Accounts"]["Account"])
+    assert accounts["accountId"].dtype == text == accounts["accountDesc"].dtype
+    transactions = frames.transactions_frame(TRANSACTIONS)
+    for name in ("accountId", "symbol", "transactionType", "description"):
+        assert transactions[name].dtype == text, name
+    assert transactions.index.dtype == text
+    assert pd.isna(transactions.loc["18151100002635", "symbol"])  # missing stays missing

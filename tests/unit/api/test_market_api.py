@@ -149,7 +149,8 @@ def test_quotes_send_the_detail_flag_and_flatten_each_block():
     assert query(adapter.sent[0]) == {"detailFlag": "OPTIONS", "skipMiniOptionsCheck": "true"}
     assert list(frame.index) == ["AAPL:2026:6:19:CALL:190.000000"]
     assert frame.iloc[0]["delta"] == 0.45 and not frame.iloc[0]["ahFlag"]
-    assert eastern_times(frame["dateTimeUTC"])
+    assert str(frame["dateTimeUTC"].dt.tz) == "UTC"  # what its name says
+    assert frame.iloc[0]["dateTimeUTC"].isoformat() == "2026-06-02T14:00:00+00:00"
     assert frame.attrs["messages"][0]["code"] == 1019
     with pytest.raises(ConfigurationError, match="detail='QUICK' is not one of ALL"):
         session.quotes("AAPL", "QUICK")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import email.utils
+import json
+
 import pytest
 import requests
 
 from etrade_nb import (
     ConfigurationError,
     InvalidOrderError,
+    OrderLookupError,
     OrderPreview,
     OrderStatusUnknownError,
     TransportError,
@@ -149,27 +153,108 @@ def test_place_needs_a_preview():
     assert adapter.sent == []
 
 
-def test_a_lost_place_is_not_repeated_and_find_order_locates_it():
+def _dated(doc: dict, server_time: float) -> tuple[int, str, dict[str, str]]:
+    """A 200 answer with E*TRADE's ``Date`` header at ``server_time``."""
+    return (200, json.dumps(doc), {"Date": email.utils.formatdate(server_time, usegmt=True)})
+
+
+def _orders(*listed: dict) -> tuple[int, str]:
+    return ok({"OrdersResponse": {"Order": list(listed)}})
+
+
+SKEW = 90  # this computer's clock runs 90 s ahead of E*TRADE's (E*TRADE accepts ±300 s)
+
+
+def test_a_lost_place_is_found_by_the_servers_clock_not_the_clients():
     order = limit_order("AAPL", "BUY", 10, 150.25)
+    server_now = T0 - SKEW
     session, adapter = make_session(
-        ok(ACCOUNTS),
+        _dated(ACCOUNTS, server_now),
         requests.exceptions.ReadTimeout("read timed out"),
-        ok(
-            {
-                "OrdersResponse": {
-                    "Order": [_listed(672, (T0 - 3600) * 1000), _listed(673, T0 * 1000)]
-                }
-            }
-        ),
+        # an identical order an hour ago, and the lost one, placed a second after sending
+        _orders(_listed(672, (server_now - 3600) * 1000), _listed(673, (server_now + 1) * 1000)),
     )
     with pytest.raises(OrderStatusUnknownError) as caught:
         session.place_order(KEY, order, preview_id=1)
     assert caught.value.client_order_id == order.client_order_id
     assert f"session.find_order('{order.client_order_id}')" in str(caught.value)
     assert len(adapter.sent) == 2  # the place went out once, never again
+    with pytest.raises(InvalidOrderError, match=r"run session\.find_order"):
+        session.place_order(KEY, order, preview_id=1)  # not again before find_order answers
+    assert len(adapter.sent) == 2
     found = session.find_order(order.client_order_id)
-    assert found["orderId"] == 673  # same leg and prices, placed after sending
+    assert found["orderId"] == 673  # placed after sending by E*TRADE's clock, 89 s "early"
     assert query(adapter.sent[2])["symbol"] == "AAPL"
+    with pytest.raises(InvalidOrderError, match=r"already placed \(order 673\)"):
+        session.place_order(KEY, order, preview_id=1)
+    assert len(adapter.sent) == 3
+
+
+def test_an_earlier_identical_order_is_not_taken_for_a_lost_one():
+    order = limit_order("AAPL", "BUY", 10, 150.25)
+    session, adapter = make_session(
+        _dated(ACCOUNTS, T0),
+        requests.exceptions.ConnectionError("reset"),
+        _orders(_listed(672, (T0 - 600) * 1000)),  # same content, placed before sending
+        ok({"PlaceOrderResponse": {"OrderIds": [{"orderId": 674}], "Order": []}}),
+    )
+    with pytest.raises(OrderStatusUnknownError):
+        session.place_order(KEY, order, preview_id=1)
+    assert session.find_order(order.client_order_id) is None  # E*TRADE does not have it
+    placed = session.place_order(KEY, order, preview_id=1)  # sending again is now safe
+    assert placed.order_id == 674 and len(adapter.sent) == 4
+
+
+def test_find_order_says_unknown_with_candidates_rather_than_guess():
+    order = limit_order("AAPL", "BUY", 10, 150.25)
+    twins = _listed(673, (T0 + 1) * 1000), _listed(674, (T0 + 2) * 1000)
+    session, _ = make_session(
+        _dated(ACCOUNTS, T0), requests.exceptions.ReadTimeout("t"), _orders(*twins)
+    )
+    with pytest.raises(OrderStatusUnknownError):
+        session.place_order(KEY, order, preview_id=1)
+    with pytest.raises(OrderLookupError, match="2 orders like it") as caught:
+        session.find_order(order.client_order_id)
+    assert [o["orderId"] for o in caught.value.candidates] == [673, 674]
+    with pytest.raises(InvalidOrderError, match=r"run session\.find_order"):
+        session.place_order(KEY, order, preview_id=1)  # still unanswered: nothing is sent
+
+
+def test_without_the_servers_clock_a_look_alike_is_only_a_candidate():
+    order = limit_order("AAPL", "BUY", 10, 150.25)
+    session, _ = make_session(
+        ok(ACCOUNTS),  # no Date header, no preview: E*TRADE's time of sending is unknown
+        requests.exceptions.ReadTimeout("t"),
+        _orders(_listed(672, (T0 - 3600) * 1000)),
+    )
+    with pytest.raises(OrderStatusUnknownError):
+        session.place_order(KEY, order, preview_id=1)
+    with pytest.raises(OrderLookupError, match="look like it") as caught:
+        session.find_order(order.client_order_id)
+    assert [o["orderId"] for o in caught.value.candidates] == [672]
+
+
+def test_the_previews_time_bounds_the_search():
+    order = limit_order("AAPL", "BUY", 10, 150.25)
+    preview = {
+        "PreviewOrderResponse": {
+            "previewTime": int((T0 - SKEW) * 1000),
+            "PreviewIds": [{"previewId": 5}],
+            "Order": [],
+        }
+    }
+    session, _ = make_session(
+        ok(ACCOUNTS),
+        ok(preview),
+        requests.exceptions.ReadTimeout("t"),
+        _orders(_listed(672, (T0 - SKEW - 5) * 1000), _listed(673, (T0 - SKEW + 3) * 1000)),
+    )
+    previewed = session.preview_order(KEY, order)
+    with pytest.raises(OrderStatusUnknownError):
+        previewed.place()
+    with pytest.raises(InvalidOrderError, match=r"run session\.find_order"):
+        previewed.place()
+    assert session.find_order(order.client_order_id)["orderId"] == 673
 
 
 def test_find_order_prefers_an_echoed_client_order_id():
@@ -179,6 +264,17 @@ def test_find_order_prefers_an_echoed_client_order_id():
     session, _ = make_session()
     with pytest.raises(ConfigurationError, match="pass its account"):
         session.find_order("NOTSENT")
+
+
+def test_find_order_never_guesses_about_an_order_it_did_not_send():
+    other = _listed(10, T0 * 1000, clientOrderId="OTHER1")
+    plain = _listed(11, T0 * 1000)  # E*TRADE's usual listing: no clientOrderId
+    session, _ = make_session(ok(ACCOUNTS), _orders(other))
+    assert session.find_order("ABC123", "83405188") is None  # ids listed, none is it
+    session, _ = make_session(ok(ACCOUNTS), _orders(other, plain))
+    with pytest.raises(OrderLookupError, match="does not carry clientOrderId") as caught:
+        session.find_order("ABC123", "83405188")
+    assert [o["orderId"] for o in caught.value.candidates] == [11]
 
 
 def test_orders_follow_the_marker_with_filters():
