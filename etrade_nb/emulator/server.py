@@ -99,8 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: request lines can carry oauth_signature in the query."""
 
     def setup(self) -> None:
-        self.timeout = self.server.emulator.idle_timeout  # per read: a stuck client is let go
         super().setup()
+        self.connection.settimeout(self.server.emulator.idle_timeout)  # a stuck client goes
         self.server.connections.add(self.connection)
 
     def finish(self) -> None:

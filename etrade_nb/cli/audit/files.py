@@ -87,12 +87,12 @@ def scan_bytes(data: bytes, name: str, path: str, where: str = "") -> list[Findi
     if encoding is not None:
         codec, skip = encoding
         try:
-            text = data[skip:].decode(codec)
+            return _scan_text_of(data[skip:].decode(codec), name, path, where)
         except UnicodeDecodeError as exc:
-            why = f"looks like {codec.upper()} but byte {skip + exc.start} is not valid {codec}"
-            return [not_text(path, where, why), *scan_binary(data, path, where or "binary")]
-        return _scan_text_of(text, name, path, where)
-    if _binary(data):
+            if skip:  # a byte order mark said so: text that is broken, and said to be
+                why = f"starts as {codec.upper()} but byte {skip + exc.start} is not valid"
+                return [not_text(path, where, why), *scan_binary(data, path, where or "binary")]
+    if _binary(data):  # binary data, or BOM-less "UTF-16" that was not
         found = scan_binary(data, path, where or "binary")
         if not where and wanted(name):
             why = "binary content (NUL bytes) in a text file; only its printable strings were read"
