@@ -1,4 +1,5 @@
-"""Debuggers show ``***``: debugpy's own variable resolver expands a session to no secret.
+"""Debuggers show ``***``: debugpy's own variable resolver expands a session, a signer and
+a login (waiting for its code, and finished) to no secret.
 
 The JupyterLab debugger and VS Code's Variables panel run debugpy's vendored pydevd, which
 expands an object by ``dir()`` and ``getattr``. The walk runs in a child process so pydevd's
@@ -27,11 +28,27 @@ from etrade_nb import AccessToken, Session, resolve_environment
 from etrade_nb.oauth.signing import oauth1
 from etrade_nb.secret import Secret
 
+from urllib.parse import parse_qs, urlsplit
+from etrade_nb import NO_STORE, OAuthFlow
+from etrade_nb.emulator import EmulatorServer
+
 C, T, S, V = sys.argv[1:5]
 session = Session("ckey", C, AccessToken(T, S, issued_at=1.78e9),
                   environment=resolve_environment(environ={}), rate_limit=None)
 signer = oauth1("ckey", C, token=T, token_secret=S, verifier=V)
-safe_repr, seen, shown, stack = SafeRepr(), set(), 0, [(session, 0), (signer, 0)]
+emu = EmulatorServer(port=0).start()  # a real login: a flow waiting for its code, then done
+flow = OAuthFlow(store=NO_STORE, environ=emu.environ())
+code = emu.approve_token(parse_qs(urlsplit(flow.start()).query)["token"][0])
+pending = OAuthFlow(store=NO_STORE, environ=emu.environ())
+pending.start()
+flow.finish(code)
+with emu.state.lock:
+    issued = [emu.consumer_secret, code]
+    issued += [rt.secret for rt in emu.state.request_tokens.values()]
+    issued += [v for at in emu.state.access_tokens.values() for v in (at.token, at.secret)]
+emu.stop()
+roots = [session, signer, flow, pending, flow.session]
+safe_repr, seen, shown, stack = SafeRepr(), set(), 0, [(r, 0) for r in roots]
 while stack and shown < 20000:
     obj, depth = stack.pop()
     if id(obj) in seen or depth > 6:
@@ -49,7 +66,7 @@ while stack and shown < 20000:
             continue
         shown += 1
         text = safe_repr(value) + " " + str(pydevd_xml.get_variable_details(value)[1])
-        for secret in (C, T, S, V):
+        for secret in (C, T, S, V, *issued):
             if secret in text:
                 print(f"LEAK {secret} at {type(obj).__name__}.{name}: {text[:120]}")
         stack.append((value, depth + 1))
@@ -57,7 +74,7 @@ print(f"shown {shown}")
 """
 
 
-def test_debugpys_resolver_expands_a_session_and_a_signer_to_no_secret():
+def test_debugpys_resolver_expands_sessions_signers_and_logins_to_no_secret():
     result = subprocess.run(
         [sys.executable, "-c", WALK, *SECRETS], capture_output=True, text=True, timeout=120
     )
