@@ -73,8 +73,39 @@ class _ClockedClient(oauthlib.oauth1.Client):
         return "<etrade_nb OAuth1 client>"
 
 
+class SignedHeader(str):
+    """The ``Authorization`` value as sent, whose ``repr`` is ``'OAuth ***'``.
+
+    requests, urllib3 and http.client send its characters; the frames that hold it while a
+    call waits for its answer (shown with their values by ``%xmode Verbose`` after an
+    Interrupt, or by a debugger) print the mask instead of the token and the verifier.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'OAuth ***'"
+
+
+class _SignedBytes(bytes):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "b'OAuth ***'"
+
+
 class _Signer(OAuth1):  # type: ignore[misc]  # requests-oauthlib has no types
-    """requests-oauthlib's ``OAuth1`` with a repr that names nothing."""
+    """requests-oauthlib's ``OAuth1`` with a repr that names nothing, whose signed header
+    hides itself from reprs (:class:`SignedHeader`)."""
+
+    def __call__(self, r: Any) -> Any:
+        r = super().__call__(r)
+        value = r.headers.get("Authorization")
+        if isinstance(value, bytes):
+            r.headers["Authorization"] = _SignedBytes(value)
+        elif isinstance(value, str):
+            r.headers["Authorization"] = SignedHeader(value)
+        return r
 
     def __repr__(self) -> str:
         return "<etrade_nb OAuth1 signer (HMAC-SHA1, header)>"

@@ -104,6 +104,28 @@ def test_interrupted_code_exchange_and_api_call_show_no_secret(nbc, emu) -> None
     assert run(nbc, "1 + 1", ok)["status"] == "ok" and ok == []
 
 
+@pytest.fixture
+def plain(emu: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A kernel that uses the package from Python only: no %load_ext, so no display hook."""
+    kernel_env(monkeypatch, tmp_path, emu)
+    c = client(notebook(), tmp_path)
+    with c.setup_kernel():
+        code = "%xmode Verbose\nfrom etrade_nb import OAuthFlow\nflow = OAuthFlow()\nflow.start()"
+        assert run(c, code)["status"] == "ok"
+        yield c
+
+
+def test_without_the_extension_the_signed_header_still_shows_as_a_mask(plain, emu) -> None:
+    with emu.state.lock:
+        (request_token,) = emu.state.request_tokens
+    code = emu.approve_token(request_token)
+    assert run(plain, f"etrade = flow.finish({code!r})")["status"] == "ok"
+    traceback = interrupted(plain, emu, "etrade.accounts()")
+    assert "KeyboardInterrupt" in traceback and "adapters.py" in traceback
+    assert "OAuth ***" in traceback  # requests' and urllib3's frames print the mask
+    assert shown(traceback, emu) == []
+
+
 def test_every_live_secret_is_masked_plain_or_percent_encoded_until_it_goes() -> None:
     import gc
 
