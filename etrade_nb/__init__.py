@@ -8,7 +8,8 @@ Plain Python::
     etrade = flow.finish("K7Q2M")      # an authenticated Session
     etrade.accounts()
 
-In a notebook: ``%load_ext etrade_nb`` then ``%etrade_login``.
+In a notebook: ``%load_ext etrade_nb`` then ``%etrade_login``; ``etrade_nb.on_login(func)``
+runs ``func(session)`` once the login has finished (dashboards, Voila).
 Importing this package does not import IPython or ipywidgets, and public names import
 their modules on first use (``%load_ext etrade_nb`` stays cheap).
 """
@@ -23,12 +24,31 @@ if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
     from .api.order_types import (
         OptionContract,
         OrderRequest,
+        fund_order,
         limit_order,
         market_order,
+        on_close_order,
+        on_open_order,
         stop_limit_order,
         stop_order,
+        trailing_stop_order,
     )
     from .api.session import QuoteList, Session, SessionStatus
+    from .api.strategies import (
+        StrategyOrder,
+        butterfly,
+        buy_write,
+        calendar_spread,
+        condor,
+        diagonal_spread,
+        iron_butterfly,
+        iron_condor,
+        iron_condor_from_chain,
+        net_mid,
+        pick,
+        vertical_from_chain,
+        vertical_spread,
+    )
     from .api.transport import RetryPolicy
     from .environments import Environment, authorize_url, resolve_environment
     from .errors import (
@@ -58,6 +78,7 @@ if TYPE_CHECKING:  # names resolve lazily at run time (see __getattr__)
         VerifierRejectedError,
     )
     from .login.flow import LoginState, OAuthFlow
+    from .notebook.hooks import on_login
     from .oauth.tokens import AccessToken, RequestToken, TokenState
     from .oauth.verifier import extract_verifier
     from .storage.credentials import Credentials, load_credentials, save_credentials
@@ -114,13 +135,33 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "api.order_types": (
         "OptionContract",
         "OrderRequest",
+        "fund_order",
         "limit_order",
         "market_order",
+        "on_close_order",
+        "on_open_order",
         "stop_limit_order",
         "stop_order",
+        "trailing_stop_order",
+    ),
+    "api.strategies": (
+        "StrategyOrder",
+        "butterfly",
+        "buy_write",
+        "calendar_spread",
+        "condor",
+        "diagonal_spread",
+        "iron_butterfly",
+        "iron_condor",
+        "iron_condor_from_chain",
+        "net_mid",
+        "pick",
+        "vertical_from_chain",
+        "vertical_spread",
     ),
     "api.order_results": ("OrderPreview", "PlacedOrder"),
     "login.flow": ("LoginState", "OAuthFlow"),
+    "notebook.hooks": ("on_login",),  # imports IPython on first use only
 }
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 

@@ -21,17 +21,20 @@ from zoneinfo import ZoneInfo
 from ..errors import InvalidOrderError
 from .base import Doc, as_list, dig
 from .order_types import OrderRequest
+from .strategies import StrategyOrder
+
+AnyOrder = OrderRequest | StrategyOrder
 
 
 class OrderCalls(Protocol):
     """The session calls a preview or placed order makes (see :class:`.orders.OrdersApi`)."""
 
     def place_order(
-        self, account: Any, order: OrderRequest | None = None, *, preview_id: Any = None
+        self, account: Any, order: AnyOrder | None = None, *, preview_id: Any = None
     ) -> PlacedOrder: ...
 
     def place_change(
-        self, account: Any, order_id: int | str, order: OrderRequest, *, preview_id: Any
+        self, account: Any, order_id: int | str, order: AnyOrder, *, preview_id: Any
     ) -> PlacedOrder: ...
 
     def order(self, account: Any, order_id: int | str) -> Any: ...
@@ -94,7 +97,7 @@ class PlacedOrder:
     """A placed order: ``order_id`` (E*TRADE's id), messages and the raw answer."""
 
     account_id_key: str
-    order: OrderRequest
+    order: AnyOrder
     response: Doc = field(repr=False)
     _session: OrderCalls | None = field(default=None, repr=False)
 
@@ -148,7 +151,7 @@ class OrderPreview:
     """E*TRADE's preview of one order: estimates, messages and the ``previewId`` to place it."""
 
     account_id_key: str
-    order: OrderRequest
+    order: AnyOrder
     response: Doc = field(repr=False)
     change_of: int | None = None
     """The order id this preview would replace (``preview_change``), if any."""
@@ -172,6 +175,76 @@ class OrderPreview:
     @property
     def preview_time(self) -> datetime | None:
         return _ms_time(self.response.get("previewTime"))
+
+    @property
+    def estimated_net(self) -> float | None:
+        """The net of the legs before commission: a debit positive, a credit negative."""
+        total, commission = self.estimated_total, self.estimated_commission
+        if total is None:
+            return None
+        return round(total - (commission or 0.0), 2)
+
+    @property
+    def legs(self) -> list[Doc]:
+        """E*TRADE's ``Instrument`` entries: each leg as previewed."""
+        found: list[Doc] = []
+        for order in as_list(self.response.get("Order")):
+            found.extend(as_list(order.get("Instrument")))
+        return found
+
+    def leg_commissions(self) -> list[float | None]:
+        """Each leg's share of ``estimated_commission``: E*TRADE previews one commission per
+        order and charges options per contract, so it is split by contracts (stock legs
+        carry none). A leg's own ``estimatedCommission``, where sent, wins."""
+        legs = self.legs
+        total = self.estimated_commission
+        contracts = [
+            (_number(leg.get("quantity")) or 0.0)
+            if str(dig(leg, "Product", "securityType") or "") == "OPTN"
+            else 0.0
+            for leg in legs
+        ]
+        out: list[float | None] = []
+        for leg, count in zip(legs, contracts, strict=True):
+            own = _number(leg.get("estimatedCommission"))
+            if own is not None:
+                out.append(own)
+            elif total is None or not sum(contracts):
+                out.append(None)
+            else:
+                out.append(round(total * count / sum(contracts), 2))
+        return out
+
+    def leg_lines(self) -> list[str]:
+        """One line per leg: action, quantity, description and its commission."""
+        lines = []
+        for i, (leg, fee) in enumerate(zip(self.legs, self.leg_commissions(), strict=True), 1):
+            what = leg.get("symbolDescription") or dig(leg, "Product", "symbol") or "?"
+            quantity = _number(leg.get("quantity"))
+            shown = f"{quantity:g}" if quantity is not None else "?"
+            extra = f" (commission {_money(fee)})" if fee is not None else ""
+            lines.append(f"leg {i}: {leg.get('orderAction', '?')} {shown} {what}{extra}")
+        return lines
+
+    def net_line(self) -> str:
+        """``estimated net debit: $310.00`` (or credit), with the legs' net bid/ask."""
+        net = self.estimated_net
+        if net is None:
+            return "estimated net: n/a"
+        word = "debit" if net > 0 else "credit" if net < 0 else "even"
+        line = f"estimated net {word}: {_money(abs(net))}"
+        orders = as_list(self.response.get("Order"))
+        bid = _number(orders[0].get("netBid")) if orders else None
+        ask = _number(orders[0].get("netAsk")) if orders else None
+        if bid is not None and ask is not None and (bid or ask):
+            line += f" (legs' net bid {bid:.2f}, ask {ask:.2f} per spread)"
+        return line
+
+    def plot_payoff(self, ax: Any = None) -> Any:
+        """The order's payoff chart at expiry (matplotlib), for multi-leg orders."""
+        if not isinstance(self.order, StrategyOrder):
+            raise InvalidOrderError("A payoff chart is drawn for multi-leg orders only.")
+        return self.order.plot_payoff(ax)
 
     @property
     def messages(self) -> list[Doc]:
@@ -198,7 +271,10 @@ class OrderPreview:
         return placed
 
     def lines(self) -> list[str]:
-        out = [
+        out = []
+        if len(self.legs) > 1:
+            out += [*self.leg_lines(), self.net_line()]
+        out += [
             f"estimated total: {_money(self.estimated_total)}",
             f"estimated commission: {_money(self.estimated_commission)}",
             f"preview id: {', '.join(map(str, self.preview_ids)) or 'none'}",

@@ -27,6 +27,9 @@ from .base import ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
 if TYPE_CHECKING:  # imported on first use: `import etrade_nb` stays quick
     from .order_results import OrderPreview, PlacedOrder
     from .order_types import OrderRequest
+    from .strategies import StrategyOrder
+
+    AnyOrder = OrderRequest | StrategyOrder
 
 Account = str | int | Mapping[str, Any]
 
@@ -62,7 +65,7 @@ class SentOrder:
     """
 
     account_id_key: str
-    order: OrderRequest
+    order: AnyOrder
     since: float | None
     state: str = "sending"
     order_ids: list[int] = field(default_factory=list)
@@ -162,7 +165,7 @@ class OrdersApi(ApiBase):
             )
         return found[0]
 
-    def preview_order(self, account: Account, order: OrderRequest) -> OrderPreview:
+    def preview_order(self, account: Account, order: AnyOrder) -> OrderPreview:
         """Ask E*TRADE what ``order`` would cost; ``.place()`` on the result places it."""
         from .order_results import OrderPreview
 
@@ -176,7 +179,7 @@ class OrdersApi(ApiBase):
     def place_order(
         self,
         account: Account | OrderPreview,
-        order: OrderRequest | None = None,
+        order: AnyOrder | None = None,
         *,
         preview_id: int | Iterable[int] | None = None,
     ) -> PlacedOrder:
@@ -198,7 +201,7 @@ class OrdersApi(ApiBase):
         return self._placed(key, order, doc)
 
     def preview_change(
-        self, account: Account, order_id: int | str, order: OrderRequest
+        self, account: Account, order_id: int | str, order: AnyOrder
     ) -> OrderPreview:
         """Preview replacing open order ``order_id`` with ``order``; ``.place()`` applies it."""
         from .order_results import OrderPreview
@@ -221,7 +224,7 @@ class OrdersApi(ApiBase):
         self,
         account: Account,
         order_id: int | str,
-        order: OrderRequest,
+        order: AnyOrder,
         *,
         preview_id: int | Iterable[int],
     ) -> PlacedOrder:
@@ -339,7 +342,7 @@ class OrdersApi(ApiBase):
             for number in entry.order_ids
         }
 
-    def _placed(self, key: str, order: OrderRequest, doc: Any) -> PlacedOrder:
+    def _placed(self, key: str, order: AnyOrder, doc: Any) -> PlacedOrder:
         from .order_results import PlacedOrder
 
         placed = PlacedOrder(key, order, _envelope(doc, "PlaceOrderResponse"), _session=self)
@@ -361,7 +364,7 @@ class OrdersApi(ApiBase):
         )
 
     def _send_order(
-        self, method: str, path: str, body: Doc, key: str, order: OrderRequest, ids: list[int]
+        self, method: str, path: str, body: Doc, key: str, order: AnyOrder, ids: list[int]
     ) -> Any:
         log = self._sent_orders()
         cid = order.client_order_id
@@ -410,13 +413,15 @@ def _order_id(order_id: int | str) -> str:
     return text
 
 
-def _payload(order: OrderRequest, preview_id: int | Iterable[int] | None = None) -> Doc:
+def _payload(order: AnyOrder, preview_id: int | Iterable[int] | None = None) -> Doc:
     from .order_types import OrderRequest
+    from .strategies import StrategyOrder
 
-    if not isinstance(order, OrderRequest):
+    if not isinstance(order, (OrderRequest, StrategyOrder)):
         raise InvalidOrderError(
-            "Build the order with market_order(), limit_order(), stop_order() or "
-            "stop_limit_order() (from etrade_nb), so it is checked before it is sent."
+            "Build the order with market_order(), limit_order(), stop_order(), "
+            "stop_limit_order() or a strategy such as vertical_spread() (from etrade_nb), so "
+            "it is checked before it is sent."
         )
     if preview_id is None:
         return order.payload()
@@ -462,8 +467,9 @@ def _placed_since(listed: Doc, since: float) -> bool:
 
 
 def _same_content(listed: Doc, sent: SentOrder) -> bool:
-    """True if a listed order is ``sent``'s order: same leg, price type and prices."""
+    """True if a listed order is ``sent``'s order: same price type, prices and every leg."""
     order = sent.order
+    wanted_legs = _legs(next(iter(order.payload().values()))["Order"][0]["Instrument"])
     for detail in as_list(listed.get("OrderDetail")):
         if str(detail.get("priceType", "")).upper() != order.price_type:
             continue
@@ -471,13 +477,29 @@ def _same_content(listed: Doc, sent: SentOrder) -> bool:
             if wanted is not None and abs(float(detail.get(name) or 0) - wanted) > 1e-6:
                 break
         else:
-            for leg in as_list(detail.get("Instrument")):
-                product = leg.get("Product") or {}
-                if (
-                    str(product.get("symbol", "")).upper() == order.symbol
-                    and str(leg.get("orderAction", "")).upper() == order.action
-                    and float(leg.get("orderedQuantity") or leg.get("quantity") or 0)
-                    == order.quantity
-                ):
-                    return True
+            if _legs(detail.get("Instrument")) == wanted_legs:
+                return True
     return False
+
+
+def _legs(instruments: Any) -> list[tuple[object, ...]]:
+    """Each leg as (symbol, option fields, action, quantity), sorted: order-independent."""
+    legs: list[tuple[object, ...]] = []
+    for leg in as_list(instruments):
+        product = leg.get("Product") or {}
+        option = tuple(
+            str(product.get(name, "")).upper()
+            if name == "callPut"
+            else float(product.get(name) or 0)
+            for name in ("callPut", "strikePrice", "expiryYear", "expiryMonth", "expiryDay")
+        )
+        quantity = float(leg.get("orderedQuantity") or leg.get("quantity") or 0)
+        legs.append(
+            (
+                str(product.get("symbol", "")).upper(),
+                option,
+                str(leg.get("orderAction", "")).upper(),
+                quantity,
+            )
+        )
+    return sorted(legs, key=repr)

@@ -1,5 +1,8 @@
 """``etrade-nb demo``: the built-in emulator and JupyterLab on 127.0.0.1, quickstart open.
 
+``--app notebook`` opens it in Notebook 7; ``--app voila`` serves the dashboard
+(``05-dashboard.ipynb``) through Voila's server extension instead.
+
 The emulator runs on a thread of this process; Jupyter runs as a child process (in its own
 session, so Ctrl-C reaches only this command, which then stops Jupyter and its kernels
 cleanly). Jupyter and every kernel inherit the variables that point etrade-nb at the emulator
@@ -43,12 +46,22 @@ from ..emulator import EmulatorServer
 from ..environments import auto_approve_requested
 
 QUICKSTART = "01-quickstart.ipynb"
+DASHBOARD = "05-dashboard.ipynb"
 DEMO_DIR_VAR = "ETRADE_NB_DEMO_DIR"
 _JUPYTER_URL_LINES = ("?token=", "To access the server", "Or copy and paste", "in a browser:")
+# Not for the analyst: Jupyter's own deprecations (voila turns traitlets' back on), Voila's
+# note that a freshly copied demo notebook was never opened (trusted) before, and ipykernel's
+# warning at every kernel start that loopback TCP is unencrypted (its messages are signed
+# with the key in the 0600 connection file; reading loopback traffic takes root).
+_NOISE = ("DeprecationWarning:", "is not trusted", "Kernel is running over TCP without encryption")
 DEFAULT_PORT, PORT_RETRIES = 8888, 50
+# app -> (module run with -m, title, URL path of a notebook, the notebook it opens)
 _APPS = {
-    "lab": ("jupyterlab", "JupyterLab", "lab/tree"),
-    "notebook": ("notebook", "Jupyter Notebook", "notebooks"),
+    "lab": ("jupyterlab", "JupyterLab", "lab/tree", QUICKSTART),
+    "notebook": ("notebook", "Jupyter Notebook", "notebooks", QUICKSTART),
+    # Voila's server extension (enabled when voila is installed) renders a notebook as a
+    # page without code; a plain Jupyter server carries it, with the same token and port.
+    "voila": ("jupyter_server", "Voila", "voila/render", DASHBOARD),
 }
 
 
@@ -67,7 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--emulator-port", type=int, default=0, help="emulator port (0: any free)")
     p.add_argument("--no-browser", action="store_true", help="do not open a web browser")
-    p.add_argument("--app", choices=sorted(_APPS), default="lab", help="JupyterLab or Notebook 7")
+    p.add_argument(
+        "--app",
+        choices=sorted(_APPS),
+        default="lab",
+        help=f"JupyterLab, Notebook 7, or Voila (the dashboard, {DASHBOARD}, as a page)",
+    )
     p.add_argument(
         "--notebook-dir",
         type=Path,
@@ -146,9 +164,13 @@ class _Relay(threading.Thread):
         self.last = time.monotonic()
 
     def run(self) -> None:
+        skip_context = False
         for line in self.source:
             self.last = time.monotonic()
-            if not any(marker in line for marker in _JUPYTER_URL_LINES):
+            if skip_context and line.startswith("  "):
+                continue  # the source line Python prints under a warning
+            skip_context = "DeprecationWarning:" in line
+            if not any(marker in line for marker in (*_JUPYTER_URL_LINES, *_NOISE)):
                 self.out.write(line)
                 self.out.flush()
 
@@ -165,7 +187,7 @@ def jupyter_command(app: str, port: int | None, root: Path, *, open_browser: boo
     ``port=None``: 8888, else the next free one Jupyter finds; a number: exactly that port
     (0: one the OS picks). No token here: it goes in the environment (:func:`demo_environ`).
     """
-    module = _APPS[app][0]
+    module, _, path, notebook = _APPS[app]
     cmd = [
         sys.executable,
         "-m",
@@ -176,10 +198,14 @@ def jupyter_command(app: str, port: int | None, root: Path, *, open_browser: boo
         f"--ServerApp.root_dir={root}",
         f"--ServerApp.open_browser={open_browser}",
         "--ServerApp.log_level=WARN",  # the startup chatter buried the demo's URL
+        "--LabApp.log_level=WARN",  # JupyterLab's extension logs on its own (any app)
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    cmd.append(str(root / QUICKSTART))
+    if app == "voila":  # a bare Jupyter server opens its default URL: the dashboard
+        cmd.append(f"--ServerApp.default_url=/{path}/{notebook}")
+    else:
+        cmd.append(str(root / notebook))
     return cmd
 
 
@@ -246,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = _writable_notebooks(args.notebook_dir)
     token = args.token or os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(16)
-    _, title, path = _APPS[args.app]
+    _, title, path, notebook = _APPS[args.app]
     requested = auto_approve_requested()
     emu = EmulatorServer(port=args.emulator_port, auto_approve=requested).start()
     stop = threading.Event()
@@ -273,8 +299,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"etrade-nb demo: {title} did not start; see the messages above.", flush=True)
             return 1
         relay.wait_quiet()
-        print("Run the cells from the top (Run All works). Press Ctrl-C to stop.", flush=True)
-        print(f"\n{title} is ready:\n\n    {base}/{path}/{QUICKSTART}?token={token}\n", flush=True)
+        if args.app == "voila":
+            print("Sign in with the box on the page. Press Ctrl-C to stop.", flush=True)
+        else:
+            print("Run the cells from the top (Run All works). Press Ctrl-C to stop.", flush=True)
+        print(f"\n{title} is ready:\n\n    {base}/{path}/{notebook}?token={token}\n", flush=True)
         while not stop.wait(0.2):
             if proc.poll() is not None:
                 print(f"{title} exited with status {proc.returncode}.", flush=True)

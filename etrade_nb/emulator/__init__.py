@@ -4,8 +4,10 @@ Every endpoint of the project's API reference answers with E*TRADE's wire names,
 default or JSON (``.json`` suffix or ``Accept: application/json``): accounts, balance,
 portfolio (all views, pages), position lots, transactions (two years, marker pages) and
 their details, quotes (every ``detailFlag``), lookup, option chains and expire dates,
-orders (list, details, preview, place, change, cancel; XML or JSON bodies; a lifecycle on
-the emulator's clock) and alerts. The data is deterministic: four accounts (one with 210
+orders (list, details, preview, place, change, cancel; XML or JSON bodies; every documented
+orderType, priceType, orderTerm and quantityType, strategies leg by leg; fills on the
+emulator's clock that move positions and cash; ``set_price`` gives it a price to follow)
+and alerts. The data is deterministic: four accounts (one with 210
 positions, one closed), equities, ETFs, a mutual fund, short stock and options.
 
 Like E*TRADE it ignores what it does not use and names it in an ``X-Emulator-Ignored``

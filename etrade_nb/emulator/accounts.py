@@ -10,7 +10,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from . import data, positions
+from . import data, fills, positions
 from .calls import Call, not_found
 from .messages import ApiError
 from .params import ERR_PARAMETER
@@ -88,7 +88,7 @@ def balance(call: Call) -> dict[str, Any]:
         raise ApiError(400, ERR_INVALID_ACCOUNT, f"accountType {kind} does not match this account.")
     real_time = q.flag("realTimeNAV")
     key = account["accountIdKey"]
-    held = data.holdings(key, call.now)
+    held = fills.holdings(call.ctx.orders, key, call.now)
     rows = [positions.numbers(key, h, call.now, 1.0) for h in held]
     # realTimeNAV=true values positions at the last trade, false at the previous close.
     price = "value" if real_time else "previous"
@@ -98,7 +98,7 @@ def balance(call: Call) -> dict[str, Any]:
     ]
     long_mv = round(sum(v for v in values if v > 0), 2)
     short_mv = round(sum(v for v in values if v < 0), 2)
-    cash = data.CASH[key]
+    cash = round(data.CASH[key] + fills.cash_moved(call.ctx.orders, key, call.now), 2)
     margin = account["accountMode"] == "MARGIN"
     computed: dict[str, Any] = {
         "cashAvailableForInvestment": cash,
@@ -176,7 +176,7 @@ def portfolio(call: Call) -> dict[str, Any] | None:
     view = q.enum("view", VIEWS, "QUICK")
     assert count is not None and page is not None and session is not None and view is not None
     key = account["accountIdKey"]
-    held = data.holdings(key, call.now)
+    held = fills.holdings(call.ctx.orders, key, call.now)
     if not held:
         return None  # an empty portfolio is 204 [SAMPLE]
     status = _quote_status(session, call.now)
@@ -265,7 +265,7 @@ def position_lots(call: Call) -> dict[str, Any]:
     account = call.account()
     key = account["accountIdKey"]
     wanted = call.args["position"]
-    for h in data.holdings(key, call.now):
+    for h in fills.holdings(call.ctx.orders, key, call.now):
         if str(positions.position_id(key, h)) == wanted:
             # Envelope from etrade-cli's comment and lotsandlots' model (no capture).
             return {"PositionLotsResponse": {"PositionLot": positions.lots(key, h, call.now)}}

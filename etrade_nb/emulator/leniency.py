@@ -118,6 +118,13 @@ class Leniency:
             raise ApiError(400, 101, f"{name} {given!r} differs from {why} {kept!r}.")
         self._note(name, f"{given!r} differs from {why} {kept!r}; kept {kept!r}")
 
+    def stretch(self, name: str, why: str, refusal: str) -> None:
+        """Something E*TRADE takes though the docs describe less (a SPREADS order of three
+        or four legs): taken and noted as ``name``, or, when strict, refused with ``refusal``."""
+        if self.strict:
+            raise ApiError(400, ERR_ORDER, refusal)
+        self._note(name, why)
+
     def header(self) -> list[tuple[str, str]]:
         """``X-Emulator-Ignored: a, b``: names escaped to printable ASCII (a parameter name
         can hold anything, CR/LF included), at most ``MAX_HEADER`` characters."""

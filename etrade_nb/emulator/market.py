@@ -50,7 +50,7 @@ def quote(call: Call) -> dict[str, Any]:
         )
     assert detail is not None
     found = [
-        quotes.quote(s, detail, call.now, earnings, mini_check)
+        quotes.quote(s, detail, call.now, earnings, mini_check, call.ctx.orders.tape)
         for s in symbols
         if is_valid_symbol(s)
     ]
@@ -155,8 +155,8 @@ def chain(call: Call) -> dict[str, Any]:
     near = q.number("strikePriceNear", ERR_INVALID)
     count = q.integer("noOfStrikes", None, 1, 500, ERR_INVALID)
     expiry = _expiry(q, options.expiries(symbol, call.now), weekly)
-    spot = price_of(symbol)
-    center = spot if near is None else near
+    spot = call.ctx.orders.tape.price(symbol, call.now)  # a price given to the emulator, if any
+    center = price_of(symbol) if near is None else near
     strikes = options.strikes(symbol)
     if count is None and price_type == "ATNM":
         count = 10  # chosen: the docs give no default strike count for ATNM
@@ -181,7 +181,7 @@ def chain(call: Call) -> dict[str, Any]:
 
 
 def _option(call: Call, c: options.Contract, spot: float) -> dict[str, Any]:
-    m = options.market(c, call.now)
+    m = options.market(c, call.now, spot)
     itm = spot > c.strike if c.call_put == "CALL" else spot < c.strike
     return {
         "optionCategory": "STANDARD",
@@ -203,5 +203,5 @@ def _option(call: Call, c: options.Contract, spot: float) -> dict[str, Any]:
         "lastPrice": m["lastPrice"],
         "quoteDetail": call.url("/v1/market/quote/" + c.quote_symbol, suffix=False),
         "osiKey": c.osi_key,
-        "OptionGreeks": options.greeks(c, call.now),
+        "OptionGreeks": options.greeks(c, call.now, spot),
     }

@@ -162,23 +162,24 @@ def _pdf(x: float) -> float:
     return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
-def greeks(contract: Contract, now: float) -> dict[str, Any]:
+def greeks(contract: Contract, now: float, spot: float | None = None) -> dict[str, Any]:
     """``OptionGreeks`` as on the wire: Black-Scholes greeks (theta per day, vega and rho per
     1%) and ``currentValue``, a boolean (the docs model and example: whether the greeks are
-    current), not a price."""
-    found: dict[str, Any] = dict(_model(contract, now))
+    current), not a price. ``spot`` is the underlier's price (default: its stable
+    pseudo-price)."""
+    found: dict[str, Any] = dict(_model(contract, now, spot))
     del found["value"]
     found["currentValue"] = True
     return found
 
 
-def value(contract: Contract, now: float) -> float:
+def value(contract: Contract, now: float, spot: float | None = None) -> float:
     """The contract's Black-Scholes value (the middle of the emulator's quote)."""
-    return float(_model(contract, now)["value"])
+    return float(_model(contract, now, spot)["value"])
 
 
-def _model(contract: Contract, now: float) -> dict[str, float]:
-    s, k = price_of(contract.underlier), contract.strike
+def _model(contract: Contract, now: float, spot: float | None = None) -> dict[str, float]:
+    s, k = spot or price_of(contract.underlier), contract.strike
     t, sigma = years_to(contract.expiry, now), volatility(contract)
     d1 = (math.log(s / k) + (RATE + sigma * sigma / 2) * t) / (sigma * math.sqrt(t))
     d2 = d1 - sigma * math.sqrt(t)
@@ -204,9 +205,9 @@ def _model(contract: Contract, now: float) -> dict[str, float]:
     }
 
 
-def market(contract: Contract, now: float) -> dict[str, float | int]:
+def market(contract: Contract, now: float, spot: float | None = None) -> dict[str, float | int]:
     """Bid, ask, last, sizes, volume and open interest for one contract."""
-    mid = value(contract, now)
+    mid = value(contract, now, spot)
     half = max(0.01, round(mid * 0.02, 2))
     h = seed(contract.osi_key)
     return {

@@ -10,31 +10,34 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from . import legs as multileg
 from . import leniency, options
 from .messages import ApiError
 from .prices import MUTUAL_FUNDS, is_valid_symbol
 
 ERR_ORDER = 1001  # the emulator's own: malformed or unsupported order request
 ERR_SYMBOL = 10033
-ORDER_TYPES = ("EQ", "OPTN", "SPREADS")
-ALL_ORDER_TYPES = (*ORDER_TYPES, "BUY_WRITES", "BUTTERFLY", "IRON_BUTTERFLY", "CONDOR",
-                   "IRON_CONDOR", "MF", "MMF")  # fmt: skip
+ORDER_TYPES = ("EQ", "OPTN", *multileg.MULTI_LEG, "MF", "MMF")
 EQUITY_ACTIONS = ("BUY", "SELL", "BUY_TO_COVER", "SELL_SHORT")
 OPTION_ACTIONS = ("BUY_OPEN", "SELL_OPEN", "BUY_CLOSE", "SELL_CLOSE")
-PRICE_TYPES = ("MARKET", "LIMIT", "STOP", "STOP_LIMIT")
+FUND_ACTIONS = ("BUY", "SELL")
+TRAILING = ("TRAILING_STOP_CNST", "TRAILING_STOP_PRCT")
+AUCTION = ("MARKET_ON_OPEN", "MARKET_ON_CLOSE", "LIMIT_ON_OPEN", "LIMIT_ON_CLOSE")
+PRICE_TYPES = ("MARKET", "LIMIT", "STOP", "STOP_LIMIT", *TRAILING, *AUCTION)
 NET_PRICE_TYPES = ("NET_DEBIT", "NET_CREDIT", "NET_EVEN")
-# documented (§2.14) but not modelled by the emulator: refused as such, not as invalid
-UNMODELLED = frozenset({"TRAILING_STOP_CNST", "TRAILING_STOP_PRCT", "MARKET_ON_OPEN",
-                        "MARKET_ON_CLOSE", "LIMIT_ON_OPEN", "LIMIT_ON_CLOSE", "DOLLAR",
-                        "ALL_I_OWN"})  # fmt: skip
-TERMS = ("GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL")
+TERMS = ("GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL", "GOOD_TILL_DATE", "IMMEDIATE_OR_CANCEL",
+         "FILL_OR_KILL")  # fmt: skip
+QUANTITY_TYPES = ("QUANTITY", "DOLLAR", "ALL_I_OWN")
 ROUTES = ("AUTO", "AMEX", "BOX", "CBOE", "ISE", "NOM", "NYSE", "PHX")
 TOP_KEYS = {"orderType", "clientOrderId", "Order"}
+# offsetType/offsetValue: a trailing stop's trail (docs model); gtdDate: the last day of a
+# GOOD_TILL_DATE order, MMDDYYYY (the emulator's name: the reference documents none).
 ORDER_KEYS = {"allOrNone", "priceType", "orderTerm", "marketSession", "limitPrice", "stopPrice",
-              "stopLimitPrice", "routingDestination", "Instrument"}  # fmt: skip
+              "stopLimitPrice", "routingDestination", "Instrument", "offsetType", "offsetValue",
+              "gtdDate"}  # fmt: skip
 INSTRUMENT_KEYS = {"Product", "orderAction", "quantityType", "quantity", "orderedQuantity",
                    "reserveOrder", "reserveQuantity", "symbolDescription"}  # fmt: skip
 ECHO_KEYS = frozenset({"accountId", "symbol", "orderAction", "quantity", "clientOrderId",
@@ -50,6 +53,7 @@ class Leg:
     action: str
     quantity: float
     contract: options.Contract | None = None
+    quantity_type: str = "QUANTITY"
 
     @property
     def quote_symbol(self) -> str:
@@ -76,6 +80,8 @@ class OrderSpec:
     stop: float
     route: str
     legs: tuple[Leg, ...]
+    offset: float = 0.0  # a trailing stop's trail: dollars (CNST) or percent (PRCT)
+    good_till: date | None = None  # GOOD_TILL_DATE's last day
 
 
 @dataclass(frozen=True)
@@ -103,14 +109,6 @@ def _list(value: Any, where: str) -> list[Any]:
 def _text(value: Any, name: str, allowed: tuple[str, ...], default: str | None = None) -> str:
     if (value is None or value == "") and default is not None:
         return default
-    if isinstance(value, (list, dict)):  # not a value (nor hashable)
-        kind = "a list" if isinstance(value, list) else "an object"
-        raise bad(f"{name} must be one of {', '.join(allowed)}, not {kind}.")
-    if value in UNMODELLED:
-        raise bad(
-            f"{name} {value} is documented by E*TRADE but not modelled by the emulator; "
-            f"use one of {', '.join(allowed)} here."
-        )
     if not isinstance(value, str) or value not in allowed:
         raise bad(f"{name} {value!r} is invalid: use one of {', '.join(allowed)}.")
     return value
@@ -151,11 +149,19 @@ def _product(
         raise bad(f"{symbol!r} is not a valid symbol.", ERR_SYMBOL)
     symbol = symbol.upper()
     kind = _text(p.get("securityType"), "Product.securityType", ("EQ", "OPTN", "MF", "MMF"))
-    if kind != ("EQ" if order_type == "EQ" else "OPTN"):
+    fits = {"EQ": ("EQ",), "OPTN": ("OPTN",), "MF": ("MF",), "MMF": ("MMF",),
+            "BUY_WRITES": ("EQ", "OPTN")}.get(order_type, ("OPTN",))  # fmt: skip
+    if kind not in fits:
         raise bad(f"Product.securityType {kind} does not fit orderType {order_type}.")
+    if kind == "MF" and not is_mutual_fund(symbol):
+        raise bad(f"{symbol} is not a mutual fund: use orderType EQ.", ERR_SYMBOL)
+    if kind == "MMF" and not symbol.endswith("XX"):
+        raise bad(f"{symbol} is not a money market fund (their symbols end in XX).", ERR_SYMBOL)
+    if kind in ("MF", "MMF"):
+        return symbol, kind, None
     if kind == "EQ":
-        if symbol in MUTUAL_FUNDS:
-            raise bad(f"{symbol} is a mutual fund: the emulator does not take MF orders.")
+        if is_mutual_fund(symbol):
+            raise bad(f"{symbol} is a mutual fund: send it as orderType MF.")
         return symbol, kind, None
     # production reads callPut regardless of case (pyetrade#83)
     loose = leniency.active().loose(p.get("callPut"), "Product.callPut", ("CALL", "PUT"))
@@ -180,14 +186,72 @@ def _leg(tree: dict[str, Any], order_type: str, now: float) -> Leg:
     if not isinstance(product, dict):
         raise bad("Instrument.Product is required.")
     symbol, kind, contract = _product(product, order_type, now)
-    actions = EQUITY_ACTIONS if kind == "EQ" else OPTION_ACTIONS
+    fund = kind in ("MF", "MMF")
+    actions = FUND_ACTIONS if fund else EQUITY_ACTIONS if kind == "EQ" else OPTION_ACTIONS
     action = _text(tree.get("orderAction"), "Instrument.orderAction", actions)
-    _text(tree.get("quantityType"), "Instrument.quantityType", ("QUANTITY",), "QUANTITY")
-    quantity = number(tree.get("quantity", tree.get("orderedQuantity")), "Instrument.quantity",
-                      positive=True)  # fmt: skip
-    if quantity != int(quantity):
+    quantity_type = _text(tree.get("quantityType"), "Instrument.quantityType",
+                          QUANTITY_TYPES if fund else ("QUANTITY",), "QUANTITY")  # fmt: skip
+    raw = tree.get("quantity", tree.get("orderedQuantity"))
+    if quantity_type == "ALL_I_OWN":
+        if action != "SELL":
+            raise bad("quantityType ALL_I_OWN sells a whole position: orderAction SELL.")
+        if raw not in (None, "") and number(raw, "Instrument.quantity") != 0:
+            raise bad("quantityType ALL_I_OWN takes no quantity: leave it out.")
+        return Leg(symbol, kind, action, 0.0, None, quantity_type)
+    quantity = number(raw, "Instrument.quantity", positive=True)
+    if not fund and quantity != int(quantity):
         raise bad(f"Instrument.quantity must be whole shares or contracts, not {quantity:g}.")
-    return Leg(symbol, kind, action, quantity, contract)
+    return Leg(symbol, kind, action, quantity, contract, quantity_type)
+
+
+def is_mutual_fund(symbol: str) -> bool:
+    """A known fund, or a five-letter symbol ending in X (the NASDAQ fund convention)."""
+    return symbol in MUTUAL_FUNDS or (
+        len(symbol) == 5 and symbol.isalpha() and symbol.endswith("X") and not symbol.endswith("XX")
+    )
+
+
+def _gtd(value: Any, term: str, now: float) -> date | None:
+    if term != "GOOD_TILL_DATE":
+        if value not in (None, ""):
+            raise bad("gtdDate belongs to orderTerm GOOD_TILL_DATE only; remove it.")
+        return None
+    text = str(value or "")
+    try:
+        day = datetime.strptime(text, "%m%d%Y").date() if len(text) == 8 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise bad("A GOOD_TILL_DATE order needs gtdDate, its last day, as MMDDYYYY.")
+    if day < options.today(now):
+        raise bad(f"gtdDate {text} is in the past: give today or a later day.")
+    return day
+
+
+def _price_rules(order_type: str, price_type: str, term: str, tree: dict[str, Any]) -> float:
+    """Check the price type against the order type; the trailing offset, if any."""
+    if order_type in ("MF", "MMF") and (price_type != "MARKET" or term != "GOOD_FOR_DAY"):
+        raise bad(f"An {order_type} order is MARKET and GOOD_FOR_DAY (it trades at the next NAV).")
+    if price_type in AUCTION:
+        if order_type != "EQ":
+            raise bad(f"{price_type} is for stocks and ETFs (orderType EQ).")
+        if term != "GOOD_FOR_DAY":
+            raise bad(f"A {price_type} order is GOOD_FOR_DAY.")
+    offset_type, raw = tree.get("offsetType"), tree.get("offsetValue")
+    if price_type not in TRAILING:
+        if offset_type not in (None, "") or raw not in (None, ""):
+            raise bad("offsetType and offsetValue belong to trailing stops only; remove them.")
+        return 0.0
+    if term not in ("GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL"):
+        raise bad(f"A {price_type} order is GOOD_FOR_DAY or GOOD_UNTIL_CANCEL.")
+    if offset_type not in (None, "", price_type):
+        raise bad(f"offsetType {offset_type!r} contradicts priceType {price_type}.")
+    offset = number(raw, "Order.offsetValue")
+    if not offset:
+        raise bad(f"A {price_type} order needs offsetValue, the trail, above zero.")
+    if price_type == "TRAILING_STOP_PRCT" and offset >= 100:
+        raise bad("A TRAILING_STOP_PRCT offsetValue is a percent below 100.")
+    return offset
 
 
 def _echoes(tree: dict[str, Any], context: dict[str, tuple[str, ...]]) -> None:
@@ -213,7 +277,8 @@ def _echoes(tree: dict[str, Any], context: dict[str, tuple[str, ...]]) -> None:
             raise bad(f"Order.{name} {given!r} contradicts the request's {expected[0]!r}.")
 
 
-_TAKES = {"limitPrice": ("LIMIT", "STOP_LIMIT", "NET_DEBIT", "NET_CREDIT"),
+_TAKES = {"limitPrice": ("LIMIT", "STOP_LIMIT", "NET_DEBIT", "NET_CREDIT",
+                         "LIMIT_ON_OPEN", "LIMIT_ON_CLOSE"),
           "stopPrice": ("STOP", "STOP_LIMIT")}  # fmt: skip
 
 
@@ -230,12 +295,12 @@ def _order(
     tree: dict[str, Any], order_type: str, now: float, context: dict[str, tuple[str, ...]]
 ) -> OrderSpec:
     _keys(tree, ORDER_KEYS | ECHO_KEYS, "Order")
-    allowed = NET_PRICE_TYPES if order_type == "SPREADS" else PRICE_TYPES
+    multi = order_type in multileg.MULTI_LEG
+    allowed = ("MARKET", *NET_PRICE_TYPES) if multi else PRICE_TYPES
     price_type = _text(tree.get("priceType"), "Order.priceType", allowed)
-    term = tree.get("orderTerm")
-    if term == "GOOD_TILL_DATE":
-        raise bad("orderTerm GOOD_TILL_DATE is not supported here (no date field is documented).")
-    term = _text(term, "Order.orderTerm", TERMS)
+    term = _text(tree.get("orderTerm"), "Order.orderTerm", TERMS)
+    good_till = _gtd(tree.get("gtdDate"), term, now)
+    offset = _price_rules(order_type, price_type, term, tree)
     session = _text(tree.get("marketSession"), "Order.marketSession", ("REGULAR", "EXTENDED"))
     limit = number(_price(tree, "limitPrice", price_type), "Order.limitPrice")
     stop = number(_price(tree, "stopPrice", price_type), "Order.stopPrice")
@@ -243,8 +308,14 @@ def _order(
         raise bad(f"A {price_type} order needs a limitPrice above zero.")
     if price_type in ("STOP", "STOP_LIMIT") and not stop:
         raise bad(f"A {price_type} order needs a stopPrice above zero.")
-    if price_type == "MARKET" and (limit or stop):
-        raise bad("A MARKET order takes no limitPrice or stopPrice.")
+    if price_type in ("LIMIT_ON_OPEN", "LIMIT_ON_CLOSE") and not limit:
+        raise bad(f"A {price_type} order needs a limitPrice above zero.")
+    if price_type in ("MARKET", "NET_EVEN", *TRAILING, "MARKET_ON_OPEN", "MARKET_ON_CLOSE") and (
+        limit or stop
+    ):
+        raise bad(f"A {price_type} order takes no limitPrice or stopPrice.")
+    if price_type == "MARKET" and term != "GOOD_FOR_DAY":
+        raise bad("A MARKET order is GOOD_FOR_DAY.")
     if session == "EXTENDED" and price_type != "LIMIT":
         raise bad("Extended-hours orders must be LIMIT orders.")
     if session == "EXTENDED" and term != "GOOD_FOR_DAY":
@@ -252,10 +323,10 @@ def _order(
     legs = tuple(
         _leg(i, order_type, now) for i in _list(tree.get("Instrument"), "Order.Instrument")
     )
-    if order_type != "SPREADS" and len(legs) != 1:
+    if not multi and len(legs) != 1:
         raise bad(f"An {order_type} order has exactly one Instrument; use SPREADS for more legs.")
-    if order_type == "SPREADS" and len(legs) < 2:
-        raise bad("A SPREADS order needs at least two Instrument legs.")
+    if multi:
+        multileg.check_net_price(order_type, multileg.structure(order_type, legs), price_type)
     route = _text(tree.get("routingDestination"), "Order.routingDestination", ROUTES, "AUTO")
     if len(legs) == 1:
         leg = legs[0]
@@ -263,7 +334,7 @@ def _order(
                    "quantity": (f"{leg.quantity:g}",)}  # fmt: skip
     _echoes(tree, context)
     return OrderSpec(price_type, term, session, _flag(tree.get("allOrNone"), "allOrNone"),
-                     limit, stop, route, legs)  # fmt: skip
+                     limit, stop, route, legs, offset, good_till)  # fmt: skip
 
 
 def check(
@@ -279,10 +350,7 @@ def check(
     if set(tree) != {name} or not isinstance(section, dict):
         raise bad(f"The body must hold exactly one {name} element.")
     _keys(section, TOP_KEYS | extra, name)
-    order_type = section.get("orderType")
-    if order_type in ALL_ORDER_TYPES and order_type not in ORDER_TYPES:
-        raise bad(f"orderType {order_type} is not supported by the emulator (EQ, OPTN, SPREADS).")
-    order_type = _text(order_type, "orderType", ORDER_TYPES)
+    order_type = _text(section.get("orderType"), "orderType", ORDER_TYPES)
     client_id = section.get("clientOrderId")
     if isinstance(client_id, int) and not isinstance(client_id, bool):
         client_id = str(client_id)

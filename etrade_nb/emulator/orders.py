@@ -54,7 +54,8 @@ def _seed(book: OrderBook, key: str, now: float) -> None:
                 term = "GOOD_FOR_DAY" if pattern == 3 else "GOOD_UNTIL_CANCEL"
                 spec = OrderSpec("LIMIT", term, "REGULAR", False, far, 0.0, "AUTO",
                                  (Leg(symbol, "EQ", "BUY", 10.0),))  # fmt: skip
-            order = book.add(key, Request("EQ", f"seed{base + i}", (spec,)), placed, base + i)
+            request = Request("EQ", f"seed{base + i}", (spec,))
+            order = book.add(key, request, placed, base + i, history=True)
             if pattern == 4:
                 order.cancelled_at = placed + 3600
         for j, symbol in enumerate(("MSFT", "AAPL")):  # two good-until-cancel orders stay open
@@ -62,7 +63,8 @@ def _seed(book: OrderBook, key: str, now: float) -> None:
             far = round(price_of(symbol) * 0.6, 2)
             spec = OrderSpec("LIMIT", "GOOD_UNTIL_CANCEL", "REGULAR", False, far, 0.0, "AUTO",
                              (Leg(symbol, "EQ", "BUY", 20.0),))  # fmt: skip
-            book.add(key, Request("EQ", f"seedopen{base + j}", (spec,)), placed, base + 40 + j)
+            request = Request("EQ", f"seedopen{base + j}", (spec,))
+            book.add(key, request, placed, base + 40 + j, history=True)
 
 
 def _duplicate(client_order_id: str) -> ApiError:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .orderbook import Order, estimate, leg_price, session_open
+from . import legs as multileg
+from .orderbook import STILL, Order, estimate, leg_commission, leg_price, session_open
 from .ordercheck import Leg, OrderSpec, Request
 from .prices import company
 
@@ -29,8 +30,15 @@ def message(code: int, text: str, kind: str = "WARNING") -> dict[str, Any]:
     return {"description": text, "code": code, "type": kind}
 
 
-def _prices(spec: OrderSpec, now: float) -> dict[str, Any]:
-    bids = [leg_price(leg, now) for leg in spec.legs]
+def _prices(spec: OrderSpec, now: float, tape: multileg.Tape = STILL) -> dict[str, Any]:
+    net_bid = net_ask = 0.0
+    if len(spec.legs) > 1:  # per spread: what selling it brings, what buying it costs
+        net_bid, net_ask, _ = multileg.net(spec.legs, now, lambda leg, t: leg_price(leg, t, tape))
+    extra: dict[str, Any] = {}
+    if spec.offset:
+        extra.update(offsetType=spec.price_type, offsetValue=spec.offset)
+    if spec.good_till is not None:
+        extra["gtdDate"] = spec.good_till.strftime("%m%d%Y")
     return {
         "orderTerm": spec.term,
         "priceType": spec.price_type,
@@ -38,10 +46,11 @@ def _prices(spec: OrderSpec, now: float) -> dict[str, Any]:
         "stopPrice": spec.stop,  # 0 when unused [PROD-TBB]
         "marketSession": spec.session,
         "allOrNone": spec.all_or_none,
-        "netPrice": 0,
-        "netBid": round(sum(b for b, _, _ in bids), 2) if len(bids) > 1 else 0,
-        "netAsk": round(sum(a for _, a, _ in bids), 2) if len(bids) > 1 else 0,
-        "gcd": 0,
+        **extra,
+        "netPrice": spec.limit if spec.price_type in ("NET_DEBIT", "NET_CREDIT") else 0,
+        "netBid": net_bid,
+        "netAsk": net_ask,
+        "gcd": multileg.units(spec.legs) if len(spec.legs) > 1 else 0,
         "ratio": "",
     }
 
@@ -61,7 +70,7 @@ def preview_order(spec: OrderSpec, now: float, messages: list[dict[str, Any]]) -
             {
                 "symbolDescription": description(leg),
                 "orderAction": leg.action,
-                "quantityType": "QUANTITY",
+                "quantityType": leg.quantity_type,
                 "quantity": leg.quantity,
                 "cancelQuantity": 0.0,
                 "reserveOrder": False,
@@ -152,26 +161,29 @@ def listed(order: Order, details_url: str, now: float) -> dict[str, Any]:
     index = 0
     value_total = 0.0
     for spec in order.request.orders:
-        total, commission = estimate(spec, order.placed)
+        total, _ = estimate(spec, order.placed, order.tape)
         value_total += abs(total)
         detail: dict[str, Any] = {"placedTime": int(order.placed * 1000)}
         if executed and order.executed_at is not None:  # absent while open [PROD-TBB]
             detail["executedTime"] = int(order.executed_at * 1000)
         detail["orderValue"] = abs(total)
         detail["status"] = status
-        detail.update(_prices(spec, order.placed))
+        detail.update(_prices(spec, order.placed, order.tape))
+        stop = order.trail_stop()
+        if stop is not None and status == "OPEN":
+            detail["stopPrice"] = stop  # a trailing stop's trigger as it stands
         instruments = []
         for leg in spec.legs:
             inst: dict[str, Any] = {
                 "symbolDescription": description(leg),
                 "orderAction": leg.action,
-                "quantityType": "QUANTITY",
+                "quantityType": leg.quantity_type,
                 "orderedQuantity": int(leg.quantity),
                 "filledQuantity": float(leg.quantity) if executed else 0.0,
             }
             if executed:
                 inst["averageExecutionPrice"] = order.fills.get(index, 0.0)
-            inst["estimatedCommission"] = round(commission / len(spec.legs), 2)
+            inst["estimatedCommission"] = leg_commission(leg)
             inst["estimatedFees"] = 0.0
             inst["Product"] = product(leg)
             instruments.append(inst)
@@ -184,7 +196,7 @@ def listed(order: Order, details_url: str, now: float) -> dict[str, Any]:
         "orderType": order.request.order_type,
         "totalOrderValue": round(value_total, 2),
         "totalCommission": round(
-            sum(estimate(s, order.placed)[1] for s in order.request.orders), 2
+            sum(estimate(s, order.placed, order.tape)[1] for s in order.request.orders), 2
         ),
         "OrderDetail": details,
     }

@@ -11,7 +11,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import options
-from .prices import MUTUAL_FUNDS, company, et_time, price_of, seed
+from .legs import Tape
+from .prices import MUTUAL_FUNDS, company, et_time, seed
+
+STILL = Tape()  # no prices given: every price is the stable pseudo-price
 
 DETAIL_FLAGS = ("ALL", "FUNDAMENTAL", "INTRADAY", "OPTIONS", "WEEK_52", "MF_DETAIL")
 BLOCKS = {
@@ -28,17 +31,18 @@ def _epoch(d: date) -> int:
     return int((d - date(1970, 1, 1)).total_seconds())
 
 
-def _base(symbol: str, now: float) -> dict[str, Any]:
+def _base(symbol: str, now: float, tape: Tape) -> dict[str, Any]:
     """Prices shared by every block; options are priced by Black-Scholes."""
     h = seed(symbol)
     contract = options.parse_symbol(symbol)
+    spot = tape.price(contract.underlier if contract else symbol, now)
     if contract:
-        m = options.market(contract, now)
+        m = options.market(contract, now, spot)
         last, bid, ask = float(m["lastPrice"]), float(m["bid"]), float(m["ask"])
         change = float(m["netChange"])
         volume, bid_size, ask_size = int(m["volume"]), int(m["bidSize"]), int(m["askSize"])
     else:
-        last = price_of(symbol)
+        last = spot
         spread = max(0.01, round(last * 0.0004, 2))
         bid, ask = round(last - spread, 2), round(last + spread, 2)
         change = round(((h >> 20) % 1000 - 500) / 100, 2)
@@ -62,6 +66,7 @@ def _base(symbol: str, now: float) -> dict[str, Any]:
         "eps": round(last / 25, 2),
         "name": company(contract.underlier if contract else symbol),
         "contract": contract,
+        "spot": spot,
     }
 
 
@@ -79,11 +84,11 @@ def _option_fields(p: dict[str, Any], now: float) -> dict[str, Any]:
             "optionPreviousBidPrice": 0.0,
             "optionPreviousAskPrice": 0.0,
         }
-    spot = price_of(contract.underlier)
+    spot = p["spot"]
     intrinsic = max(
         0.0, spot - contract.strike if contract.call_put == "CALL" else contract.strike - spot
     )
-    m = options.market(contract, now)
+    m = options.market(contract, now, spot)
     return {
         "daysToExpiration": (contract.expiry - options.today(now)).days,
         "openInterest": m["openInterest"],
@@ -222,9 +227,16 @@ def _mutual_fund(symbol: str, p: dict[str, Any], now: float) -> dict[str, Any]:
     }
 
 
-def quote(symbol: str, detail: str, now: float, earnings: bool, mini_check: bool) -> dict[str, Any]:
+def quote(
+    symbol: str,
+    detail: str,
+    now: float,
+    earnings: bool,
+    mini_check: bool,
+    tape: Tape = STILL,
+) -> dict[str, Any]:
     """One ``QuoteData`` entry."""
-    p = _base(symbol, now)
+    p = _base(symbol, now, tape)
     contract: options.Contract | None = p["contract"]
     mf = symbol in MUTUAL_FUNDS
     product: dict[str, Any] = {"symbol": symbol, "securityType": "MF" if mf else "EQ"}

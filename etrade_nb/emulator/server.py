@@ -28,6 +28,8 @@ from .robot import ROBOT_HEADER
 from .signing import parse_authorization_header, parse_form
 from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, Stats
 
+AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"  # the client's name too; no code is shared
+
 _log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 IDLE_TIMEOUT = 60.0
@@ -260,6 +262,11 @@ class EmulatorServer:
     windows slide over ``rate_limit_clock`` (default ``time.monotonic``; set it, also while
     running, to drive the windows from a test).
 
+    ``auto_approve`` lets the demo robot press Accept (``etrade_nb.emulator.approve``); by
+    default it follows ``ETRADE_NB_DEMO_AUTO_APPROVE`` (``1``/``true``/``yes``), the switch
+    that demos and CI set for the notebook's kernel, so a notebook starts its emulator with
+    no argument and a person presses Accept unless that switch is set.
+
     OAuth problems are reported in the body only, as E*TRADE documents them (Tomcat HTML, or
     JSON ``Error.message`` for ``.json`` calls); ``problem_header=True`` adds a
     ``WWW-Authenticate: OAuth ...,oauth_problem=X`` header too.
@@ -281,7 +288,7 @@ class EmulatorServer:
         port: int = 0,
         clock: Callable[[], float] | None = None,
         callback_url: str | None = None,
-        auto_approve: bool = False,
+        auto_approve: bool | None = None,
         host: str = "127.0.0.1",
         rate_limits: bool = False,
         rate_limit_clock: Callable[[], float] | None = None,
@@ -297,6 +304,9 @@ class EmulatorServer:
         self.clock: Callable[[], float] = clock or time.time
         self.state = State(self.clock)
         self.stats = Stats()
+        if auto_approve is None:  # as the demo/CI switch says; off unless it is set
+            robot = os.environ.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
+            auto_approve = robot
         self._ctx = Context(
             self.state,
             self.stats,
@@ -439,6 +449,14 @@ class EmulatorServer:
     def register_consumer(self, key: str, secret: str, callback_url: str | None = None) -> None:
         """Add a consumer key; ``callback_url`` is registered the way E*TRADE support does."""
         self.state.add_consumer(key, secret, callback_url)
+
+    def set_price(self, symbol: str, price: float) -> None:
+        """Give the emulator ``symbol``'s price from now on its clock: open orders on it (and
+        on its options) are checked against it, so a trailing stop follows it and a net
+        limit fills when the legs' combined price crosses it."""
+        book = self._ctx.orders
+        with book.lock:
+            book.tape.set(symbol.strip().upper(), float(price), self.clock())
 
     def approve_token(self, request_token: str) -> str:
         """Do what a person clicking Accept does; return the verifier."""

@@ -10,24 +10,25 @@ Importing this package imports IPython (and ipywidgets when the widget is shown)
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from .magics import EtradeMagics, load_ipython_extension, unload_ipython_extension
-
-__all__ = [
-    "EtradeMagics",
-    "LoginManager",
-    "NotebookLogin",
-    "choose_ui",
-    "load_ipython_extension",
-    "unload_ipython_extension",
-]
+_LAZY = {
+    "EtradeMagics": "magics",
+    "load_ipython_extension": "magics",
+    "unload_ipython_extension": "magics",
+    "LoginManager": "manager",
+    "NotebookLogin": "login",
+    "choose_ui": "manager",
+    "on_login": "hooks",
+}
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str) -> Any:
-    # The manager pulls in the HTTP stack; import it only when asked for.
-    if name in ("LoginManager", "choose_ui", "NotebookLogin"):
-        from . import manager
-
-        return getattr(manager, name)
-    raise AttributeError(f"module 'etrade_nb.notebook' has no attribute {name!r}")
+    # Each name imports its module on first use: the magics pull in IPython, the manager the
+    # HTTP stack, and ``etrade_nb.on_login`` must not import either before it is called.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'etrade_nb.notebook' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -53,12 +53,16 @@ def badge_html(environment: str) -> str:
     return f"{badge} <b>{escape(LIVE_WARNING)}</b>" if environment == "live" else badge
 
 
-def link_html(url: str, name: str = DEFAULT_NAME) -> str:
-    """The clickable authorize link (new tab) with the one-line instruction."""
+def link_html(url: str, name: str = DEFAULT_NAME, *, cells: bool = True) -> str:
+    """The clickable authorize link (new tab) with the one-line instruction.
+
+    ``cells=False`` (a Voila page: no cell to run a magic in) leaves out ``%etrade_verify``.
+    """
+    verify = f" (or run <code>{escape(verify_command(name))}</code>)" if cells else ""
     return (
         f'<a id="{LINK_ID}" href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
         "<b>Open the E*TRADE authorize page</b></a> &mdash; log in, click Accept, then paste "
-        f"the code below and press Enter (or run <code>{escape(verify_command(name))}</code>)."
+        f"the code below and press Enter{verify}."
     )
 
 

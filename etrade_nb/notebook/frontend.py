@@ -9,6 +9,7 @@ True for Run All in JupyterLab, Notebook 7 and VS Code.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any, Protocol
@@ -97,6 +98,16 @@ def can_ask(shell: object) -> bool:
     return request_allows_stdin(kernel) if kernel is not None else stdin_is_tty()
 
 
+VOILA_VARS = ("VOILA_KERNEL_ID", "VOILA_SERVER_URL", "VOILA_BASE_URL")
+"""Variables Voila (0.4, 0.5) sets in the environment of the kernels it starts."""
+
+
+def in_voila(environ: Mapping[str, str] | None = None) -> bool:
+    """True in a kernel Voila started: a page of outputs, no cells to type into."""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in VOILA_VARS)
+
+
 def widgets_available() -> bool:
     try:
         import ipywidgets  # noqa: F401
@@ -112,6 +123,7 @@ __all__ = [
     "Shell",
     "ask_password",
     "can_ask",
+    "in_voila",
     "ipython_clear",
     "ipython_display",
     "kernel_of",

@@ -83,8 +83,10 @@ class EtradeMagics(Magics):
         In JupyterLab, Notebook 7, VS Code or a terminal the cell waits, visibly, until the
         code is pasted into the prompt under it (or the callback arrives), so Run All goes
         on with the name bound. An empty answer, Interrupt, or the link's expiry stop the
-        run with one line. Headless runs (nbclient, papermill, nbval, Voila) never wait: they
-        print the link and the %etrade_verify command to run; so does --no-wait.
+        run with one line. Headless runs (nbclient, papermill, nbval) never wait: they
+        print the link and the %etrade_verify command to run; so does --no-wait. Voila
+        never waits either and shows the login box (its page has no cell to type into);
+        code that needs the session goes in etrade_nb.on_login(func).
         Re-running reuses a valid session or today's saved token (unless --force) and shows
         the same link while a login is pending.
         Environment: ETRADE_NB_UI=text|widget picks the interface.

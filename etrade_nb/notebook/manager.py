@@ -9,6 +9,7 @@ display, prompt, the "can a person answer" check) are passed in; nothing is patc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -35,12 +36,14 @@ from .frontend import (
     Shell,
     ask_password,
     can_ask,
+    in_voila,
     ipython_clear,
     ipython_display,
     kernel_of,
     request_allows_stdin,
     widgets_available,
 )
+from .hooks import Hook, LoginHooks
 from .login import NotebookLogin
 from .state import Phase
 from .views import LoginView, TextView
@@ -64,8 +67,9 @@ def choose_ui(
 ) -> Ui:
     """``widget`` or ``text``: the flag, else ``$ETRADE_NB_UI``, else what the kernel can do.
 
-    Text when there is no kernel (terminal IPython, plain Python), the running request does
-    not allow stdin (nbclient, nbconvert, papermill, nbval, Voila), or ipywidgets is missing.
+    Widget in Voila (its page has no cells: the login box is the only way in). Otherwise text
+    when there is no kernel (terminal IPython, plain Python), the running request does not
+    allow stdin (nbclient, nbconvert, papermill, nbval), or ipywidgets is missing.
     """
     env = os.environ if environ is None else environ
     choice = flag or env.get(UI_VAR, "").strip().lower()
@@ -76,9 +80,11 @@ def choose_ui(
     if choice:
         raise ConfigurationError(f"{UI_VAR}={choice!r} is not understood. Use 'widget' or 'text'.")
     kernel = kernel_of(shell)
-    if kernel is None or not request_allows_stdin(kernel) or not widgets_available():
+    if kernel is None or not widgets_available():
         return "text"
-    return "widget"
+    if in_voila(env):
+        return "widget"
+    return "widget" if request_allows_stdin(kernel) else "text"
 
 
 class LoginManager:
@@ -109,6 +115,7 @@ class LoginManager:
         self.logins: dict[str, NotebookLogin] = {}
         self.receivers: dict[str, CallbackReceiver] = {}  # started before any login
         self.plans: dict[str, CallbackPlan] = {}  # %etrade_callback's port and path, kept
+        self.hooks = LoginHooks(display)  # on_login callbacks waiting for a login
 
     # -- %etrade_login ----------------------------------------------------------------------
     def login(
@@ -157,7 +164,7 @@ class LoginManager:
         if mode == "widget":
             from .widget import WidgetView  # text mode needs no ipywidgets
 
-            view = WidgetView(self.display)
+            view = WidgetView(self.display, cells=not in_voila())
         else:
             view = TextView(self.display)
         login = NotebookLogin(
@@ -299,6 +306,16 @@ class LoginManager:
         )
         return url
 
+    # -- on_login ----------------------------------------------------------------------------
+    def on_login(self, callback: Hook, name: str = D.DEFAULT_NAME) -> None:
+        """Run ``callback(session)`` now if ``name`` is signed in, else once its login ends."""
+        _check_name(name)
+        session = self.session_for(name)
+        if session is not None and session.state in _USABLE:
+            callback(session)
+            return
+        self.hooks.add(name, callback)
+
     # -- %etrade_verify / %etrade_status / %etrade_logout ------------------------------------
     def pending_for(self, name: str | None) -> NotebookLogin:
         """The login a code is for: ``name``'s, or the only one waiting when ``name`` is None."""
@@ -383,10 +400,18 @@ class LoginManager:
         for receiver in self.receivers.values():
             receiver.stop(timeout=0.5)
         self.receivers.clear()
+        self.hooks.clear()
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind(self, name: str, session: Session) -> None:
         self.shell.push({name: session})
+        if self.hooks.waiting(name):
+            login = self.logins.get(name)
+            if login is not None and login.session is session:
+                # "Authorized" first, then what waited for it (the login renders again anyway)
+                with contextlib.suppress(Exception):
+                    login.view.render(login.state())
+            self.hooks.run(name, session)
 
     def _say(self, text: str, *, warning: bool = False) -> None:
         self.display(D.message_bundle(text, warning=warning))

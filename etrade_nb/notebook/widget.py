@@ -34,7 +34,8 @@ ERROR_STYLE = "color:#b00020;font-weight:bold"
 class WidgetView:
     """The E*TRADE login box: badge, link, code box, Submit and a status line (``box``)."""
 
-    def __init__(self, display: Display) -> None:
+    def __init__(self, display: Display, *, cells: bool = True) -> None:
+        self.cells = cells  # False on a Voila page: no cell to run %etrade_verify in
         self.badge = W.HTML("")
         self.link = W.HTML("")
         self.code = W.Text(
@@ -71,7 +72,7 @@ class WidgetView:
                 state.name, state.environment, state.valid_until, state.note
             )
         elif pending and state.url:
-            self.link.value = D.link_html(state.url, state.name)
+            self.link.value = D.link_html(state.url, state.name, cells=self.cells)
         else:
             self.link.value = ""  # the link (consumer key, request token) leaves the state
         typing = state.phase is Phase.PENDING and not state.waiting

@@ -692,3 +692,14 @@ def test_a_stuck_connection_is_closed_and_its_thread_ends(clock):
         while emu._httpd is not None and emu._httpd.connections and time.monotonic() < deadline:
             time.sleep(0.01)  # the handler threads finish right after the close
         assert emu._httpd is not None and not emu._httpd.connections
+
+
+def test_auto_approve_follows_the_demo_switch_unless_given(monkeypatch) -> None:
+    """Notebooks start ``EmulatorServer()``: the robot works only where demos/CI switch it on."""
+    monkeypatch.delenv("ETRADE_NB_DEMO_AUTO_APPROVE", raising=False)
+    assert EmulatorServer().auto_approve is False
+    monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "1")
+    assert EmulatorServer().auto_approve is True
+    assert EmulatorServer(auto_approve=False).auto_approve is False
+    monkeypatch.setenv("ETRADE_NB_DEMO_AUTO_APPROVE", "no")
+    assert EmulatorServer().auto_approve is False

@@ -89,7 +89,7 @@ def start_callback_login(
     found = re.search(r"Register (\S+) as this consumer key", text)
     assert found, text
     callback_url = found.group(1)
-    registered = run_cell(page, cell_index(CALLBACK_NB, "# NBVAL_CHECK_OUTPUT\nif CALLBACK_URL"))
+    registered = run_cell(page, cell_index(CALLBACK_NB, "if CALLBACK_URL"))
     expect(registered).to_contain_text(f"Registered callback URL: {callback_url}")
     if explicit:
         index = page.evaluate(_APPEND_CELL, "%etrade_login --callback $CALLBACK_URL")
@@ -116,9 +116,11 @@ def finish_callback_login(
     tab.close()
     page.bring_to_front()
     expect_authorized(login)
-    accounts = run_cell(page, cell_index(CALLBACK_NB, "# NBVAL_CHECK_OUTPUT\naccounts"))
+    accounts = run_cell(
+        page, cell_index(CALLBACK_NB, "accounts = etrade.accounts(as_frame=True)\nprint")
+    )
     expect(accounts.locator(".jp-OutputArea-output")).to_contain_text(re.compile(r"\d+ accounts:"))
-    for source in ("# NBVAL_CHECK_OUTPUT\n%etrade_logout", "emulator.stop()"):
+    for source in ("%etrade_logout", "emulator.stop()"):
         run_cell(page, cell_index(CALLBACK_NB, source))
     return landed
 

@@ -132,8 +132,8 @@ def test_preview_place_list_cancel(session, account, emulator, clock):
     placed = preview.place()
     assert placed.order_id is not None
     open_orders = session.orders(key, status="OPEN", as_frame=True)
-    assert placed.order_id in open_orders.index
-    row = open_orders.loc[placed.order_id]
+    assert placed.order_id in open_orders.index.get_level_values("orderId")
+    row = open_orders.loc[(placed.order_id, 1)]
     assert (row["symbol"], row["orderAction"], int(row["orderedQuantity"])) == ("AAPL", "BUY", 5)
     session.cancel_order(key, placed.order_id)
     status = session.order(key, placed.order_id)["OrderDetail"][0]["status"]

@@ -6,6 +6,7 @@ own Jupyter would: the demo must still start, on another port, and print that on
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -24,7 +25,9 @@ from pathlib import Path
 import pytest
 
 from etrade_nb.cli.demo import (
+    DASHBOARD,
     QUICKSTART,
+    _Relay,
     demo_dir,
     demo_environ,
     jupyter_command,
@@ -196,3 +199,58 @@ def test_working_copy_takes_only_notebooks_and_keeps_edits(tmp_path: Path) -> No
     assert (target / QUICKSTART).read_text() == "{}"
     assert demo_dir({"ETRADE_NB_DEMO_DIR": str(tmp_path / "x")}) == tmp_path / "x"
     assert demo_dir({}).name == "etrade-nb-demo"
+
+
+def test_demo_app_voila_serves_the_dashboard_quietly(tmp_path: Path) -> None:
+    """``etrade-nb demo --app voila``: the dashboard page, and a terminal free of noise."""
+    env = {**os.environ, **private_jupyter_dirs(tmp_path)}
+    env.pop("ETRADE_NB_DEMO_DIR", None)
+    stderr = tmp_path / "stderr.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etrade_nb", "demo", "--app", "voila", "--no-browser", "--port",
+         "0"],
+        env=env, stdout=subprocess.PIPE, stderr=stderr.open("w"), text=True,
+    )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
+    try:
+        ready = re.compile(r"^    (http://127\.0\.0\.1:\d+/voila/render/(\S+)\?token=\w+)$")
+        url, notebook = _read_until(lines, ready, []).groups()
+        assert notebook == DASHBOARD
+        with urllib.request.urlopen(url, timeout=60) as page:  # runs the notebook in a kernel
+            html = page.read().decode()
+        assert page.status == 200 and "Account dashboard" in html
+        # no error output; the on_login area waits (the login box itself comes as widget state)
+        assert '"output_type": "error"' not in html and "appears once you are signed in" in html
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    log = stderr.read_text()
+    for noise in ("[I ", "LabApp]", "IPKernelApp", "without encryption", "DeprecationWarning"):
+        assert noise not in log, log
+
+
+def test_the_relay_leaves_out_urls_and_jupyters_own_noise() -> None:
+    source = io.StringIO(
+        "[W 12:00:00.000 ServerApp] a real warning\n"
+        "/x/traitlets.py:1904: DeprecationWarning: ServerApp.token config is deprecated\n"
+        "  return self._get_trait_default_generator(names[0])(self)\n"
+        "[W 12:00:01.000 ServerApp] Notebook 05-dashboard.ipynb is not trusted\n"
+        "[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...\n"
+        "    http://127.0.0.1:8888/lab?token=abc\n"
+        "[E 12:00:02.000 ServerApp] an error\n"
+    )
+    out = io.StringIO()
+    relay = _Relay(source, out)
+    relay.run()
+    assert out.getvalue().splitlines() == [
+        "[W 12:00:00.000 ServerApp] a real warning",
+        "[E 12:00:02.000 ServerApp] an error",
+    ]
+    cmd = jupyter_command("voila", None, notebooks_dir() or Path(), open_browser=False)
+    assert cmd[1:3] == ["-m", "jupyter_server"]
+    assert f"--ServerApp.default_url=/voila/render/{DASHBOARD}" in cmd
+    assert "--LabApp.log_level=WARN" in cmd

@@ -39,8 +39,9 @@ ORDER_MONEY = (
 
 
 def orders_frame(orders: Sequence[Doc]) -> Any:
-    """One row per order leg, indexed by ``orderId``: the order, its ``OrderDetail`` and
-    each ``Instrument`` (``symbol``, ``orderAction``, ``orderedQuantity``, ``filledQuantity``…).
+    """One row per order leg, indexed by ``orderId`` then ``leg`` (1, 2, … within the order):
+    the order, its ``OrderDetail`` and each ``Instrument`` (``symbol``, ``orderAction``,
+    ``orderedQuantity``, ``filledQuantity``…). ``frame.loc[order_id]`` is one order's legs.
     """
     pd = pandas()
     outer = ["orderId", "orderType", "details", "totalOrderValue", "totalCommission"]
@@ -57,7 +58,11 @@ def orders_frame(orders: Sequence[Doc]) -> Any:
     money(frame, ORDER_MONEY)
     integers(frame, ("orderId", "orderedQuantity", "orderNumber"))
     booleans(frame, ("allOrNone",))
-    return indexed(frame, "orderId")
+    if "orderId" not in frame.columns or frame.empty:
+        frame = indexed(frame, "orderId")
+        return frame.set_index(pd.Index([], name="leg", dtype="int64"), append=True)
+    frame["leg"] = frame.groupby("orderId", sort=False).cumcount() + 1
+    return frame.set_index(["orderId", "leg"])
 
 
 def alerts_frame(alerts: Sequence[Doc]) -> Any:

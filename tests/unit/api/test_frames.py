@@ -59,7 +59,7 @@ def test_accounts_frame():
 
 
 def test_empty_inputs_give_empty_frames_with_their_index_name():
-    assert frames.orders_frame([]).index.name == "orderId"
+    assert frames.orders_frame([]).index.names == ["orderId", "leg"]
     assert frames.alerts_frame([]).index.name == "id"
     assert frames.positions_frame({"AccountPortfolio": []}).index.name == "positionId"
     assert frames.option_chain_frame({"OptionPair": []}).index.name == "osiKey"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -19,7 +19,13 @@ from etrade_nb import (
     stop_limit_order,
     stop_order,
 )
-from etrade_nb.api.order_types import new_client_order_id
+from etrade_nb.api.order_types import (
+    fund_order,
+    new_client_order_id,
+    on_close_order,
+    on_open_order,
+    trailing_stop_order,
+)
 
 
 def test_limit_order_payload_is_a_preview_order_request():
@@ -80,7 +86,7 @@ def test_option_order_product_and_actions():
     assert call.expiry == date(2026, 6, 19)
     assert (
         order.describe()
-        == "BUY_OPEN 2 AAPL 2026-06-19 190 CALL STOP_LIMIT stop 2.00 limit 2.50 GOOD_FOR_DAY"
+        == "BUY_OPEN 2 AAPL 2026-06-19 190 CALL, stop 2.00, limit 2.50, good for the day"
     )
 
 
@@ -96,7 +102,7 @@ def test_option_order_product_and_actions():
         (lambda: market_order("AAPL", "BUY", 1, session="EXTENDED"), "must be LIMIT"),
         (lambda: stop_order("AAPL", "SELL", 1, 90, session="EXTENDED"), "must be LIMIT"),
         (lambda: market_order("AAPL", "BUY", 1, term="GOOD_UNTIL_CANCEL"), "good for the day"),
-        (lambda: limit_order("AAPL", "BUY", 1, 10, term="GOOD_TILL_DATE"), "is not one of"),
+        (lambda: limit_order("AAPL", "BUY", 1, 10, term="GOOD_TILL_MONDAY"), "is not one of"),
         (lambda: limit_order("AAPL", "BUY", 1, -1), "positive price"),
         (lambda: limit_order("AAPL", "BUY", 1, float("nan")), "positive price"),
         (lambda: market_order("AAPL", "BUY", 0), "above zero"),
@@ -180,3 +186,29 @@ def test_importing_the_session_leaves_pandas_and_the_order_modules_out():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_describe_reads_as_a_sentence() -> None:
+    """Each price said once, with its kind; the term in words (not ``LIMIT limit 100.00``)."""
+    order = limit_order("AAPL", "BUY", 10, 100, term="GOOD_UNTIL_CANCEL")
+    assert order.describe() == "BUY 10 AAPL, limit 100.00, good until cancelled"
+    assert market_order("F", "SELL", 5).describe() == "SELL 5 F at market, good for the day"
+    extended = limit_order("MSFT", "BUY", 1, 98.4, session="EXTENDED", all_or_none=True)
+    assert extended.describe() == (
+        "BUY 1 MSFT, limit 98.40, good for the day, extended hours, all or none"
+    )
+    stop = stop_order("IBM", "SELL", 3, 90, term="IMMEDIATE_OR_CANCEL")
+    assert stop.describe() == "SELL 3 IBM, stop 90.00, immediate or cancel"
+    trail = trailing_stop_order("AAPL", "SELL", 10, percent=5)
+    assert trail.describe() == "SELL 10 AAPL, trailing stop 5%, good for the day"
+    assert on_open_order("AAPL", "BUY", 10, 101).describe() == (
+        "BUY 10 AAPL on the open, limit 101.00, good for the day"
+    )
+    assert on_close_order("F", "SELL", 2).describe() == (
+        "SELL 2 F at market on the close, good for the day"
+    )
+    until = date.today() + timedelta(days=20)
+    dated = limit_order("AAPL", "BUY", 10, 100, term="GOOD_TILL_DATE", good_till=until)
+    assert dated.describe() == f"BUY 10 AAPL, limit 100.00, good till {until.isoformat()}"
+    fund = fund_order("VFIAX", "BUY", dollars=1000)
+    assert fund.describe().startswith("BUY $1,000.00 of VFIAX")

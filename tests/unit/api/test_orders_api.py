@@ -117,7 +117,7 @@ def test_preview_shows_estimates_and_messages_then_places_with_its_preview_id():
     assert preview.preview_ids == [3429218279]
     text = repr(preview)
     assert text.splitlines() == [
-        "OrderPreview: BUY 10 AAPL LIMIT limit 150.25 GOOD_FOR_DAY",
+        "OrderPreview: BUY 10 AAPL, limit 150.25, good for the day",
         "  estimated total: $1,502.50",
         "  estimated commission: $0.00",
         "  preview id: 3429218279",
@@ -299,7 +299,7 @@ def test_orders_follow_the_marker_with_filters():
         symbols=["aapl", "msft"],
         as_frame=True,
     )
-    assert len(frame) == 101 and frame.index.name == "orderId"
+    assert len(frame) == 101 and frame.index.names == ["orderId", "leg"]
     q1, q2 = (query(r) for r in adapter.sent[1:])
     assert q1 == {
         "count": "100",
@@ -309,9 +309,9 @@ def test_orders_follow_the_marker_with_filters():
         "symbol": "AAPL,MSFT",
     }
     assert q2["marker"] == "m1"
-    assert frame.loc[100, "status"] == "EXECUTED"
-    assert frame.loc[100, "executedTime"].tzinfo is not None
-    assert frame["limitPrice"].dtype == "float64" and frame.loc[0, "symbol"] == "AAPL"
+    assert frame.loc[(100, 1), "status"] == "EXECUTED"
+    assert frame.loc[(100, 1), "executedTime"].tzinfo is not None
+    assert frame["limitPrice"].dtype == "float64" and frame.loc[(0, 1), "symbol"] == "AAPL"
     assert str(frame["orderedQuantity"].dtype) == "Int64"
 
 
