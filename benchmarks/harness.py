@@ -32,7 +32,7 @@ class Row:
 
 
 def interleaved(
-    contenders: Mapping[str, Callable[[], None]], *, rounds: int, per_round: int
+    contenders: Mapping[str, Callable[[], object]], *, rounds: int, per_round: int
 ) -> dict[str, float]:
     """Median seconds per call of each contender; rounds alternate A B A B … (order flips)."""
     samples: dict[str, list[float]] = {name: [] for name in contenders}

@@ -224,13 +224,14 @@ def _response(request: Any, status: int, doc: Any) -> requests.Response:
 def session_on(adapter: PagingAdapter) -> Any:
     """A sandbox :class:`Session` whose calls go to ``adapter`` (signed, not sent anywhere)."""
     from etrade_nb import AccessToken, Session, resolve_environment
+    from etrade_nb.secret import Secret
 
     http = requests.Session()
     http.mount("https://", adapter)
     return Session(
         "benchmark-consumer-key",
         "benchmark-consumer-secret",
-        AccessToken("benchmarkToken=", "benchmarkTokenSecret=", issued_at=T0_MS / 1000),
+        AccessToken("benchmarkToken=", Secret("benchmarkTokenSecret="), issued_at=T0_MS / 1000),
         environment=resolve_environment(sandbox=True, environ={}),
         http=http,
         clock=lambda: T0_MS / 1000 + 60,

@@ -35,11 +35,6 @@ etrade_nb does not know (neither: order calls need the same opt-in as LIVE)."""
 SANDBOX_HOSTS = frozenset({"apisb.etrade.com", "etwssandbox.etrade.com"})
 """E*TRADE's sandbox data hosts; every other ``etrade.com`` host is production."""
 
-BINDER_VARS = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REQUEST", "BINDER_SERVICE_HOST")
-"""Set by BinderHub: a session whose public host (and home directory) lasts one session."""
-JUPYTERHUB_VARS = ("JUPYTERHUB_API_TOKEN",)
-"""Set by JupyterHub: a shared host where files in home may outlive the user's attention."""
-
 
 @dataclass(frozen=True)
 class Environment:
@@ -125,72 +120,6 @@ def host_target(url: str, name: str = "sandbox") -> Target:
     return "unknown"
 
 
-def environment_badge_html(name: str) -> str:
-    """A colored ``sandbox`` (green), ``LIVE`` (red) or ``unknown host`` (amber) badge.
-
-    ``name`` is an :attr:`Environment.label`: ``sandbox``, ``live`` or ``unknown host H``.
-    """
-    from html import escape
-
-    live, known = name == "live", name in ("live", "sandbox")
-    color = "#b00020" if live else "#1b6e3a" if known else "#8a5a00"
-    text = "LIVE" if live else escape(name)
-    return (
-        f'<span style="background:{color};color:#fff;'
-        f'border-radius:3px;padding:1px 6px;font-weight:bold">{text}</span>'
-    )
-
-
-HUB_PREFIX_VAR = "JUPYTERHUB_SERVICE_PREFIX"
-"""This Jupyter server's path on the hub (``/user/alice/``), set by JupyterHub and Binder."""
-HUB_PUBLIC_URL_VAR = "JUPYTERHUB_PUBLIC_URL"
-"""This server's full public URL (``https://hub.example/user/alice/``), set by JupyterHub
-when the hub knows its public address (``c.JupyterHub.public_url``, or subdomains)."""
-
-HostKind = Literal["local", "jupyterhub", "binder"]
-
-
-@dataclass(frozen=True)
-class NotebookHost:
-    """Where the kernel runs: a machine of one's own, a JupyterHub, or a Binder session.
-
-    ``shared``: home directories are shared or outlive the session (keep tokens in memory);
-    ``per_session``: the public address changes every session (no registered callback URL
-    can reach it). ``prefix`` and ``public_url`` are the server's path and full URL on the
-    hub (empty when unknown).
-    """
-
-    kind: HostKind
-    prefix: str = ""
-    public_url: str = ""
-
-    @property
-    def shared(self) -> bool:
-        return self.kind != "local"
-
-    @property
-    def per_session(self) -> bool:
-        return self.kind == "binder"
-
-
-def notebook_host(environ: Mapping[str, str] | None = None) -> NotebookHost:
-    """The :class:`NotebookHost` that the environment (:data:`BINDER_VARS`, ...) describes."""
-    env = os.environ if environ is None else environ
-    prefix = env.get(HUB_PREFIX_VAR, "").strip()
-    if prefix:
-        prefix = "/" + "/".join(part for part in prefix.split("/") if part) + "/"
-        prefix = prefix.replace("//", "/")
-    public_url = env.get(HUB_PUBLIC_URL_VAR, "").strip()
-    if urlsplit(public_url).scheme not in ("http", "https"):
-        public_url = ""
-    kind: HostKind = "local"
-    if any(env.get(v) for v in BINDER_VARS):
-        kind = "binder"
-    elif any(env.get(v) for v in JUPYTERHUB_VARS) or prefix:
-        kind = "jupyterhub"
-    return NotebookHost(kind, prefix, public_url)
-
-
 def _checked_base(url: str, var: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -241,13 +170,3 @@ def resolve_environment(
         authorize_page=authorize_page,
         overridden=bool(base or page),
     )
-
-
-AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
-"""Demos and CI only: let a loopback emulator's robot click Accept (never a real page)."""
-
-
-def auto_approve_requested(environ: Mapping[str, str] | None = None) -> bool:
-    """True when the environment asks for the demo auto-approve (``1``, ``true``, ``yes``)."""
-    env = os.environ if environ is None else environ
-    return env.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")

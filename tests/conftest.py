@@ -9,7 +9,7 @@ import pytest
 
 from etrade_nb import NO_STORE, OAuthFlow, RetryPolicy, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer, approve  # noqa: F401
-from etrade_nb.environments import BINDER_VARS, JUPYTERHUB_VARS
+from etrade_nb.hosts import BINDER_VARS, JUPYTERHUB_VARS
 
 # Planted-secret fixtures for the audit tests are data, not tests (nbval would run the notebooks).
 collect_ignore_glob = ["fixtures/*"]

@@ -2,7 +2,7 @@
 
 Jupyter, IPython and JupyterLab (via npm) write to HOME and to their own config, data and
 runtime folders; tests point all of them into a temp folder so nothing lands in the real
-home (see shared/reference/jupyter-testing.md §0).
+home, and no user config changes what a test sees.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The package's layers import one way, with no cycles (type-only imports included).
 
-errors, secret, environments   (bottom: no etrade_nb imports but among themselves)
+errors, secret, environments, hosts   (bottom: no etrade_nb imports but among themselves)
   <- oauth      protocol primitives: signing, tokens, verifier parsing, the log filter
   <- storage    token and credential files
   <- api        Session, transport, responses, rate limiting, frames, one module per area
@@ -26,6 +26,7 @@ RANK = {
     "errors": 0,
     "secret": 0,
     "environments": 0,
+    "hosts": 0,
     "oauth": 1,
     "storage": 2,
     "api": 3,
@@ -89,27 +90,42 @@ def _violations() -> list[str]:
         if source in TOP_LEVEL:
             continue
         for target, line in _imports(path):
-            where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}"
-            if source == "emulator":
-                if target.startswith("etrade_nb") and not target.startswith("etrade_nb.emulator"):
-                    out.append(f"{where} (the emulator shares nothing with the client)")
-                elif not target.startswith("etrade_nb") and not _stdlib(target):
-                    out.append(f"{where} (the emulator uses the standard library only)")
-                continue
-            if target.split(".")[0] in UI_MODULES and source != "notebook":
-                out.append(f"{where} (only notebook/ may import {target.split('.')[0]})")
-            if not target.startswith("etrade_nb."):
-                continue
-            dest = _unit(target)
-            if dest == "emulator":
-                if source not in ("cli", "notebook"):
-                    out.append(f"{where} (only cli/ and the notebook's demo robot use it)")
-                continue
-            if dest in TOP_LEVEL:
-                out.append(f"{where} (import the defining module, not the package face)")
-            elif RANK[dest] > RANK[source] or (dest in APART and source != dest):
-                out.append(f"{where} (a lower layer must not import a higher one)")
+            problem = _problem(source, target)
+            if problem:
+                out.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{line} imports {target} ({problem})"
+                )
     return out
+
+
+def _problem(source: str, target: str) -> str | None:
+    """What is wrong with unit ``source`` importing module ``target``, if anything."""
+    if source == "emulator":
+        return _emulator_problem(target)
+    if target.split(".")[0] in UI_MODULES and source != "notebook":
+        return f"only notebook/ may import {target.split('.')[0]}"
+    if not target.startswith("etrade_nb."):
+        return None
+    dest = _unit(target)
+    if dest == "emulator":
+        return (
+            None
+            if source in ("cli", "notebook")
+            else "only cli/ and the notebook's demo robot use it"
+        )
+    if dest in TOP_LEVEL:
+        return "import the defining module, not the package face"
+    if RANK[dest] > RANK[source] or (dest in APART and source != dest):
+        return "a lower layer must not import a higher one"
+    return None
+
+
+def _emulator_problem(target: str) -> str | None:
+    if target.startswith("etrade_nb") and not target.startswith("etrade_nb.emulator"):
+        return "the emulator shares nothing with the client"
+    if not target.startswith("etrade_nb") and not _stdlib(target):
+        return "the emulator uses the standard library only"
+    return None
 
 
 def _stdlib(name: str) -> bool:

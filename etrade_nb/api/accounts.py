@@ -7,24 +7,28 @@ row of ``accounts()``; see :meth:`ApiBase.account_key`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import quote
 
 from ..errors import ConfigurationError
 from .base import (
+    Account,
     ApiBase,
     Doc,
+    Records,
     as_list,
     choice,
     dig,
     flag,
     follow_markers,
     mmddyyyy,
+    unwrap,
 )
 
-Account = str | int | Mapping[str, Any]
+if TYPE_CHECKING:
+    from pandas import DataFrame
+
 
 PORTFOLIO_VIEWS = ("QUICK", "PERFORMANCE", "FUNDAMENTAL", "OPTIONSWATCH", "COMPLETE")
 SORT_ORDERS = ("ASC", "DESC")
@@ -37,7 +41,13 @@ MAX_PAGES = 1000  # a backstop against a server that never stops paging
 class AccountsApi(ApiBase):
     """``/v1/accounts/...`` helpers."""
 
-    def accounts(self, *, as_frame: bool = False) -> Any:
+    @overload
+    def accounts(self, *, as_frame: Literal[False] = False) -> list[Doc]: ...
+    @overload
+    def accounts(self, *, as_frame: Literal[True]) -> DataFrame: ...
+    @overload
+    def accounts(self, *, as_frame: bool) -> list[Doc] | DataFrame: ...
+    def accounts(self, *, as_frame: bool = False) -> list[Doc] | DataFrame:
         """The accounts of this login (``/v1/accounts/list``), as dicts or a DataFrame.
 
         Closed accounts are listed too (``accountStatus == "CLOSED"``).
@@ -46,7 +56,8 @@ class AccountsApi(ApiBase):
         if as_frame:
             from .frames import accounts_frame
 
-            return accounts_frame(accounts)
+            frame: DataFrame = accounts_frame(accounts)
+            return frame
         return accounts
 
     def balance(
@@ -56,14 +67,59 @@ class AccountsApi(ApiBase):
         inst_type: str = "BROKERAGE",
         account_type: str | None = None,
         real_time_nav: bool = True,
-    ) -> Any:
+    ) -> Doc:
         """``BalanceResponse`` of one account (``Computed.RealTimeValues`` and the rest)."""
         params = {"instType": inst_type, "realTimeNAV": flag(real_time_nav)}
         if account_type:
             params["accountType"] = account_type
         doc = self.get(self._account_path(account, "/balance"), params=params)
-        return (doc or {}).get("BalanceResponse", doc)
+        return unwrap(doc, "BalanceResponse")
 
+    @overload
+    def portfolio(
+        self,
+        account: Account,
+        *,
+        view: str = ...,
+        sort_by: str | None = ...,
+        sort_order: str | None = ...,
+        market_session: str | None = ...,
+        totals: bool = ...,
+        lots: bool = ...,
+        count: int = ...,
+        as_frame: Literal[False] = False,
+        with_quotes: bool | str = ...,
+    ) -> Doc: ...
+    @overload
+    def portfolio(
+        self,
+        account: Account,
+        *,
+        view: str = ...,
+        sort_by: str | None = ...,
+        sort_order: str | None = ...,
+        market_session: str | None = ...,
+        totals: bool = ...,
+        lots: bool = ...,
+        count: int = ...,
+        as_frame: Literal[True],
+        with_quotes: bool | str = ...,
+    ) -> DataFrame: ...
+    @overload
+    def portfolio(
+        self,
+        account: Account,
+        *,
+        view: str = ...,
+        sort_by: str | None = ...,
+        sort_order: str | None = ...,
+        market_session: str | None = ...,
+        totals: bool = ...,
+        lots: bool = ...,
+        count: int = ...,
+        as_frame: bool,
+        with_quotes: bool | str = ...,
+    ) -> Doc | DataFrame: ...
     def portfolio(
         self,
         account: Account,
@@ -77,7 +133,7 @@ class AccountsApi(ApiBase):
         count: int = PORTFOLIO_PAGE,
         as_frame: bool = False,
         with_quotes: bool | str = False,
-    ) -> Any:
+    ) -> Doc | DataFrame:
         """Every position of one account (``PortfolioResponse``), all pages merged.
 
         ``view`` is one of QUICK, PERFORMANCE, FUNDAMENTAL, OPTIONSWATCH, COMPLETE. With
@@ -96,7 +152,19 @@ class AccountsApi(ApiBase):
             params["totalsRequired"] = "true"
         if lots:
             params["lotsRequired"] = "true"
-        path = self._account_path(account, "/portfolio")
+        merged = self._portfolio_pages(self._account_path(account, "/portfolio"), params)
+        if not as_frame:
+            return merged
+        from .frames import positions_frame
+
+        frame: DataFrame = positions_frame(merged)
+        if with_quotes and len(frame):
+            detail = with_quotes if isinstance(with_quotes, str) else "ALL"
+            frame = self._join_quotes(frame, detail)
+        return frame
+
+    def _portfolio_pages(self, path: str, params: dict[str, Any]) -> Doc:
+        """Every page of a portfolio, merged: one ``AccountPortfolio`` entry per account."""
         merged: Doc = {"AccountPortfolio": []}
         by_account: dict[str, Doc] = {}
         page: int | None = None
@@ -107,50 +175,81 @@ class AccountsApi(ApiBase):
                 merged["Totals"] = body["Totals"]
             page = None
             for part in as_list(body.get("AccountPortfolio")):
-                key = str(part.get("accountId", ""))
-                positions = as_list(part.get("Position"))
-                if key in by_account:
-                    by_account[key]["Position"].extend(positions)
-                else:
-                    entry = {k: v for k, v in part.items() if k not in ("next", "nextPageNo")}
-                    entry["Position"] = list(positions)
-                    by_account[key] = entry
-                    merged["AccountPortfolio"].append(entry)
+                _merge_account_page(merged, by_account, part)
                 following = part.get("nextPageNo")
                 if following not in (None, "", 0, "0") and part.get("next") != "":
                     page = int(following)
             if page is None:
                 break
-        if not as_frame:
-            return merged
-        from .frames import positions_frame
+        return merged
 
-        frame = positions_frame(merged)
-        if with_quotes and len(frame):
-            detail = with_quotes if isinstance(with_quotes, str) else "ALL"
-            frame = self._join_quotes(frame, detail)
-        return frame
-
-    def _join_quotes(self, frame: Any, detail: str) -> Any:
+    def _join_quotes(self, frame: DataFrame, detail: str) -> DataFrame:
         from .frames.core import quote_key
 
         keys = quote_key(frame)
-        quotes = self.quotes(keys.dropna().unique().tolist(), detail, as_frame=True)  # type: ignore[attr-defined]
+        quotes = self._quote_frame(keys.dropna().unique().tolist(), detail)
         joined = frame.assign(quoteSymbol=keys.to_numpy())
-        return joined.join(quotes.add_prefix("quote."), on="quoteSymbol")
+        result: DataFrame = joined.join(quotes.add_prefix("quote."), on="quoteSymbol")
+        return result
 
+    @overload
+    def position_lots(
+        self, account: Account, position_id: int | str, *, as_frame: Literal[False] = False
+    ) -> list[Doc]: ...
+    @overload
+    def position_lots(
+        self, account: Account, position_id: int | str, *, as_frame: Literal[True]
+    ) -> DataFrame: ...
+    @overload
+    def position_lots(
+        self, account: Account, position_id: int | str, *, as_frame: bool
+    ) -> list[Doc] | DataFrame: ...
     def position_lots(
         self, account: Account, position_id: int | str, *, as_frame: bool = False
-    ) -> Any:
+    ) -> list[Doc] | DataFrame:
         """The tax lots of one position (``Position.positionId``; ``lotsDetails`` URL)."""
         path = self._account_path(account, f"/portfolio/{quote(str(position_id), safe='')}")
-        lots = as_list(dig(self.get(path), "PositionLotsResponse", "PositionLot"))
+        lots: list[Doc] = as_list(dig(self.get(path), "PositionLotsResponse", "PositionLot"))
         if as_frame:
             from .frames import lots_frame
 
-            return lots_frame(lots)
+            frame: DataFrame = lots_frame(lots)
+            return frame
         return lots
 
+    @overload
+    def transactions(
+        self,
+        account: Account,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        *,
+        sort_order: str | None = ...,
+        limit: int | None = ...,
+        as_frame: Literal[False] = False,
+    ) -> Records: ...
+    @overload
+    def transactions(
+        self,
+        account: Account,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        *,
+        sort_order: str | None = ...,
+        limit: int | None = ...,
+        as_frame: Literal[True],
+    ) -> DataFrame: ...
+    @overload
+    def transactions(
+        self,
+        account: Account,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        *,
+        sort_order: str | None = ...,
+        limit: int | None = ...,
+        as_frame: bool,
+    ) -> Records | DataFrame: ...
     def transactions(
         self,
         account: Account,
@@ -160,7 +259,7 @@ class AccountsApi(ApiBase):
         sort_order: str | None = None,
         limit: int | None = 10_000,
         as_frame: bool = False,
-    ) -> Any:
+    ) -> Records | DataFrame:
         """Transactions between ``start`` and ``end`` (dates or ``YYYY-MM-DD``), every page.
 
         Pages of 50 (E*TRADE's maximum) are fetched by following ``marker`` until
@@ -195,16 +294,29 @@ class AccountsApi(ApiBase):
         if as_frame:
             from .frames import transactions_frame
 
-            frame = transactions_frame(result)
+            frame: DataFrame = transactions_frame(result)
             frame.attrs["more"] = result.more
             return frame
         return result
 
     def transaction(
         self, account: Account, transaction_id: str | int, *, store_id: str | int | None = None
-    ) -> Any:
+    ) -> Doc:
         """``TransactionDetailsResponse`` of one transaction (``Category``, ``Brokerage``)."""
         path = self._account_path(account, f"/transactions/{quote(str(transaction_id), safe='')}")
         params = {"storeId": str(store_id)} if store_id is not None else None
         doc = self.get(path, params=params)
-        return (doc or {}).get("TransactionDetailsResponse", doc)
+        return unwrap(doc, "TransactionDetailsResponse")
+
+
+def _merge_account_page(merged: Doc, by_account: dict[str, Doc], part: Doc) -> None:
+    """Add one page's ``AccountPortfolio`` entry: new accounts append, known ones extend."""
+    key = str(part.get("accountId", ""))
+    positions = as_list(part.get("Position"))
+    if key in by_account:
+        by_account[key]["Position"].extend(positions)
+        return
+    entry = {k: v for k, v in part.items() if k not in ("next", "nextPageNo")}
+    entry["Position"] = list(positions)
+    by_account[key] = entry
+    merged["AccountPortfolio"].append(entry)

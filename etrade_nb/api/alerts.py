@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import quote
 
 from ..errors import ApiError, ConfigurationError
-from .base import ApiBase, Records, as_list, choice, dig, flag, is_no_data
+from .base import ApiBase, Doc, Records, as_list, choice, dig, flag, is_no_data, unwrap
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 ALERT_CATEGORIES = ("STOCK", "ACCOUNT")
 ALERT_STATUSES = ("READ", "UNREAD", "DELETED")
@@ -25,6 +28,39 @@ def _alert_id(alert_id: int | str) -> str:
 class AlertsApi(ApiBase):
     """``/v1/user/alerts`` helpers."""
 
+    @overload
+    def alerts(
+        self,
+        *,
+        count: int = ...,
+        category: str | None = ...,
+        status: str | None = ...,
+        direction: str | None = ...,
+        search: str | None = ...,
+        as_frame: Literal[False] = False,
+    ) -> Records: ...
+    @overload
+    def alerts(
+        self,
+        *,
+        count: int = ...,
+        category: str | None = ...,
+        status: str | None = ...,
+        direction: str | None = ...,
+        search: str | None = ...,
+        as_frame: Literal[True],
+    ) -> DataFrame: ...
+    @overload
+    def alerts(
+        self,
+        *,
+        count: int = ...,
+        category: str | None = ...,
+        status: str | None = ...,
+        direction: str | None = ...,
+        search: str | None = ...,
+        as_frame: bool,
+    ) -> Records | DataFrame: ...
     def alerts(
         self,
         *,
@@ -34,7 +70,7 @@ class AlertsApi(ApiBase):
         direction: str | None = None,
         search: str | None = None,
         as_frame: bool = False,
-    ) -> Any:
+    ) -> Records | DataFrame:
         """Alerts in the inbox (up to 300, E*TRADE's maximum; READ and UNREAD by default).
 
         ``category`` STOCK or ACCOUNT, ``status`` READ, UNREAD or DELETED, ``direction``
@@ -63,18 +99,18 @@ class AlertsApi(ApiBase):
         if as_frame:
             from .frames import alerts_frame
 
-            frame = alerts_frame(result)
+            frame: DataFrame = alerts_frame(result)
             frame.attrs["totalAlerts"] = body.get("totalAlerts", len(result))
             return frame
         return result
 
-    def alert(self, alert_id: int | str, *, html_tags: bool = False) -> Any:
+    def alert(self, alert_id: int | str, *, html_tags: bool = False) -> Doc:
         """One alert with its text (``AlertDetailsResponse``: ``msgText``, ``symbol``…)."""
         path = "/v1/user/alerts/" + _alert_id(alert_id)
         doc = self.get(path, params={"htmlTags": flag(html_tags)})
-        return (doc or {}).get("AlertDetailsResponse", doc)
+        return unwrap(doc, "AlertDetailsResponse")
 
-    def delete_alerts(self, alert_ids: int | str | Iterable[int | str]) -> Any:
+    def delete_alerts(self, alert_ids: int | str | Iterable[int | str]) -> Doc:
         """Delete alerts by id; E*TRADE's ``{result, failedAlerts}`` says which it could not."""
         items = [alert_ids] if isinstance(alert_ids, (int, str)) else list(alert_ids)
         ids = [_alert_id(i) for i in items]
@@ -84,5 +120,5 @@ class AlertsApi(ApiBase):
         # The docs name the envelope DeleteAlertsResponse; two clients read AlertsResponse.
         for name in ("DeleteAlertsResponse", "AlertsResponse"):
             if isinstance(dig(doc, name), dict):
-                return doc[name]
-        return doc
+                return unwrap(doc, name)
+        return unwrap(doc, "DeleteAlertsResponse")

@@ -1,8 +1,10 @@
 """What the per-area helpers (accounts, market, orders, alerts) share: calls and account names.
 
 :class:`ApiBase` is the common parent of the area mixins that :class:`~.session.Session`
-combines; it declares the signed calls the session provides and resolves an account given
-as its ``accountIdKey``, the account number the user sees, or a row of ``accounts()``.
+combines. It is the one place that says what a mixin may use of the session (the signed
+calls, the clock, quotes as a frame), so the type checker holds both sides to it, and it
+resolves an account given as its ``accountIdKey``, the account number the user sees, or a
+row of ``accounts()``.
 """
 
 from __future__ import annotations
@@ -10,12 +12,20 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
 from ..errors import ApiError, ConfigurationError, ResponseFormatError
+from ..oauth.tokens import Clock
+
+if TYPE_CHECKING:
+    from pandas import DataFrame, Series
 
 Doc = dict[str, Any]
+"""One E*TRADE JSON object, as parsed."""
+Account: TypeAlias = "str | int | Mapping[str, Any] | Series[Any]"
+"""An account: its ``accountIdKey``, the account number, or a row of ``accounts()`` (a dict,
+or a row of ``accounts(as_frame=True)``)."""
 
 
 class Records(list):  # type: ignore[type-arg]
@@ -102,6 +112,22 @@ def dig(doc: Any, *keys: str) -> Any:
     return doc
 
 
+def unwrap(doc: Any, name: str) -> Doc:
+    """``doc[name]`` when E*TRADE wrapped the answer in ``name``, else ``doc`` itself.
+
+    An empty answer (a 204, ``None``) is an empty dict.
+    """
+    body = doc.get(name, doc) if isinstance(doc, dict) else doc
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ResponseFormatError(
+            f"E*TRADE's answer is not an object ({type(body).__name__}) where {name} was "
+            "expected. Try again; if it persists, the API may have changed."
+        )
+    return body
+
+
 def flag(value: bool) -> str:
     """E*TRADE's query booleans: ``true`` / ``false``."""
     return "true" if value else "false"
@@ -148,9 +174,28 @@ def _find_account(accounts: list[Doc], wanted: str) -> str | None:
 
 
 class ApiBase:
-    """The calls every area helper uses; :class:`Session` supplies the real ones."""
+    """What the area helpers need from the session, declared in one place.
 
-    _accounts_cache: list[Doc] | None = None
+    :class:`~.session.Session` supplies the signed calls, ``_clock``, :meth:`server_time`
+    and (declared on :class:`~.market.MarketApi`) ``market_limiter``. A mixin's own state
+    is set up in its ``__init__`` (the session calls ``super().__init__()`` first);
+    :meth:`_quote_frame` is how one area asks another (:class:`~.market.MarketApi`) for
+    quotes.
+    """
+
+    _clock: Clock
+    """The session's clock (POSIX seconds); tests inject one."""
+
+    def __init__(self) -> None:
+        self._accounts_cache: list[Doc] | None = None
+
+    def server_time(self) -> float | None:
+        """E*TRADE's clock now, as its last answer showed it (:class:`Session`)."""
+        raise NotImplementedError
+
+    def _quote_frame(self, symbols: list[str], detail: str) -> DataFrame:
+        """Quotes of ``symbols`` as a DataFrame indexed by symbol (:class:`MarketApi`)."""
+        raise NotImplementedError
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         raise NotImplementedError
@@ -170,7 +215,7 @@ class ApiBase:
         self._accounts_cache = accounts
         return accounts
 
-    def account_key(self, account: str | int | Mapping[str, Any] | Any) -> str:
+    def account_key(self, account: Account) -> str:
         """The ``accountIdKey`` for an account key, account number or ``accounts()`` row.
 
         The accounts list is fetched once and kept; an unknown name refreshes it once.
@@ -204,5 +249,5 @@ class ApiBase:
             f"from session.accounts(): {known or 'none listed'}."
         )
 
-    def _account_path(self, account: str | int | Mapping[str, Any], tail: str = "") -> str:
+    def _account_path(self, account: Account, tail: str = "") -> str:
         return f"/v1/accounts/{quote(self.account_key(account), safe='')}{tail}"

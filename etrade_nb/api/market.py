@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import quote
 
 from ..errors import ConfigurationError
 from .base import ApiBase, Doc, as_list, choice, dig, flag
 from .ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 QUOTE_BATCH = 25
 QUOTE_BATCH_OVERRIDE = 50
@@ -54,13 +57,53 @@ def _one_symbol(symbol: str) -> str:
 class MarketApi(ApiBase):
     """``/v1/market/...`` helpers."""
 
-    market_limiter: RateLimiter | None = None
+    market_limiter: RateLimiter | None
+    """Set by the session: market calls wait here (``rate_limit`` a second); ``None``: no limit."""
+
+    def _quote_frame(self, symbols: list[str], detail: str) -> DataFrame:
+        return self.quotes(symbols, detail, as_frame=True)
 
     def _market_get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         if self.market_limiter is not None:
             self.market_limiter.acquire()
         return self.get(path, params=params)
 
+    @overload
+    def quotes(
+        self,
+        symbols: str | Iterable[str],
+        detail: str = ...,
+        *,
+        override_symbol_count: bool = ...,
+        require_earnings_date: bool = ...,
+        skip_mini_options_check: bool | None = ...,
+        as_frame: Literal[False] = False,
+        max_workers: int = ...,
+    ) -> QuoteList: ...
+    @overload
+    def quotes(
+        self,
+        symbols: str | Iterable[str],
+        detail: str = ...,
+        *,
+        override_symbol_count: bool = ...,
+        require_earnings_date: bool = ...,
+        skip_mini_options_check: bool | None = ...,
+        as_frame: Literal[True],
+        max_workers: int = ...,
+    ) -> DataFrame: ...
+    @overload
+    def quotes(
+        self,
+        symbols: str | Iterable[str],
+        detail: str = ...,
+        *,
+        override_symbol_count: bool = ...,
+        require_earnings_date: bool = ...,
+        skip_mini_options_check: bool | None = ...,
+        as_frame: bool,
+        max_workers: int = ...,
+    ) -> QuoteList | DataFrame: ...
     def quotes(
         self,
         symbols: str | Iterable[str],
@@ -71,7 +114,7 @@ class MarketApi(ApiBase):
         skip_mini_options_check: bool | None = None,
         as_frame: bool = False,
         max_workers: int = 2,
-    ) -> Any:
+    ) -> QuoteList | DataFrame:
         """Quotes for any number of symbols, 50 per call (25 without the override).
 
         ``detail`` is E*TRADE's ``detailFlag``: ALL, FUNDAMENTAL, INTRADAY, OPTIONS, WEEK_52
@@ -111,38 +154,104 @@ class MarketApi(ApiBase):
         if as_frame:
             from .frames import quotes_frame
 
-            return quotes_frame(result)
+            frame: DataFrame = quotes_frame(result)
+            return frame
         return result
 
-    def lookup(self, search: str, *, as_frame: bool = False) -> Any:
+    @overload
+    def lookup(self, search: str, *, as_frame: Literal[False] = False) -> list[Doc]: ...
+    @overload
+    def lookup(self, search: str, *, as_frame: Literal[True]) -> DataFrame: ...
+    @overload
+    def lookup(self, search: str, *, as_frame: bool) -> list[Doc] | DataFrame: ...
+    def lookup(self, search: str, *, as_frame: bool = False) -> list[Doc] | DataFrame:
         """Products whose company name matches ``search`` (``LookupResponse.Data``)."""
         text = str(search).strip()
         if not text:
             raise ConfigurationError("lookup() needs a company name or part of one, e.g. 'Apple'.")
         doc = self._market_get("/v1/market/lookup/" + quote(text, safe=""))
-        data = as_list(dig(doc, "LookupResponse", "Data"))
+        data: list[Doc] = as_list(dig(doc, "LookupResponse", "Data"))
         if as_frame:
             from .frames import lookup_frame
 
-            return lookup_frame(data)
+            frame: DataFrame = lookup_frame(data)
+            return frame
         return data
 
+    @overload
+    def option_expirations(
+        self, symbol: str, *, expiry_type: str | None = ..., as_frame: Literal[False] = False
+    ) -> list[Doc]: ...
+    @overload
+    def option_expirations(
+        self, symbol: str, *, expiry_type: str | None = ..., as_frame: Literal[True]
+    ) -> DataFrame: ...
+    @overload
+    def option_expirations(
+        self, symbol: str, *, expiry_type: str | None = ..., as_frame: bool
+    ) -> list[Doc] | DataFrame: ...
     def option_expirations(
         self, symbol: str, *, expiry_type: str | None = None, as_frame: bool = False
-    ) -> Any:
+    ) -> list[Doc] | DataFrame:
         """Expiry dates of ``symbol``'s options (``ExpirationDate[]{year, month, day,
         expiryType}``); ``expiry_type`` e.g. WEEKLY, MONTHLY or ALL."""
         params: dict[str, Any] = {"symbol": _one_symbol(symbol)}
         if expiry_type:
             params["expiryType"] = choice("expiry_type", expiry_type, EXPIRY_TYPES)
         doc = self._market_get("/v1/market/optionexpiredate", params)
-        dates = as_list(dig(doc, "OptionExpireDateResponse", "ExpirationDate"))
+        dates: list[Doc] = as_list(dig(doc, "OptionExpireDateResponse", "ExpirationDate"))
         if as_frame:
             from .frames import expirations_frame
 
-            return expirations_frame(dates)
+            frame: DataFrame = expirations_frame(dates)
+            return frame
         return dates
 
+    @overload
+    def option_chain(
+        self,
+        symbol: str,
+        expiry: date | str | None = ...,
+        *,
+        strike_near: float | None = ...,
+        strikes: int | None = ...,
+        include_weekly: bool = ...,
+        skip_adjusted: bool = ...,
+        category: str = ...,
+        chain_type: str = ...,
+        price_type: str = ...,
+        as_frame: Literal[False] = False,
+    ) -> Doc: ...
+    @overload
+    def option_chain(
+        self,
+        symbol: str,
+        expiry: date | str | None = ...,
+        *,
+        strike_near: float | None = ...,
+        strikes: int | None = ...,
+        include_weekly: bool = ...,
+        skip_adjusted: bool = ...,
+        category: str = ...,
+        chain_type: str = ...,
+        price_type: str = ...,
+        as_frame: Literal[True],
+    ) -> DataFrame: ...
+    @overload
+    def option_chain(
+        self,
+        symbol: str,
+        expiry: date | str | None = ...,
+        *,
+        strike_near: float | None = ...,
+        strikes: int | None = ...,
+        include_weekly: bool = ...,
+        skip_adjusted: bool = ...,
+        category: str = ...,
+        chain_type: str = ...,
+        price_type: str = ...,
+        as_frame: bool,
+    ) -> Doc | DataFrame: ...
     def option_chain(
         self,
         symbol: str,
@@ -156,7 +265,7 @@ class MarketApi(ApiBase):
         chain_type: str = "CALLPUT",
         price_type: str = "ATNM",
         as_frame: bool = False,
-    ) -> Any:
+    ) -> Doc | DataFrame:
         """The option chain of ``symbol`` for one expiry (``OptionChainResponse``).
 
         ``expiry`` is a date (or ``YYYY-MM-DD``; default: E*TRADE's nearest), ``strike_near``
@@ -181,12 +290,13 @@ class MarketApi(ApiBase):
                 raise ConfigurationError("strikes must be at least 1 (the number of strikes).")
             params["noOfStrikes"] = int(strikes)
         doc = self._market_get("/v1/market/optionchains", params)
-        chain = dig(doc, "OptionChainResponse") or {}
-        chain = {**chain, "OptionPair": as_list(chain.get("OptionPair"))}
+        body = dig(doc, "OptionChainResponse") or {}
+        chain: Doc = {**body, "OptionPair": as_list(body.get("OptionPair"))}
         if as_frame:
             from .frames import option_chain_frame
 
-            return option_chain_frame(chain)
+            frame: DataFrame = option_chain_frame(chain)
+            return frame
         return chain
 
 

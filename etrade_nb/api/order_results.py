@@ -37,9 +37,9 @@ class OrderCalls(Protocol):
         self, account: Any, order_id: int | str, order: AnyOrder, *, preview_id: Any
     ) -> PlacedOrder: ...
 
-    def order(self, account: Any, order_id: int | str) -> Any: ...
+    def order(self, account: Any, order_id: int | str) -> Doc: ...
 
-    def cancel_order(self, account: Any, order_id: int | str) -> Any: ...
+    def cancel_order(self, account: Any, order_id: int | str) -> Doc: ...
 
 
 EASTERN = ZoneInfo("America/New_York")
@@ -126,13 +126,13 @@ class PlacedOrder:
         out += [f"E*TRADE: {message_text(m)}" for m in self.messages]
         return out
 
-    def status(self) -> Any:
+    def status(self) -> Doc:
         """E*TRADE's current record of this order (``session.order``)."""
         if self._session is None or self.order_id is None:
             raise InvalidOrderError("This order has no session or order id to look up.")
         return self._session.order(self.account_id_key, self.order_id)
 
-    def cancel(self) -> Any:
+    def cancel(self) -> Doc:
         """Ask E*TRADE to cancel this order (``session.cancel_order``)."""
         if self._session is None or self.order_id is None:
             raise InvalidOrderError("This order has no session or order id to cancel.")

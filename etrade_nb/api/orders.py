@@ -9,10 +9,10 @@ sent twice by accident. On a LIVE session every order call is refused until
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..errors import (
     ConfigurationError,
@@ -22,16 +22,18 @@ from ..errors import (
     ResponseFormatError,
     TransportError,
 )
-from .base import ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
+from .base import Account, ApiBase, Doc, as_list, choice, dig, follow_markers, mmddyyyy
 
 if TYPE_CHECKING:  # imported on first use: `import etrade_nb` stays quick
+    from pandas import DataFrame
+
+    from .base import Records
     from .order_results import OrderPreview, PlacedOrder
     from .order_types import OrderRequest
     from .strategies import StrategyOrder
 
     AnyOrder = OrderRequest | StrategyOrder
 
-Account = str | int | Mapping[str, Any]
 
 ORDER_STATUSES = (
     "OPEN",
@@ -74,14 +76,19 @@ class SentOrder:
 class OrdersApi(ApiBase):
     """``/v1/accounts/{accountIdKey}/orders...`` helpers."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._sent_order_log: dict[str, SentOrder] = {}
+        """Orders this session sent for placing, by ``clientOrderId`` (for ``find_order``)."""
+        self._preview_time_log: dict[int, float] = {}
+        """previewId -> E*TRADE's ``previewTime`` of this session's previews."""
+
     def _sent_orders(self) -> dict[str, SentOrder]:
-        found: dict[str, SentOrder] = vars(self).setdefault("_sent_order_log", {})
-        return found
+        return self._sent_order_log
 
     def _preview_times(self) -> dict[int, float]:
         """previewId -> E*TRADE's ``previewTime`` (epoch seconds) of this session's previews."""
-        found: dict[int, float] = vars(self).setdefault("_preview_time_log", {})
-        return found
+        return self._preview_time_log
 
     def _note_preview(self, body: Doc) -> None:
         stamp = body.get("previewTime")
@@ -90,6 +97,52 @@ class OrdersApi(ApiBase):
         for entry in as_list(body.get("PreviewIds")):
             if isinstance(entry, dict) and str(entry.get("previewId", "")).isdigit():
                 self._preview_times()[int(entry["previewId"])] = float(stamp) / 1000
+
+    @overload
+    def orders(
+        self,
+        account: Account,
+        *,
+        status: str | None = ...,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        symbols: str | Iterable[str] | None = ...,
+        security_type: str | None = ...,
+        transaction_type: str | None = ...,
+        market_session: str | None = ...,
+        limit: int | None = ...,
+        as_frame: Literal[False] = False,
+    ) -> Records: ...
+    @overload
+    def orders(
+        self,
+        account: Account,
+        *,
+        status: str | None = ...,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        symbols: str | Iterable[str] | None = ...,
+        security_type: str | None = ...,
+        transaction_type: str | None = ...,
+        market_session: str | None = ...,
+        limit: int | None = ...,
+        as_frame: Literal[True],
+    ) -> DataFrame: ...
+    @overload
+    def orders(
+        self,
+        account: Account,
+        *,
+        status: str | None = ...,
+        start: date | datetime | str | None = ...,
+        end: date | datetime | str | None = ...,
+        symbols: str | Iterable[str] | None = ...,
+        security_type: str | None = ...,
+        transaction_type: str | None = ...,
+        market_session: str | None = ...,
+        limit: int | None = ...,
+        as_frame: bool,
+    ) -> Records | DataFrame: ...
 
     def orders(
         self,
@@ -104,7 +157,7 @@ class OrdersApi(ApiBase):
         market_session: str | None = None,
         limit: int | None = 1000,
         as_frame: bool = False,
-    ) -> Any:
+    ) -> Records | DataFrame:
         """Orders of one account, newest first, every page (100 per call) up to ``limit``.
 
         Filters are E*TRADE's: ``status`` (OPEN, EXECUTED, CANCELLED, …), ``start``/``end``
@@ -150,12 +203,12 @@ class OrdersApi(ApiBase):
         if as_frame:
             from .frames import orders_frame
 
-            frame = orders_frame(result)
+            frame: DataFrame = orders_frame(result)
             frame.attrs["more"] = result.more
             return frame
         return result
 
-    def order(self, account: Account, order_id: int | str) -> Any:
+    def order(self, account: Account, order_id: int | str) -> Doc:
         """One order (``OrdersResponse.Order[0]``: ``OrderDetail``, ``Instrument``, status)."""
         doc = self.get(self._account_path(account, f"/orders/{_order_id(order_id)}"))
         found = as_list(dig(doc, "OrdersResponse", "Order"))
@@ -163,7 +216,8 @@ class OrdersApi(ApiBase):
             raise ResponseFormatError(
                 f"E*TRADE returned no order {order_id}. Check the id with session.orders()."
             )
-        return found[0]
+        first: Doc = found[0]
+        return first
 
     def preview_order(self, account: Account, order: AnyOrder) -> OrderPreview:
         """Ask E*TRADE what ``order`` would cost; ``.place()`` on the result places it."""
@@ -237,7 +291,7 @@ class OrdersApi(ApiBase):
         doc = self._send_order("PUT", path, payload, key, order, _ids(preview_id))
         return self._placed(key, order, doc)
 
-    def cancel_order(self, account: Account, order_id: int | str) -> Any:
+    def cancel_order(self, account: Account, order_id: int | str) -> Doc:
         """Ask E*TRADE to cancel an open order (``CancelOrderResponse``: ``cancelTime``,
         ``Messages``). The order shows CANCEL_REQUESTED, then CANCELLED."""
         number = int(_order_id(order_id))
@@ -256,7 +310,7 @@ class OrdersApi(ApiBase):
 
     def find_order(
         self, client_order_id: str, account: Account | None = None, *, limit: int = 500
-    ) -> Any:
+    ) -> Doc | None:
         """The order sent as ``client_order_id`` (from ``orders()``), or ``None`` when E*TRADE
         certainly does not have it. Raises :class:`OrderLookupError` (with ``.candidates``)
         when it cannot tell: it never guesses about an order.
@@ -269,12 +323,15 @@ class OrdersApi(ApiBase):
         this computer's), leaving out orders this session knows to be others.
         """
         sent = self._sent_orders().get(client_order_id)
-        if account is None and sent is None:
+        if account is not None:
+            key = self.account_key(account)
+        elif sent is not None:
+            key = sent.account_id_key
+        else:
             raise ConfigurationError(
                 f"This session did not send {client_order_id!r}: pass its account too, "
                 "find_order(client_order_id, account)."
             )
-        key = self.account_key(account) if account is not None else sent.account_id_key  # type: ignore[union-attr]
         symbols = [sent.order.symbol] if sent is not None else None
         listed = self.orders(key, symbols=symbols, limit=limit)
         carrying = [o for o in listed if _client_ids(o)]
@@ -321,7 +378,7 @@ class OrdersApi(ApiBase):
             candidates=recent,
         )
 
-    def _answer(self, client_order_id: str, order: Any) -> Any:
+    def _answer(self, client_order_id: str, order: Doc | None) -> Doc | None:
         """Record what ``find_order`` found, so the order may (or may not) be sent again."""
         sent = self._sent_orders().get(client_order_id)
         if sent is not None:
@@ -383,7 +440,7 @@ class OrdersApi(ApiBase):
         times = self._preview_times()
         since = max((times[i] for i in ids if i in times), default=None)
         if since is None:
-            server_now = getattr(self, "server_time", lambda: None)()
+            server_now = self.server_time()
             since = None if server_now is None else server_now - 2.0  # Date: 1 s resolution
         entry = log[cid] = SentOrder(key, order, since)
         try:

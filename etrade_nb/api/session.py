@@ -23,7 +23,7 @@ from typing import Any
 
 import requests
 
-from ..environments import Environment, environment_badge_html, resolve_environment
+from ..environments import Environment, resolve_environment
 from ..errors import (
     AccessTokenExpiredError,
     AccessTokenInactiveError,
@@ -44,6 +44,7 @@ from ..secret import Secret
 from ..storage.token_store import NO_STORE, StoredToken, TokenStore, delete_quietly, save_or_explain
 from .accounts import AccountsApi
 from .alerts import AlertsApi
+from .badge import environment_badge_html
 from .market import QUOTE_BATCH, QUOTE_BATCH_OVERRIDE, MarketApi, QuoteList
 from .orders import OrdersApi
 from .paths import WireGuard, api_url, check_wire, is_order_path, judged_path
@@ -129,6 +130,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         retry: RetryPolicy | None = None,
         rate_limit: float | None = 4.0,
     ) -> None:
+        super().__init__()  # each area's own state (see ApiBase)
         self.environment = environment or resolve_environment()
         self.consumer_key = consumer_key
         self._consumer_secret = Secret(consumer_secret)
@@ -145,6 +147,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         self._revoked = False
         self._live_orders = False
         self._generation = 0  # bumped by every successful renew
+        self._server_offset: float | None = None  # E*TRADE's clock minus ours (Date header)
         self._renew_lock = threading.Lock()
         signer = oauth1(
             consumer_key,
@@ -337,7 +340,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         """E*TRADE's clock now (epoch seconds, about 1 s resolution), as its last ``Date``
         header showed it; ``None`` before any answer. Order lookups use it, never the
         local clock, which may be minutes off."""
-        offset: float | None = getattr(self, "_server_offset", None)
+        offset = self._server_offset
         return None if offset is None else self._clock() + offset
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:

@@ -89,46 +89,61 @@ def send(
             failure = exc
         if failure is not None:
             error = _failure_error(failure, method, url, what, idempotent, timeout, timeout_hint)
+            if error is None and last:
+                error = _gave_up(what, url, attempts)
             if error is not None:
                 raise error
-            if last:
-                tries = f" {attempts} times" if attempts > 1 else ""
-                raise ServiceUnavailableError(
-                    f"{what} failed{tries}: no complete answer from {_host(url)}. Check the "
-                    "network (and HTTPS_PROXY/NO_PROXY if you use a proxy), then try again in a "
-                    "minute."
-                )
             log.info("%s: connection error, retry %d/%d", what, attempt + 1, policy.retries)
             policy.sleep(policy.delay(attempt))
             continue
         _scrub_request(response.request)
-        if idempotent and not last and is_rate_limited(response):
-            # Refused before any work was done: wait for the next second's budget.
-            log.info("%s: rate limited, retry %d/%d", what, attempt + 1, policy.retries)
-            response.close()
-            policy.sleep(max(1.0, policy.delay(attempt)))
-            continue
-        if response.status_code in RETRY_STATUSES and is_transient(response):
-            if not idempotent:
-                raise _unknown_outcome(
-                    method, what, f"got HTTP {response.status_code}", response=response
-                )
-            if last:
-                tries = f" {attempts} times" if attempts > 1 else ""
-                raise ServiceUnavailableError(
-                    f"{what} failed{tries} with HTTP {response.status_code} "
-                    f"({snippet(response.text, 80)!r}). E*TRADE may be busy (it happens around "
-                    "the market open and close); try again in a minute.",
-                    response=response,
-                )
-            log.info(
-                "%s: HTTP %d, retry %d/%d", what, response.status_code, attempt + 1, policy.retries
-            )
-            response.close()
-            policy.sleep(policy.delay(attempt))
-            continue
-        return response
+        pause = _retry_pause(response, method, what, idempotent, attempt, attempts, policy)
+        if pause is None:
+            return response
+        response.close()
+        policy.sleep(pause)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _gave_up(what: str, url: str, attempts: int) -> ServiceUnavailableError:
+    tries = f" {attempts} times" if attempts > 1 else ""
+    return ServiceUnavailableError(
+        f"{what} failed{tries}: no complete answer from {_host(url)}. Check the "
+        "network (and HTTPS_PROXY/NO_PROXY if you use a proxy), then try again in a "
+        "minute."
+    )
+
+
+def _retry_pause(
+    response: requests.Response,
+    method: str,
+    what: str,
+    idempotent: bool,
+    attempt: int,
+    attempts: int,
+    policy: RetryPolicy,
+) -> float | None:
+    """Seconds to wait before sending again, ``None`` if ``response`` is the answer; or the
+    error to raise when a retryable answer may not be retried."""
+    last = attempt == attempts - 1
+    if idempotent and not last and is_rate_limited(response):
+        # Refused before any work was done: wait for the next second's budget.
+        log.info("%s: rate limited, retry %d/%d", what, attempt + 1, policy.retries)
+        return max(1.0, policy.delay(attempt))
+    if response.status_code not in RETRY_STATUSES or not is_transient(response):
+        return None
+    if not idempotent:
+        raise _unknown_outcome(method, what, f"got HTTP {response.status_code}", response=response)
+    if last:
+        tries = f" {attempts} times" if attempts > 1 else ""
+        raise ServiceUnavailableError(
+            f"{what} failed{tries} with HTTP {response.status_code} "
+            f"({snippet(response.text, 80)!r}). E*TRADE may be busy (it happens around "
+            "the market open and close); try again in a minute.",
+            response=response,
+        )
+    log.info("%s: HTTP %d, retry %d/%d", what, response.status_code, attempt + 1, policy.retries)
+    return policy.delay(attempt)
 
 
 def _failure_error(

@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import IO
 
 from ..emulator import EmulatorServer
-from ..environments import auto_approve_requested
 
 QUICKSTART = "01-quickstart.ipynb"
 DASHBOARD = "05-dashboard.ipynb"
@@ -273,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = _writable_notebooks(args.notebook_dir)
     token = args.token or os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(16)
     _, title, path, notebook = _APPS[args.app]
+    from ..notebook.autoapprove import requested as auto_approve_requested  # IPython: lazily
+
     requested = auto_approve_requested()
     emu = EmulatorServer(port=args.emulator_port, auto_approve=requested).start()
     stop = threading.Event()

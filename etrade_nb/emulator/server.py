@@ -26,7 +26,14 @@ from .net import is_loopback
 from .ratelimits import RateLimits
 from .robot import ROBOT_HEADER
 from .signing import parse_authorization_header, parse_form
-from .state import DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, IDLE_LIMIT, State, Stats
+from .state import (
+    DEMO_CONSUMER_KEY,
+    DEMO_CONSUMER_SECRET,
+    IDLE_LIMIT,
+    REQUEST_TOKEN_LIFETIME,
+    State,
+    Stats,
+)
 
 AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"  # the client's name too; no code is shared
 
@@ -260,7 +267,9 @@ class EmulatorServer:
     ``rate_limits=True`` enforces E*TRADE's published per-second and hourly request limits
     per consumer key (see :mod:`.ratelimits`); the flag can be flipped while running. Their
     windows slide over ``rate_limit_clock`` (default ``time.monotonic``; set it, also while
-    running, to drive the windows from a test).
+    running, to drive the windows from a test). ``request_token_lifetime`` shortens the
+    authorize link's 5 minutes (tests of a link that expires); :meth:`environ` then tells
+    the client (``ETRADE_NB_LINK_LIFETIME``), so both count down the same.
 
     ``auto_approve`` lets the demo robot press Accept (``etrade_nb.emulator.approve``); by
     default it follows ``ETRADE_NB_DEMO_AUTO_APPROVE`` (``1``/``true``/``yes``), the switch
@@ -294,6 +303,7 @@ class EmulatorServer:
         rate_limit_clock: Callable[[], float] | None = None,
         problem_header: bool = False,
         strict: bool | None = None,
+        request_token_lifetime: float | None = None,
         idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
@@ -303,6 +313,8 @@ class EmulatorServer:
         self._requested_port = port
         self.clock: Callable[[], float] = clock or time.time
         self.state = State(self.clock)
+        if request_token_lifetime is not None:
+            self.state.request_token_lifetime = request_token_lifetime
         self.stats = Stats()
         if auto_approve is None:  # as the demo/CI switch says; off unless it is set
             robot = os.environ.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
@@ -403,7 +415,7 @@ class EmulatorServer:
         through jupyter-server-proxy instead (see :meth:`proxied_authorize_url`); ``None``
         or ``""`` keeps the loopback URL.
         """
-        return {
+        env = {
             "ETRADE_NB_API_BASE": self.url,
             "ETRADE_NB_AUTHORIZE_URL": (
                 self.proxied_authorize_url(proxy_prefix) if proxy_prefix else self.authorize_url
@@ -411,6 +423,10 @@ class EmulatorServer:
             "ETRADE_CONSUMER_KEY": self.consumer_key,
             "ETRADE_CONSUMER_SECRET": self.consumer_secret,
         }
+        if self.state.request_token_lifetime != REQUEST_TOKEN_LIFETIME:
+            # a shortened link lifetime (tests): the client must count down the same
+            env["ETRADE_NB_LINK_LIFETIME"] = f"{self.state.request_token_lifetime:g}"
+        return env
 
     # -- test controls ------------------------------------------------------------------
 

@@ -90,9 +90,10 @@ class RequestToken:
     failed_attempts: int = 0
     dead: bool = False  # consumed, declined or burned
     forced_expired: bool = False
+    lifetime: float = REQUEST_TOKEN_LIFETIME
 
     def expired(self, now: float) -> bool:
-        return self.forced_expired or now >= self.issued_at + REQUEST_TOKEN_LIFETIME
+        return self.forced_expired or now >= self.issued_at + self.lifetime
 
 
 @dataclass
@@ -117,6 +118,7 @@ class State:
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self.clock = clock
+        self.request_token_lifetime: float = REQUEST_TOKEN_LIFETIME  # tests may shorten it
         self.lock = threading.RLock()
         self.consumers: dict[str, Consumer] = {}
         self.request_tokens: dict[str, RequestToken] = {}
@@ -130,7 +132,10 @@ class State:
         return consumer
 
     def issue_request_token(self, consumer_key: str) -> RequestToken:
-        rt = RequestToken(new_token(), new_token(), consumer_key, self.clock())
+        rt = RequestToken(
+            new_token(), new_token(), consumer_key, self.clock(),
+            lifetime=self.request_token_lifetime,
+        )  # fmt: skip
         with self.lock:
             self.request_tokens[rt.token] = rt
         return rt

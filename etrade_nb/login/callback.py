@@ -77,8 +77,8 @@ import time
 from collections.abc import Callable, Mapping
 from urllib.parse import SplitResult, parse_qs, urlencode, urlsplit
 
-from ..environments import notebook_host
 from ..errors import ConfigurationError, EtradeError
+from ..hosts import notebook_host
 from .callback_server import REQUEST_DEADLINE, LoopbackServer
 from .callback_urls import CALLBACK_PATH
 

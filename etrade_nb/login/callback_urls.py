@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from ..environments import is_loopback_url, notebook_host
+from ..environments import is_loopback_url
 from ..errors import ConfigurationError
+from ..hosts import notebook_host
 
 CALLBACK_PATH = "/callback"
 _PROXY_PATH = re.compile(r"/proxy/(absolute/)?(\d{1,5})(/.*)?$")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import threading
 import time
 from collections.abc import Mapping
@@ -30,11 +31,40 @@ from ..errors import (
     VerifierRejectedError,
 )
 from ..oauth.signing import oauth1
-from ..oauth.tokens import AccessToken, Clock, RequestToken, format_duration
+from ..oauth.tokens import (
+    REQUEST_TOKEN_LIFETIME,
+    AccessToken,
+    Clock,
+    RequestToken,
+    format_duration,
+)
 from ..oauth.verifier import extract_verifier
 from ..secret import Secret
 from ..storage.credentials import Credentials, load_credentials
 from ..storage.token_store import StoredToken, TokenStore, default_store, save_or_explain
+
+LINK_LIFETIME_VAR = "ETRADE_NB_LINK_LIFETIME"
+"""Seconds an authorize link lasts, honoured only for a loopback E*TRADE (the emulator, whose
+``request_token_lifetime`` tests shorten); E*TRADE's own links last 5 minutes."""
+
+
+def link_lifetime(environment: Environment, environ: Mapping[str, str] | None = None) -> float:
+    """How long a new authorize link works: 5 minutes, or the emulator's own setting."""
+    raw = (os.environ if environ is None else environ).get(LINK_LIFETIME_VAR, "").strip()
+    if not raw or not environment.local:
+        return REQUEST_TOKEN_LIFETIME
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{LINK_LIFETIME_VAR}={raw!r} is not a number of seconds; unset it."
+        ) from None
+    if not 0 < seconds <= REQUEST_TOKEN_LIFETIME:
+        raise ConfigurationError(
+            f"{LINK_LIFETIME_VAR}={raw!r} must be between 0 and {REQUEST_TOKEN_LIFETIME:g} "
+            "seconds; unset it."
+        )
+    return seconds
 
 
 class LoginState(str, enum.Enum):
@@ -81,6 +111,7 @@ class OAuthFlow:
             consumer_key, consumer_secret, environment=self.environment.name, environ=environ
         )
         self.callback = callback
+        self.link_lifetime = link_lifetime(self.environment, environ)
         self.store = store if store is not None else default_store(environ)
         self.clock = clock
         self.timeout = timeout
@@ -171,6 +202,7 @@ class OAuthFlow:
                 secret=Secret(fields["oauth_token_secret"]),
                 issued_at=self.clock(),
                 callback_confirmed=fields.get("oauth_callback_confirmed") == "true",
+                lifetime=self.link_lifetime,
             )
             self._request_token = token
             self._authorized = False
@@ -188,64 +220,78 @@ class OAuthFlow:
         with self._lock:
             if self._authorized and self._session is not None:
                 return self._session
-            pending = self._request_token
-            if pending is None:
-                raise LoginNotStartedError(
-                    "There is no login waiting for a code. Call start() (or run %etrade_login), "
-                    "open the link, approve, then enter the code."
-                )
-            if pasted_token is not None and pasted_token != pending.token:
-                raise TokenMismatchError(
-                    "That address belongs to an earlier login, not the link shown now. Open "
-                    "the current link, click Accept, and paste what it gives you."
-                )
-            if self.state is LoginState.EXPIRED:
-                raise self._expired_error()
-            creds = self.credentials
-            auth = oauth1(
-                creds.consumer_key,
-                creds.consumer_secret,
-                token=pending.token,
-                token_secret=pending.secret,
-                verifier=code,
-                clock=self.clock,
-            )
-            failure: TransportError | None = None
-            try:
-                # Sent once: a lost answer may hide a used-up request token, so a silent
-                # retry would turn a success into a confusing "wrong code".
-                response = send(
-                    self._http,
-                    "GET",
-                    f"{self.environment.oauth_base}/oauth/access_token",
-                    auth=auth,
-                    timeout=self.timeout,
-                    policy=dataclasses.replace(self.retry, retries=0),
-                    what="Exchanging the verification code",
-                    timeout_hint="OAuthFlow(timeout=60)",
-                )
-            except TransportError as exc:
-                failure = exc
-            if failure is not None:
-                self._exchange_uncertain = True
-                raise type(failure)(
-                    f"{failure.message} E*TRADE may or may not have used the code: submit the "
-                    "same code again; if it is then refused, start a new login."
-                )
+            pending = self._pending_token(pasted_token)
+            response = self._exchange(pending, code)
             if response.status_code != 200:
                 raise self._access_error(response, pending, code)
-            fields = parse_token_body(response)
-            now = self.clock()
-            access = AccessToken(
-                fields["oauth_token"], Secret(fields["oauth_token_secret"]), issued_at=now
+            return self._authorize(parse_token_body(response))
+
+    def _pending_token(self, pasted_token: str | None) -> RequestToken:
+        """The request token a code may be exchanged for now; else why not, as an error."""
+        pending = self._request_token
+        if pending is None:
+            raise LoginNotStartedError(
+                "There is no login waiting for a code. Call start() (or run %etrade_login), "
+                "open the link, approve, then enter the code."
             )
-            note = save_or_explain(
-                self.store, creds.consumer_key, self.environment.name, StoredToken(access, now)
+        if pasted_token is not None and pasted_token != pending.token:
+            raise TokenMismatchError(
+                "That address belongs to an earlier login, not the link shown now. Open "
+                "the current link, click Accept, and paste what it gives you."
             )
-            self._session = self._make_session(access, last_used=now)
-            self._session.store_warning = note
-            self._authorized = True
-            return self._session
+        if self.state is LoginState.EXPIRED:
+            raise self._expired_error()
+        return pending
+
+    def _exchange(self, pending: RequestToken, code: Secret) -> requests.Response:
+        """Send the access-token request once and return E*TRADE's answer, whatever it is."""
+        creds = self.credentials
+        auth = oauth1(
+            creds.consumer_key,
+            creds.consumer_secret,
+            token=pending.token,
+            token_secret=pending.secret,
+            verifier=code,
+            clock=self.clock,
+        )
+        failure: TransportError | None = None
+        try:
+            # Sent once: a lost answer may hide a used-up request token, so a silent
+            # retry would turn a success into a confusing "wrong code".
+            return send(
+                self._http,
+                "GET",
+                f"{self.environment.oauth_base}/oauth/access_token",
+                auth=auth,
+                timeout=self.timeout,
+                policy=dataclasses.replace(self.retry, retries=0),
+                what="Exchanging the verification code",
+                timeout_hint="OAuthFlow(timeout=60)",
+            )
+        except TransportError as exc:
+            failure = exc
+        self._exchange_uncertain = True
+        raise type(failure)(
+            f"{failure.message} E*TRADE may or may not have used the code: submit the "
+            "same code again; if it is then refused, start a new login."
+        )
+
+    def _authorize(self, fields: dict[str, str]) -> Session:
+        """Keep the access token (store and session): the login is done."""
+        now = self.clock()
+        access = AccessToken(
+            fields["oauth_token"], Secret(fields["oauth_token_secret"]), issued_at=now
+        )
+        note = save_or_explain(
+            self.store,
+            self.credentials.consumer_key,
+            self.environment.name,
+            StoredToken(access, now),
+        )
+        self._session = self._make_session(access, last_used=now)
+        self._session.store_warning = note
+        self._authorized = True
+        return self._session
 
     def cached_session(self) -> Session | None:
         """A session from the token store if it holds a token from today, else ``None``."""

@@ -7,9 +7,13 @@ can never approve a real E*TRADE login. The code it gets goes through the normal
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 
-from ..environments import AUTO_APPROVE_VAR, auto_approve_requested, is_loopback_url
+from ..environments import is_loopback_url
+
+AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"
+"""Demos and CI only: let a loopback emulator's robot click Accept (never a real page)."""
 
 REFUSED = (
     f"{AUTO_APPROVE_VAR} is set, but the authorize link is not the local emulator: "
@@ -19,8 +23,9 @@ REFUSED = (
 
 
 def requested(environ: Mapping[str, str] | None = None) -> bool:
-    """True when the environment asks for the demo auto-approve."""
-    return auto_approve_requested(environ)
+    """True when the environment asks for the demo auto-approve (``1``, ``true``, ``yes``)."""
+    env = os.environ if environ is None else environ
+    return env.get(AUTO_APPROVE_VAR, "").strip().lower() in ("1", "true", "yes")
 
 
 def auto_approve(

@@ -11,7 +11,7 @@ import re
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..environments import environment_badge_html
+from ..api.badge import environment_badge_html
 from ..oauth.tokens import TokenState, format_duration, format_valid_until
 
 if TYPE_CHECKING:
@@ -26,6 +26,23 @@ Bundle = dict[str, str]
 WAITING_TEXT = (
     "Waiting for your code: paste it into the box below this output and press Enter "
     "(Enter alone stops the login)."
+)
+REDIRECT_WAITING_TEXT = (
+    "Waiting for E*TRADE to send your browser back here after you click Accept. If that does "
+    "not happen, press ■ Interrupt: the login stays open and you can paste the code instead."
+)
+RENEWED = "The previous link expired, so this is a new one: open it and click Accept."
+CODE_FOR_EXPIRED = (
+    "That code's link had expired, so this is a new link: open it, click Accept and paste "
+    "the code it shows."
+)
+NO_MORE_LINKS = "No new link: an hour passed without a code."
+ENTER_STOPS = (
+    "Press Enter in the box below to stop the login, then run this cell again for a fresh link."
+)
+REJECTED_AFTER_RENEWAL = (
+    "E*TRADE did not accept that code. If it came from an earlier link, that link has "
+    "expired: open the link above, click Accept and paste the code it shows."
 )
 EMPTY_SUBMIT = "Paste the verification code E*TRADE showed you, then press Submit."
 GENERIC_ERROR = (
@@ -53,17 +70,22 @@ def badge_html(environment: str) -> str:
     return f"{badge} <b>{escape(LIVE_WARNING)}</b>" if environment == "live" else badge
 
 
-def link_html(url: str, name: str = DEFAULT_NAME, *, cells: bool = True) -> str:
+def link_html(
+    url: str, name: str = DEFAULT_NAME, *, redirect: bool = False, cells: bool = True
+) -> str:
     """The clickable authorize link (new tab) with the one-line instruction.
 
+    ``redirect``: a callback login waiting for E*TRADE's redirect (no box on screen).
     ``cells=False`` (a Voila page: no cell to run a magic in) leaves out ``%etrade_verify``.
     """
-    verify = f" (or run <code>{escape(verify_command(name))}</code>)" if cells else ""
-    return (
+    anchor = (
         f'<a id="{LINK_ID}" href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
-        "<b>Open the E*TRADE authorize page</b></a> &mdash; log in, click Accept, then paste "
-        f"the code below and press Enter{verify}."
+        "<b>Open the E*TRADE authorize page</b></a> &mdash; log in, click Accept"
     )
+    if redirect:
+        return f"{anchor}; E*TRADE then sends your browser back here with the code."
+    verify = f" (or run <code>{escape(verify_command(name))}</code>)" if cells else ""
+    return f"{anchor}, then paste the code below and press Enter{verify}."
 
 
 def code_html(text: str) -> str:
@@ -99,7 +121,32 @@ _PHASE_WORDS = {
     "authorized": "authorized, login finished",
     "expired": "the link expired, login ended",
     "cancelled": "login cancelled",
+    "logged out": "logged out",
 }
+
+
+def paste_instead(name: str, *, box: bool) -> str:
+    """What to do after Interrupt stopped the wait for the redirect (the login stays open)."""
+    what = "the code E*TRADE showed (or the address your browser landed on)"
+    if box:
+        how = f"Paste {what} into the box and press Enter, or run {verify_command(name)}"
+    else:
+        how = f"Run {verify_command(name)} in a new cell with {what} as CODE"
+    return f"Stopped waiting for the redirect. {how}; the redirect still signs in too."
+
+
+def redirect_interrupted_text(name: str) -> str:
+    """The error line of an interrupted callback wait: true before and after the login ends."""
+    return (
+        f"Stopped waiting for E*TRADE's redirect for `{name}`: nothing after this cell ran. "
+        "Once the login above says Authorized, run the next cells."
+    )
+
+
+def logged_out_bundle(name: str, environment: str) -> Bundle:
+    """What the login cell keeps after ``%etrade_logout``."""
+    text = f"Logged out ({environment}): `{name}` was authorized here, then its token was revoked."
+    return {"text/plain": text, "text/html": f"<div>{code_html(text)}</div>"}
 
 
 def countdown_text(seconds_left: float) -> str:
@@ -110,17 +157,24 @@ def countdown_text(seconds_left: float) -> str:
 
 
 def link_bundle(
-    url: str, *, name: str, environment: str, seconds_left: float, waiting: bool = False
+    url: str,
+    *,
+    name: str,
+    environment: str,
+    seconds_left: float,
+    waiting: bool = False,
+    redirect: bool = False,
 ) -> Bundle:
     """The text-mode login: the link and the exact next step."""
     command = verify_command(name)
     live = f"{LIVE_WARNING}\n" if environment == "live" else ""
     head = f"{live}E*TRADE login ({environment}): open this link, log in and click Accept:\n{url}\n"
     if waiting:
-        plain = f"{head}{WAITING_TEXT} {countdown_text(seconds_left)}"
+        wait = REDIRECT_WAITING_TEXT if redirect else WAITING_TEXT
+        plain = f"{head}{wait} {countdown_text(seconds_left)}"
         html = (
-            f"<div>{badge_html(environment)} {link_html(url, name)}<br>"
-            f"<b>{escape(WAITING_TEXT)}</b> <small>{escape(countdown_text(seconds_left))}"
+            f"<div>{badge_html(environment)} {link_html(url, name, redirect=redirect)}<br>"
+            f"<b>{escape(wait)}</b> <small>{escape(countdown_text(seconds_left))}"
             "</small></div>"
         )
         return {"text/plain": plain, "text/html": html}
@@ -221,7 +275,7 @@ def _register_what(url: str) -> str:
 def callback_text(url: str, *, via_hub: bool, registered: bool) -> str:
     """Where E*TRADE must send the browser, and what to do about it."""
     if registered:
-        return f"Waiting for E*TRADE's redirect to {url} (the registered callback URL)."
+        return f"E*TRADE sends your browser to {url}, the registered callback URL."
     return (
         f"Callback receiver ready. Register {_register_what(url)} as this consumer key's "
         "callback URL with E*TRADE customer service (one URL per key), then use --callback URL "

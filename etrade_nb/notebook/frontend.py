@@ -1,9 +1,9 @@
 """What the notebook layer needs of IPython and the front end, as small Protocols and checks.
 
 No etrade logic here, and no import of the magics or the login: both use this module.
-The checks are the measured signals (``shared/reference/blocking-cells.md``): the running
-request's ``allow_stdin`` is False under nbclient, nbconvert, papermill, nbval and Voila,
-True for Run All in JupyterLab, Notebook 7 and VS Code.
+The checks are signals measured in each front end: the running request's ``allow_stdin``
+is False under nbclient, nbconvert, papermill, nbval and Voila, True for Run All in
+JupyterLab, Notebook 7 and VS Code.
 """
 
 from __future__ import annotations

@@ -39,9 +39,11 @@ from .waiting import Released, Waiter
 
 CALLBACK_POLL = 0.1
 """Seconds between looks at a callback login that waits for E*TRADE's redirect."""
+RENEW_FOR = 60 * 60.0
+"""Seconds after the first link during which an expired link is replaced by a new one."""
 
 log = logging.getLogger(__name__)
-_MAX_TICKS = 60 * 60  # the countdown thread never outlives an hour
+_MARGIN_TICKS = 10 * 60  # past the last link's end: the countdown thread then stops
 
 
 class LoginStoppedError(LoginError):
@@ -59,15 +61,18 @@ class NotebookLogin:
         *,
         bind: Callable[[Session], object],
         tick_seconds: float | None = 1.0,
-        max_refreshes: int = 3,
+        renew_for: float = RENEW_FOR,
     ) -> None:
         self.name, self.flow, self.view = name, flow, view
         self.receiver: CallbackReceiver | None = None
+        self.redirect_expected = False  # a registered callback URL: wait for the redirect
         self.session: Session | None = None
         self._bind = bind
         self._tick_seconds = tick_seconds
-        self.max_refreshes = max_refreshes
-        self._refreshes = 0
+        self.renew_for = renew_for
+        self._renew_until = 0.0  # (flow clock) no new link after this
+        self._renewed = False  # a link expired and was replaced during this login
+        self._why = "the link expired"  # why the login ended, for the waiting cell's error
         self._phase = Phase.PENDING
         self._message, self._error = "", False
         self._note: str | None = None
@@ -100,6 +105,7 @@ class NotebookLogin:
             message=self._message,
             error=self._error,
             waiting=self._waiter is not None,
+            redirect=self.redirect_expected,
             valid_until=session.expires_at if session is not None else None,
             note=self._note,
         )
@@ -109,9 +115,13 @@ class NotebookLogin:
         """Display the view with a usable link (the same one while fresh); returns the link."""
         with self._lock:
             if self._phase in (Phase.EXPIRED, Phase.CANCELLED):
-                self._phase, self._refreshes = Phase.PENDING, 0
+                self._phase, self._renew_until = Phase.PENDING, 0.0
                 self._message, self._error = "", False
+                self._why = "the link expired"
             url = self.flow.start()
+            if not self._renew_until:
+                self._renew_until = self.flow.clock() + self.renew_for
+                self._renewed = False
             self.view.show(self.state())
         self._start_timer()
         return url
@@ -141,7 +151,8 @@ class NotebookLogin:
                 self._link_expired(exc.message)
                 raise
             except VerifierRejectedError:
-                self._set(Phase.PENDING, D.REJECTED, error=True)  # the countdown is below
+                why = D.REJECTED_AFTER_RENEWAL if self._renewed else D.REJECTED
+                self._set(Phase.PENDING, why, error=True)  # the countdown is below
                 raise
             except EtradeError as exc:
                 self._set(Phase.PENDING, exc.message, error=True)
@@ -191,13 +202,17 @@ class NotebookLogin:
     ) -> Session | None:
         """Block (main thread) until the login ends; the session, or :class:`LoginStoppedError`.
 
-        The prompt takes codes until one works; an empty answer cancels; Interrupt cancels;
-        the callback, a code from the view, or the link's expiry release the prompt. A login
-        with a callback receiver waits for the redirect without a prompt (Interrupt stops it).
-        A front end that cannot answer prompts after all (``StdinNotImplementedError``) gets the
-        login without waiting, and a line saying how to finish it (``None``). A prompt left
-        open (released, interrupted) stays on screen in JupyterLab until the output is
-        cleared, so then ``clear()`` runs and the view is shown again.
+        The kernel's prompt takes codes until one works; only the person ends it (a code,
+        Enter alone, Interrupt), never the kernel: a prompt the kernel let go of stays pending
+        in JupyterLab and Notebook 7 and refuses every cell run by hand afterwards. So while it
+        waits, an expired link is replaced in place (for :attr:`renew_for`), and after that the
+        view says that Enter stops the login. A login whose callback URL is registered
+        (:attr:`redirect_expected`) waits for the redirect without a prompt; Interrupt then
+        leaves the login open for a paste (the view's box or ``%etrade_verify``). A front end
+        that cannot answer prompts (``StdinNotImplementedError``) gets the login without
+        waiting and a line saying how to finish it (``None``). A prompt the person interrupted
+        stays on screen in JupyterLab until the output is cleared, so then ``clear()`` runs
+        and the view is shown again. A login that stops leaves one line: the error raised.
         """
         waiter = waiter or Waiter()
         self._waiter = waiter
@@ -207,16 +222,12 @@ class NotebookLogin:
                 if self.session is not None:
                     return self.session
                 if self._phase.ended:
-                    raise LoginStoppedError(D.stopped_text(self.name, "the link expired"))
+                    raise self._stopped(self._why)
                 if self.flow.seconds_left() <= 0:
                     self._link_expired()
                     continue
                 text = waiter.take()
-                if text is None and self.receiver is not None:
-                    # Callback mode waits on the clock, not in a stdin prompt: a prompt that
-                    # the kernel releases itself stays pending in JupyterLab and Notebook 7
-                    # (their kernel connection keeps hasPendingInput until an input_reply, an
-                    # Interrupt or a restart) and then refuses to run any cell by hand.
+                if text is None and self.redirect_expected:
                     time.sleep(CALLBACK_POLL)
                     continue
                 if text is None:
@@ -228,28 +239,41 @@ class NotebookLogin:
                         self._message, self._error = D.NO_PROMPT, True
                         return None
                     except (KeyboardInterrupt, EOFError):
-                        self.cancel()
-                        raise LoginStoppedError(D.stopped_text(self.name, "interrupted")) from None
+                        raise self._stopped("interrupted") from None
+                if (signed_in := self._signed_in()) is not None:
+                    return signed_in  # meanwhile, by a redirect or the box
+                if self._phase.ended:
+                    raise self._stopped(self._why)
                 if not text.strip():
-                    self.cancel()
-                    raise LoginStoppedError(D.stopped_text(self.name, "no code was given"))
+                    raise self._stopped("no code was given")
                 try:
                     self.finish(text)
-                except EtradeError as exc:  # shown in the view
-                    if isinstance(exc, AuthorizeLinkExpiredError) and self._phase.ended:
-                        raise LoginStoppedError(
-                            D.stopped_text(self.name, "the link expired")
-                        ) from None
+                except EtradeError:  # shown in the view; an ended login stops above
                     continue  # ask again
-        except KeyboardInterrupt:  # the person interrupted an exchange
-            self.cancel()
-            raise LoginStoppedError(D.stopped_text(self.name, "interrupted")) from None
+        except KeyboardInterrupt:  # an exchange, or the wait for the redirect, interrupted
+            if self.redirect_expected and not self._phase.ended:
+                self.redirect_expected = False  # the person pastes now
+                self._message = D.paste_instead(self.name, box=self.view.has_box)
+                self._error = False
+                raise LoginStoppedError(D.redirect_interrupted_text(self.name)) from None
+            raise self._stopped("interrupted") from None
         finally:
             self._waiter = None
             self._render()
             if waiter.unanswered and clear is not None:
                 clear()
                 self.view.show(self.state())
+
+    def _signed_in(self) -> Session | None:
+        return self.session  # read again: another thread may have set it
+
+    def _stopped(self, why: str) -> LoginStoppedError:
+        """End the waiting login: its cell's error line is the one record of how."""
+        with self._lock:
+            if not self._phase.ended:
+                self._end(Phase.CANCELLED, "")
+            self._message = ""
+        return LoginStoppedError(D.stopped_text(self.name, why))
 
     def _release_waiter(self) -> None:
         waiter = self._waiter
@@ -272,27 +296,44 @@ class NotebookLogin:
             self._lock.release()
 
     def _link_expired(self, reason: str | None = None) -> bool:
-        """A new link when nobody waits (at most ``max_refreshes``), else the login ends."""
+        """A new link in place of the expired one (for :attr:`renew_for`), else the end.
+
+        Never releases a prompt: while one waits, the view says that Enter stops the login.
+        """
         with self._lock:
-            if self._waiter is None and self._refreshes < self.max_refreshes:
-                self._refreshes += 1
+            if self._phase.ended:
+                return False
+            if self.flow.clock() < self._renew_until:
                 try:
                     self.flow.start()
                 except EtradeError as exc:
-                    return self._end(Phase.EXPIRED, exc.message)
+                    return self._expire(exc.message, "no new link could be had")
                 except Exception:
                     log.exception("Getting a new authorize link failed")
-                    return self._end(Phase.EXPIRED, D.GENERIC_ERROR)
+                    return self._expire(D.GENERIC_ERROR, "no new link could be had")
+                self._renewed = True
                 if self.receiver is not None:
                     self.receiver.extend(self.flow.seconds_left() + 60)
-                note = "The previous link expired (5 minutes); open this new one."
-                self._set(Phase.PENDING, f"{reason} {note}" if reason else note, error=False)
+                self._set(Phase.PENDING, D.CODE_FOR_EXPIRED if reason else D.RENEWED)
                 return True
-            return self._end(
-                Phase.EXPIRED,
-                f"The login link expired before a code came. Run %etrade_login{self._named()} "
-                "for a new one.",
+            return self._expire(None, "no code came within an hour")
+
+    def _expire(self, reason: str | None, why: str) -> bool:
+        self._why = why
+        if self._waiter is not None and not self.redirect_expected:  # a prompt waits
+            message = f"{reason or D.NO_MORE_LINKS} {D.ENTER_STOPS}"
+        else:
+            message = (reason + " " if reason else "The login link expired and no code came. ") + (
+                f"Run %etrade_login{self._named()} for a new one."
             )
+        return self._end(Phase.EXPIRED, message)
+
+    def logged_out(self) -> None:
+        """The session was revoked: the login's record says so (the output stays)."""
+        with self._lock:
+            self._stop.set()
+            self._phase, self._message, self._error = Phase.LOGGED_OUT, "", False
+        self._render()
 
     def cancel(self) -> None:
         """End a pending login: the link leaves every output, the receiver lets it go."""
@@ -327,7 +368,7 @@ class NotebookLogin:
         self._timer.start()
 
     def _run_timer(self, seconds: float, stop: threading.Event) -> None:
-        for _ in range(_MAX_TICKS):
+        for _ in range(int(self.renew_for / seconds) + _MARGIN_TICKS):  # bounded
             if stop.wait(seconds):
                 return
             try:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 from ..api.session import Session
-from ..environments import notebook_host
 from ..errors import (
     AccessTokenExpiredError,
     ConfigurationError,
@@ -24,6 +23,7 @@ from ..errors import (
     LoginNotStartedError,
     TokenRejectedError,
 )
+from ..hosts import notebook_host
 from ..login.callback import WAIT_FOR_LOGIN, CallbackReceiver
 from ..login.callback_urls import CallbackPlan, is_full_url, pending_token, plan_callback
 from ..login.flow import OAuthFlow
@@ -198,9 +198,8 @@ class LoginManager:
         return None
 
     def _start_callback(self, login: NotebookLogin, url: str, port: int) -> None:
-        warn = self._warner(login)
         if notebook_host().per_session:
-            warn(D.BINDER_CALLBACK)
+            login.note(D.BINDER_CALLBACK)  # once, in the login itself: the prompt is below
             return
         prepared = self.plans.get(login.name) if not url else None  # from %etrade_callback
         plan = prepared or plan_callback(url or None, port=port)
@@ -245,11 +244,15 @@ class LoginManager:
         login.receiver = receiver
         assert receiver is not None
         registered = bool(plan.registered_url or prepared)
-        self._say(
-            D.callback_text(
-                plan.url_for(receiver.port), via_hub=plan.via_hub, registered=registered
-            )
+        # E*TRADE redirects only to a registered URL: otherwise the person pastes the code.
+        login.redirect_expected = registered
+        text = D.callback_text(
+            plan.url_for(receiver.port), via_hub=plan.via_hub, registered=registered
         )
+        if registered:
+            login.note(text)  # in the login's own output: it goes when the login ends
+        else:
+            self._say(text)  # the URL to register: worth keeping after the login
 
     # -- %etrade_callback --------------------------------------------------------------------
     def callback(self, name: str = D.DEFAULT_NAME, *, port: int = 0) -> str | None:
@@ -263,7 +266,7 @@ class LoginManager:
         if not 0 <= port <= 65535:
             raise ConfigurationError(f"--port {port} is not a port number (0 to 65535).")
         if notebook_host().per_session:
-            self._say(D.BINDER_CALLBACK, warning=True)
+            self._say(D.BINDER_CALLBACK)
             return None
         login = self.logins.get(name)
         plan = plan_callback(port=port)
@@ -388,6 +391,9 @@ class LoginManager:
                     f"token may still work until midnight ET. Run %etrade_logout{hint} again "
                     "to retry."
                 ) from exc
+        login = self.logins.get(name)
+        if login is not None and login.session is session:
+            login.logged_out()  # its cell's record now says so
         self._drop(name, keep_receiver=False)
         if self.shell.user_ns.get(name) is session:
             del self.shell.user_ns[name]

@@ -14,11 +14,12 @@ class Phase(str, enum.Enum):
     AUTHORIZED = "authorized"  # done: the name is bound
     EXPIRED = "expired"  # the link expired and no new one is coming: run the cell again
     CANCELLED = "cancelled"  # the person stopped the login (empty answer, interrupt)
+    LOGGED_OUT = "logged out"  # authorized, then %etrade_logout revoked the token
 
     @property
     def ended(self) -> bool:
         """No link is shown any more (and no key or request token stays in any output)."""
-        return self in (Phase.AUTHORIZED, Phase.EXPIRED, Phase.CANCELLED)
+        return self in (Phase.AUTHORIZED, Phase.EXPIRED, Phase.CANCELLED, Phase.LOGGED_OUT)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ViewState:
     message: str = ""  # one line under the link (errors in red)
     error: bool = False
     waiting: bool = False  # the cell blocks until the code comes (a prompt is below)
+    redirect: bool = False  # ...or until E*TRADE's redirect reaches the callback receiver
     valid_until: float | None = None  # the session's expiry, once authorized
     note: str | None = None  # e.g. "auto-approved by the local emulator"
 

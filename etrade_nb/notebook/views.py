@@ -19,6 +19,10 @@ from .state import Phase, ViewState
 class LoginView(Protocol):
     """What :class:`~etrade_nb.notebook.login.NotebookLogin` needs of a view."""
 
+    @property
+    def has_box(self) -> bool:
+        """True when the view has its own box to paste a code into."""
+
     def on_submit(self, handler: Callable[[str], object]) -> None:
         """Report what the person submits (a code or a callback URL) to ``handler``."""
 
@@ -38,6 +42,8 @@ class TextView:
     Only what changes the meaning is re-rendered (not every countdown tick): the link while
     pending, then one line saying how the login ended, which leaves no link behind.
     """
+
+    has_box = False
 
     def __init__(self, display: Display) -> None:
         self._display = display
@@ -65,18 +71,31 @@ def _key(state: ViewState) -> tuple[Phase, str | None, bool, str]:
     return (state.phase, state.url, state.waiting, state.message)
 
 
-def bundle(state: ViewState) -> D.Bundle:
-    """The text view's mime bundle for ``state``."""
+def record(state: ViewState) -> D.Bundle:
+    """How an ended login ended, as plain text and HTML: what its cell keeps for any viewer.
+
+    Empty when the cell's own error line says it (a waiting login that stopped).
+    """
     if state.phase is Phase.AUTHORIZED and state.valid_until is not None:
         return D.authorized_bundle(state.name, state.environment, state.valid_until, state.note)
+    if state.phase is Phase.LOGGED_OUT:
+        return D.logged_out_bundle(state.name, state.environment)
+    if not state.message:
+        return {"text/plain": ""}
+    return D.message_bundle(state.message, warning=state.error)
+
+
+def bundle(state: ViewState) -> D.Bundle:
+    """The text view's mime bundle for ``state``."""
     if state.phase.ended or not state.url:
-        return D.message_bundle(state.message, warning=state.error)
+        return record(state)
     out = D.link_bundle(
         state.url,
         name=state.name,
         environment=state.environment,
         seconds_left=state.seconds_left,
         waiting=state.waiting,
+        redirect=state.redirect,
     )
     if state.message:
         line = D.message_bundle(state.message, warning=state.error)
@@ -84,4 +103,4 @@ def bundle(state: ViewState) -> D.Bundle:
     return out
 
 
-__all__ = ["LoginView", "TextView", "bundle"]
+__all__ = ["LoginView", "TextView", "bundle", "record"]

@@ -1,42 +1,36 @@
-"""Blocking the cell until the code comes: the kernel's own stdin prompt, and its release.
+"""Blocking the cell until the code comes: the kernel's own stdin prompt.
 
-Measured (``shared/reference/blocking-cells.md``): polling loops that wait for widget
+Measured (ipykernel 6.31-7.4, JupyterLab 4.6, Notebook 7.6): polling loops that wait for widget
 messages no longer work on ipykernel >= 7.4 without private subshell APIs, but the kernel's
 stdin prompt (``input``/``getpass``, an ``input_request``) blocks the cell in JupyterLab,
 Notebook 7, VS Code and Colab on every ipykernel, through public API only. So the cell waits
-in a password prompt (the code is neither echoed nor saved) and anything else that ends the
-login (the callback arrived, the link expired, a code came through a widget on another
-thread) *releases* the prompt: it raises ``KeyboardInterrupt`` in the main thread, which
-ipykernel's prompt loop lets through within 10 ms, and which :class:`Waiter` tells apart from
-the person's own interrupt. Nothing here exchanges a code: only the main thread does.
+in a password prompt (the code is neither echoed nor saved). Only the person ends that
+prompt (an answer or Interrupt): a prompt the kernel ends itself stays pending in JupyterLab
+and Notebook 7 (their kernel connection keeps ``hasPendingInput`` until an ``input_reply``),
+and then every cell run by hand is refused. So other threads never interrupt it: a code
+offered from another thread (a widget) or a release only keeps the *next* prompt from
+being asked. Nothing here exchanges a code: only the main thread does.
 """
 
 from __future__ import annotations
 
-import _thread
-import contextlib
 import threading
-import time
-from collections.abc import Callable
 
 from .frontend import Ask
 
 
 class Released(Exception):
-    """The prompt was released from another thread (not the person's interrupt)."""
+    """Another thread ended the wait before the prompt was asked (not the person)."""
 
 
 class Waiter:
     """One blocking wait of the main thread; other threads only ``offer`` or ``release``."""
 
-    def __init__(self, release: Callable[[], None] = _thread.interrupt_main) -> None:
-        self._interrupt = release
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._prompting = False
-        self._in_flight = False  # an interrupt was sent and not yet absorbed
-        self._missed = False  # a release came while no prompt was up: the next one is skipped
+        self._missed = False  # a release came: the next prompt is not asked
         self._offered: str | None = None
-        self.unanswered = False  # a prompt was left open (released or interrupted)
+        self.unanswered = False  # the person interrupted a prompt (it stays on screen)
 
     def offer(self, text: str) -> None:
         """A code submitted on another thread (a widget): keep it for the main thread."""
@@ -51,44 +45,25 @@ class Waiter:
             return text
 
     def release(self) -> None:
-        """Wake the main thread from the prompt, or keep it from entering the next one.
+        """Keep the main thread from asking its next prompt (safe from any thread).
 
-        Safe from any thread; a second release while one is on its way does nothing.
+        A prompt already on screen stays: the person's answer or Interrupt ends it.
         """
         with self._lock:
-            if not self._prompting:
-                self._missed = True
-            elif not self._in_flight:
-                self._in_flight = True
-                self._interrupt()
+            self._missed = True
 
     def ask(self, ask: Ask, prompt: str) -> str:
-        """``ask(prompt)`` on the main thread; :class:`Released` when another thread woke it.
-
-        A ``KeyboardInterrupt`` that is not a release (the person pressed Interrupt) passes.
-        """
+        """``ask(prompt)`` on the main thread; :class:`Released` when another thread ended
+        the wait first. The person's ``KeyboardInterrupt`` passes."""
         with self._lock:
             if self._offered is not None or self._missed:
                 self._missed = False
                 raise Released
-            self._prompting = True
         try:
-            answer = ask(prompt)
+            return ask(prompt)
         except KeyboardInterrupt:
-            with self._lock:
-                self._prompting = False
-                ours, self._in_flight = self._in_flight, False
-                self.unanswered = True
-            if ours:
-                raise Released from None
+            self.unanswered = True
             raise
-        with self._lock:
-            self._prompting = False
-            late, self._in_flight = self._in_flight, False
-        if late:  # released just as the answer came: the interrupt lands here, not later
-            with contextlib.suppress(KeyboardInterrupt):
-                time.sleep(0.5)
-        return answer
 
 
 __all__ = ["Released", "Waiter"]

@@ -13,6 +13,11 @@ Parts: ``badge`` (sandbox/LIVE), ``link`` (authorize link, later the result), ``
 ``submit`` (Button), ``status`` (message + the link's one countdown). Secrets never live in a
 trait: the code leaves ``code.value`` as soon as it is reported, and once the login ended no
 trait holds the link (consumer key and request token).
+
+When the login ends, its output is replaced by a plain text/HTML record of how it ended
+(:func:`~etrade_nb.notebook.views.record`): a saved notebook then reads the same in any
+viewer, without the widget's state (never "model not found"), and ``%etrade_logout``
+updates it in place.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import ipywidgets as W
 from . import display as D
 from .frontend import Display, DisplayHandle
 from .state import Phase, ViewState
+from .views import record
 
 log = logging.getLogger(__name__)
 ERROR_STYLE = "color:#b00020;font-weight:bold"
@@ -33,6 +39,8 @@ ERROR_STYLE = "color:#b00020;font-weight:bold"
 
 class WidgetView:
     """The E*TRADE login box: badge, link, code box, Submit and a status line (``box``)."""
+
+    has_box = True
 
     def __init__(self, display: Display, *, cells: bool = True) -> None:
         self.cells = cells  # False on a Voila page: no cell to run %etrade_verify in
@@ -49,6 +57,7 @@ class WidgetView:
         self._handle: DisplayHandle | None = None
         self._handler: Callable[[str], object] | None = None
         self._state: ViewState | None = None
+        self._record: D.Bundle | None = None  # what the output shows once the login ended
         self.code.observe(self._on_value, names="value")
         self.submit.on_click(self._on_click)
 
@@ -58,12 +67,18 @@ class WidgetView:
         self._handler = handler
 
     def show(self, state: ViewState) -> None:
-        """Render ``state`` and display the box (again, when a re-run shows it)."""
+        """Render ``state`` and display the box (again, when a re-run shows it); once the
+        login ended, display its record instead."""
         self.render(state)
-        self._handle = self._display(self.bundle(), display_id=True)
+        if state.phase.ended:
+            self._record = record(state)
+            self._handle = self._display(self._record, display_id=True)
+        else:
+            self._record = None
+            self._handle = self._display(self.bundle(), display_id=True)
 
     def render(self, state: ViewState) -> None:
-        previous, self._state = self._state, state
+        self._state = state
         pending = not state.phase.ended
         self.badge.value = D.badge_html(state.environment) if pending else ""
         self.badge.layout.display = None if pending else "none"
@@ -72,7 +87,10 @@ class WidgetView:
                 state.name, state.environment, state.valid_until, state.note
             )
         elif pending and state.url:
-            self.link.value = D.link_html(state.url, state.name, cells=self.cells)
+            redirect = state.waiting and state.redirect
+            self.link.value = D.link_html(
+                state.url, state.name, redirect=redirect, cells=self.cells
+            )
         else:
             self.link.value = ""  # the link (consumer key, request token) leaves the state
         typing = state.phase is Phase.PENDING and not state.waiting
@@ -81,9 +99,11 @@ class WidgetView:
         if not pending and self.code.value:
             self.code.value = ""
         self.status.value = _status_html(state)
-        ended_now = state.phase.ended and (previous is None or not previous.phase.ended)
-        if ended_now and self._handle is not None:
-            self._handle.update(self.bundle(), raw=True)  # saved text/plain: how it ended
+        if state.phase.ended and self._handle is not None:
+            ended = record(state)
+            if ended != self._record:  # the widget (or an older record) leaves the output
+                self._record = ended
+                self._handle.update(ended, raw=True)
 
     def close(self) -> None:
         for child in (self.badge, self.link, self.code, self.submit, self.row, self.status):
@@ -139,7 +159,8 @@ def _status_html(state: ViewState, message: str | None = None) -> str:
     style = ERROR_STYLE if state.error and message is None else ""
     parts = [f'<span style="{style}">{D.code_html(text)}</span>'] if text else []
     if state.phase is Phase.PENDING and state.waiting:
-        parts.append(f"<b>{escape(D.WAITING_TEXT)}</b>")
+        wait = D.REDIRECT_WAITING_TEXT if state.redirect else D.WAITING_TEXT
+        parts.append(f"<b>{escape(wait)}</b>")
     if not state.phase.ended:
         parts.append(f"<small>{escape(D.countdown_text(state.seconds_left))}</small>")
     return "<br>".join(parts)

@@ -82,13 +82,14 @@ class RequestToken:
     secret: Secret
     issued_at: float
     callback_confirmed: bool = False
+    lifetime: float = REQUEST_TOKEN_LIFETIME
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "secret", Secret(self.secret))
 
     @property
     def expires_at(self) -> float:
-        return self.issued_at + REQUEST_TOKEN_LIFETIME
+        return self.issued_at + self.lifetime
 
     def expired(self, now: float) -> bool:
         return now >= self.expires_at

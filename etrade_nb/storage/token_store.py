@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ..environments import notebook_host
 from ..errors import ConfigurationError, TokenCacheError
+from ..hosts import notebook_host
 from ..oauth.tokens import AccessToken
 from ..secret import Secret
 from .private_files import (

@@ -116,7 +116,9 @@ def test_lab_no_wait_login_through_the_widget_box(lab, page, emulator) -> None:
     expect(accounts.locator(".jp-OutputArea-output")).to_contain_text(
         "Individual Brokerage", timeout=WAIT_MS
     )
-    assert code not in page.locator(".widget-text input").first.input_value()
+    # the box left with the login: a plain record, which holds no code, took its place
+    expect(login.locator(".widget-text input")).to_have_count(0)
+    assert code not in login.inner_text()
 
 
 def test_lab_callback_login_needs_no_code(lab, page) -> None:
@@ -152,3 +154,55 @@ def test_lab_callback_login_needs_no_code(lab, page) -> None:
     )
     saved = save_and_read(page, nb, "4 accounts")
     _assert_secret_free(saved, [verifier])
+
+
+def test_lab_callback_paste_route_when_the_redirect_cannot_reach_the_kernel(lab, page) -> None:
+    nb = lab.root / CALLBACK
+    open_notebook(page, lab.url(CALLBACK))
+    # an earlier test may have signed this kernel in: start from logged out
+    run_cells(page, nb, "import os", "%load_ext etrade_nb", "%etrade_logout")
+    run_cells(page, nb, "CALLBACK_URL = %etrade_callback")
+    run_cells(page, nb, "if CALLBACK_URL")
+    login = start_cell(page, cell_index(nb, "%etrade_login --callback"))
+    expect(login).to_contain_text("Waiting for E*TRADE to send your browser back", timeout=WAIT_MS)
+    expect(login.locator("input.jp-Stdin-input")).to_have_count(0)  # no prompt to abandon
+    expect(login.locator(".widget-text input")).to_be_hidden()  # no box it could not read
+    # The redirect cannot reach the kernel (say, a firewall): the browser is sent to the
+    # callback address (it holds the code), but the page there does not load.
+    sent_to: list[str] = []
+
+    def redirect_goes_nowhere(route) -> None:
+        response = route.fetch(max_redirects=0)
+        sent_to.append(response.headers["location"])
+        route.fulfill(status=502, body="This site can't be reached")
+
+    accept = re.compile(r"/authorize/accept")
+    page.context.route(accept, redirect_goes_nowhere)
+    try:
+        with page.context.expect_page() as new_tab:
+            login.locator(".widget-html a#etrade-authorize-link").click()
+        tab = new_tab.value
+        tab.wait_for_load_state()
+        tab.locator("#accept").click()
+        expect(tab.locator("body")).to_contain_text("can't be reached", timeout=WAIT_MS)
+        tab.close()
+    finally:
+        page.context.unroute(accept)
+    (landed,) = sent_to
+    assert "oauth_verifier=" in landed
+    page.bring_to_front()
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:interrupt-kernel')")
+    expect(login).to_contain_text(
+        "UsageError: Stopped waiting for E*TRADE's redirect for `etrade`", timeout=WAIT_MS
+    )
+    box = login.locator(".widget-text input")
+    expect(box).to_be_visible()  # the paste route is on screen, and its words say so
+    expect(login).to_contain_text("into the box and press Enter")
+    text = login.locator(".jp-OutputArea").inner_text()
+    assert "Waiting for E*TRADE" not in text and "cancelled" not in text
+    assert text.count("UsageError") == 1
+    box.fill(landed)
+    box.press("Enter")
+    expect_authorized(login)
+    check = run_cell(page, cell_index(nb, "accounts = etrade.accounts"))  # by hand: it runs
+    expect(check).to_contain_text("4 accounts: Individual Brokerage")

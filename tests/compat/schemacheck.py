@@ -134,14 +134,7 @@ def check_xml(element: ElementTree.Element, spec: Any, path: str | None = None) 
     children: dict[str, list[ElementTree.Element]] = {}
     for child in element:
         children.setdefault(child.tag, []).append(child)
-    missing = [k for k in spec.fields if k not in children and k not in spec.optional]
-    # an empty JSON array has no XML element at all
-    missing = [k for k in missing if not isinstance(spec.fields[k], Arr)]
-    if missing:
-        raise SchemaError(f"{path}: missing {missing}")
-    extra = sorted(set(children) - set(spec.fields))
-    if extra and not spec.open:
-        raise SchemaError(f"{path}: names the reference does not list: {extra}")
+    _check_xml_names(path, spec, set(children))
     for name, elements in children.items():
         sub = spec.fields.get(name)
         if sub is None:
@@ -153,6 +146,17 @@ def check_xml(element: ElementTree.Element, spec: Any, path: str | None = None) 
             if len(elements) > 1:
                 raise SchemaError(f"{path}.{name}: repeated, but the reference has one")
             check_xml(elements[0], sub, f"{path}.{name}")
+
+
+def _check_xml_names(path: str, spec: Obj, present: set[str]) -> None:
+    missing = [k for k in spec.fields if k not in present and k not in spec.optional]
+    # an empty JSON array has no XML element at all
+    missing = [k for k in missing if not isinstance(spec.fields[k], Arr)]
+    if missing:
+        raise SchemaError(f"{path}: missing {missing}")
+    extra = sorted(present - set(spec.fields))
+    if extra and not spec.open:
+        raise SchemaError(f"{path}: names the reference does not list: {extra}")
 
 
 def check_root_json(doc: Any, root: str, spec: Any) -> None:

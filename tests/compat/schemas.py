@@ -1,9 +1,11 @@
-"""One schema per endpoint, written from /work/shared/reference/etrade-api-v1.md (§2).
+"""One schema per endpoint, written from E*TRADE's API v1 documentation and captured answers.
 
-Names, nesting and types are the reference's (production and sandbox captures first, the
-docs model where no capture exists; each block says which). Not derived from the
-emulator's code. Objects are closed: a name the reference does not list fails the check,
-so ``exchange`` instead of ``primaryExchange`` or ``computedBalance`` instead of
+Names, nesting and types follow responses captured from production and sandbox first, and
+the model in E*TRADE's published docs (https://apisb.etrade.com/docs/api/) where no capture
+exists; each block says which (``§`` numbers the endpoint sections of the team's API notes,
+tags name the capture: PROD production, SBX sandbox, DOC the docs model). Not derived from
+the emulator's code. Objects are closed: a name the reference does not list fails the
+check, so ``exchange`` instead of ``primaryExchange`` or ``computedBalance`` instead of
 ``Computed`` cannot slip through.
 """
 

@@ -7,6 +7,7 @@ XML to suffix-less URLs and reads XML. Both, and JSON bodies, are checked here.
 from __future__ import annotations
 
 import random
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -140,7 +141,8 @@ def test_option_order_and_refusals(api):
     product = {"securityType": "OPTN", "symbol": "AAPL", "callPut": "CALL",
                "expiryYear": e["year"], "expiryMonth": e["month"], "expiryDay": e["day"],
                "strikePrice": call["strikePrice"]}  # fmt: skip
-    order = {"orderType": "OPTN", "clientOrderId": "opt" + str(random.randint(10**6, 10**7)),
+    order: dict[str, Any] = {"orderType": "OPTN",
+             "clientOrderId": "opt" + str(random.randint(10**6, 10**7)),
              "Order": [{"priceType": "LIMIT", "orderTerm": "GOOD_FOR_DAY",
                         "marketSession": "REGULAR", "limitPrice": 0.05, "allOrNone": False,
                         "Instrument": [{"Product": product, "orderAction": "BUY_OPEN",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_mistakes_fail(mutate, message):
 
 
 def test_a_single_member_must_still_be_an_array_in_json():
-    doc = copy.deepcopy(QUOTE)
+    doc: dict[str, Any] = copy.deepcopy(QUOTE)
     doc["QuoteResponse"]["QuoteData"] = doc["QuoteResponse"]["QuoteData"][0]
     with pytest.raises(SchemaError, match="expected a JSON array"):
         _check(doc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from etrade_nb.emulator import EmulatorServer
@@ -62,3 +64,37 @@ def test_one_loopback_rule_for_server_and_robot(host, any_spelling, ipv4_literal
     if host is not None and not ipv4_literal:
         with pytest.raises(ValueError, match="loopback"):
             EmulatorServer(host=host)
+
+
+def test_a_short_link_lifetime_reaches_the_client_and_expires_both_ends():
+    from etrade_nb import OAuthFlow
+    from etrade_nb.emulator import EmulatorClock
+    from etrade_nb.storage.token_store import MemoryTokenStore
+
+    clock = EmulatorClock()
+    assert "ETRADE_NB_LINK_LIFETIME" not in EmulatorServer(port=8765).environ()
+    with EmulatorServer(port=0, clock=clock, request_token_lifetime=20) as emu:
+        env = emu.environ()
+        assert env["ETRADE_NB_LINK_LIFETIME"] == "20"
+        flow = OAuthFlow(environ=env, clock=clock, store=MemoryTokenStore())
+        url = flow.start()
+        assert flow.seconds_left() == 20
+        assert emu.approve_token(parse_qs(urlsplit(url).query)["token"][0])
+        clock.advance(20)
+        assert flow.authorize_url is None  # the client counts the same 20 s
+        with emu.state.lock:
+            assert all(rt.expired(clock()) for rt in emu.state.request_tokens.values())
+
+
+def test_the_link_lifetime_setting_is_ignored_for_real_etrade():
+    from etrade_nb.environments import resolve_environment
+    from etrade_nb.errors import ConfigurationError
+    from etrade_nb.login.flow import link_lifetime
+
+    real = resolve_environment(sandbox=True, environ={})
+    assert link_lifetime(real, {"ETRADE_NB_LINK_LIFETIME": "5"}) == 300
+    local = resolve_environment(sandbox=True, environ={"ETRADE_NB_API_BASE": "http://127.0.0.1:1"})
+    assert link_lifetime(local, {"ETRADE_NB_LINK_LIFETIME": "5"}) == 5
+    for bad in ("soon", "0", "301"):
+        with pytest.raises(ConfigurationError, match="ETRADE_NB_LINK_LIFETIME"):
+            link_lifetime(local, {"ETRADE_NB_LINK_LIFETIME": bad})

@@ -71,10 +71,10 @@ def paths(tree: Any, trail: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 @st.composite
 def bodies(draw: st.DrawFn, root: str) -> dict[str, Any]:
-    tree = {"orderId": 1} if root == "CancelOrderRequest" else order()
+    tree: Any = {"orderId": 1} if root == "CancelOrderRequest" else order()
     for _ in range(draw(st.integers(1, 3))):
         trail = draw(st.sampled_from(paths(tree)[1:]))
-        node = tree
+        node: Any = tree
         for step in trail[:-1]:
             node = node[step]
         if draw(st.booleans()):

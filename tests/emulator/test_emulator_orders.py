@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -187,7 +188,7 @@ def test_two_leg_spread(trader):
                      "orderedQuantity": 1, "quantity": 1})  # fmt: skip
     detail = {"priceType": "NET_DEBIT", "limitPrice": "1.00", "orderTerm": "GOOD_FOR_DAY",
               "marketSession": "REGULAR", "allOrNone": "false", "Instrument": legs}  # fmt: skip
-    order = {"orderType": "SPREADS", "clientOrderId": "spread1", "Order": [detail]}
+    order: dict[str, Any] = {"orderType": "SPREADS", "clientOrderId": "spread1", "Order": [detail]}
     placed = _place(trader, order)
     assert [i["orderAction"] for i in placed["Order"][0]["Instrument"]] == ["BUY_OPEN", "SELL_OPEN"]
     assert placed["Order"][0]["estimatedCommission"] == 1.3

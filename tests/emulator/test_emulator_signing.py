@@ -1,4 +1,8 @@
-"""Published known-answer vectors for the emulator's RFC 5849 signing (etrade-oauth.md §5)."""
+"""Published known-answer vectors for the emulator's RFC 5849 signing.
+
+OAuth Core 1.0a appendix A.5, RFC 5849 §1.2 and §3.4.1.1 (with erratum 2550), and the sample
+values printed on E*TRADE's OAuth pages.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
@@ -67,7 +68,7 @@ def _tree(node):
     children = list(node)
     if not children:
         return node.text or ""
-    out = {}
+    out: dict[str, Any] = {}
     for child in children:
         value = _tree(child)
         if child.tag in out:

@@ -6,7 +6,8 @@ the fixture does the same when it is missing and npm is there. Without Node/npm 
 install fails) and without ``/usr/bin/chromium``, the tests skip with the reason, except under
 CI (``CI`` set), where that is a failure. Ports are free ports; the hub's config,
 database, users' homes and logs live in a temp folder; the hub is stopped by its PID (it stops
-the proxy and the user servers with it). Shared/reference/jupyterhub-testing.md has the recipe.
+the proxy and the user servers with it). The recipe follows JupyterHub's own test setup
+(``LocalProcessSpawner``, ``DummyAuthenticator``; https://jupyterhub.readthedocs.io).
 """
 
 from __future__ import annotations

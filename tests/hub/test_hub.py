@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from tests.browser.jupyter_page import (
     WAIT_MS,
@@ -36,6 +36,12 @@ pytestmark = pytest.mark.timeout(300)
 CALLBACK_NB = ROOT / "notebooks" / "03-callback.ipynb"
 ARTIFACTS = ROOT / "test-artifacts"
 _workspace = iter(range(1000))
+
+
+def status(response: Response | None) -> int:
+    """The HTTP status of a page load (Playwright gives None for same-document navigations)."""
+    assert response is not None, "the page did not load"
+    return response.status
 
 
 def sign_in(context: BrowserContext, hub: Hub, user: str) -> Page:
@@ -144,18 +150,20 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
 
         callback_url, alice_login = start_callback_login(alice, hub, "alice")
         # the full URL under alice's server (break 2), on the proxied port (break 3)
-        port = int(re.fullmatch(rf"{hub.url}/user/alice/proxy/(\d+)/callback", callback_url)[1])
+        found = re.fullmatch(rf"{hub.url}/user/alice/proxy/(\d+)/callback", callback_url)
+        assert found is not None
+        port = int(found[1])
 
         bob = sign_in(bob_ctx, hub, "bob")
         # bob cannot open alice's server, nor reach her receiver through it
-        assert bob.goto(f"{hub.url}/user/alice/lab").status == 403
+        assert status(bob.goto(f"{hub.url}/user/alice/lab")) == 403
         via_alice = f"{hub.url}/user/alice/proxy/{port}/callback?oauth_verifier=BOBSAYS1"
-        assert bob.goto(via_alice).status == 403
+        assert status(bob.goto(via_alice)) == 403
         # through his own server the port is alice's receiver (shared loopback): refused
         # without an exchange (break 4)
         via_bob = f"{hub.url}/user/bob/proxy/{port}/callback?oauth_verifier=BOBSAYS2"
         answer = bob.goto(via_bob)
-        assert answer.status == 403 and "another server" in bob.content()
+        assert status(answer) == 403 and "another server" in bob.content()
 
         # alice's one exchange is intact: her callback login works, no paste (break 1)
         landed.append(finish_callback_login(alice, alice_ctx, alice_login, callback_url))
@@ -189,7 +197,9 @@ def test_two_users_log_in_apart_and_leave_nothing_behind(hub: Hub, browser: Any)
     log = hub.log.read_text(errors="replace")
     assert "/callback?" in log  # the callback requests were logged...
     for address in landed:
-        verifier = re.search(r"oauth_verifier=(\w+)", address)[1]
+        found = re.search(r"oauth_verifier=(\w+)", address)
+        assert found is not None
+        verifier = found[1]
         assert verifier not in log, "a verifier in the hub/server log"
     for fake in ("BOBSAYS1", "BOBSAYS2"):
         assert fake not in log

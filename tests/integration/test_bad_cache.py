@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from etrade_nb import FileTokenStore, OAuthFlow
+from etrade_nb import FileTokenStore, OAuthFlow, Session
 from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.storage import private_files
 
@@ -34,6 +34,11 @@ def huge(path: Path) -> None:
     with open(path, "wb") as fh:  # sparse: 512 MiB long, nothing written
         fh.truncate(512 * 1024 * 1024)
     path.chmod(0o600)
+
+
+def session_of(flow: OAuthFlow) -> Session:
+    assert flow.session is not None
+    return flow.session
 
 
 def login(flow: OAuthFlow, emulator: EmulatorServer) -> None:
@@ -66,9 +71,9 @@ def test_a_bad_token_file_never_blocks_a_login(
     assert "did not use the saved token" in caplog.text
     login(flow, emulator)
     if make is folder:  # cannot be replaced: the login says so and goes on
-        assert "rm -r" in caplog.text and flow.session.store_warning
+        assert "rm -r" in caplog.text and session_of(flow).store_warning
     else:  # removed and replaced by the new token
-        assert flow.session.store_warning is None and path.stat().st_size < 4096
+        assert session_of(flow).store_warning is None and path.stat().st_size < 4096
         again = OAuthFlow(store=store, clock=clock, timeout=10).cached_session()
         assert again is not None and again.accounts()
 
@@ -101,12 +106,12 @@ def test_a_lock_held_by_another_process_never_blocks_a_login(
         started = time.monotonic()
         login(flow, emulator)
         assert time.monotonic() - started < 20
-        warning = flow.session.store_warning
+        warning = session_of(flow).store_warning
         assert warning and "locked by another process" in warning
         assert "ETRADE_NB_TOKEN_CACHE=memory" in warning
     finally:
         holder.communicate("", timeout=10)  # closing its stdin ends it, and the lock
     flow = OAuthFlow(store=store, clock=clock, timeout=10)
     login(flow, emulator)  # the lock is free again: saved
-    assert flow.session.store_warning is None
+    assert session_of(flow).store_warning is None
     assert OAuthFlow(store=store, clock=clock, timeout=10).cached_session() is not None

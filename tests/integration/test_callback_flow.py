@@ -102,6 +102,7 @@ def test_stray_requests_cannot_burn_the_request_token(
         for _ in range(6):
             assert requests.get(stray, timeout=5).status_code in (400, 409)
         assert exchanges(emulator) == 1 and receiver.exchanges == 1
+        assert flow.authorize_url is not None
         landing = browser_accept(flow.authorize_url)  # the person's real redirect
         assert landing.status_code == 409 and "address bar" in landing.text
         assert exchanges(emulator) == 1

@@ -85,7 +85,12 @@ def demo(
         text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
+
+    def pump() -> None:
+        for line in proc.stdout or []:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
     yield proc, lines
     if proc.poll() is None:
         proc.kill()
@@ -212,7 +217,12 @@ def test_demo_app_voila_serves_the_dashboard_quietly(tmp_path: Path) -> None:
         env=env, stdout=subprocess.PIPE, stderr=stderr.open("w"), text=True,
     )  # fmt: skip
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout or []], daemon=True).start()
+
+    def pump() -> None:
+        for line in proc.stdout or []:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
     try:
         ready = re.compile(r"^    (http://127\.0\.0\.1:\d+/voila/render/(\S+)\?token=\w+)$")
         url, notebook = _read_until(lines, ready, []).groups()

@@ -148,6 +148,7 @@ def test_a_token_etrade_rejects_is_never_offered_again(emulator_env, emulator, c
     flow = OAuthFlow(store=store, clock=clock)
     session = flow.finish(emulator.approve_token(token_of(flow.start())))
     other = OAuthFlow(store=store, clock=clock).cached_session()
+    assert other is not None
     other.revoke()  # e.g. logged out from another kernel, or revoked at E*TRADE
     store.save(flow.consumer_key, "sandbox", StoredToken(session._token, clock()))  # stale copy
     with pytest.raises(TokenRejectedError, match="Log in again"):
@@ -162,7 +163,7 @@ def test_a_broken_token_cache_does_not_lose_the_login(emulator_env, emulator, cl
     folder.chmod(0o755)  # readable by others: the store refuses it
     flow = OAuthFlow(store=FileTokenStore(folder), clock=clock)
     session = flow.finish(emulator.approve_token(token_of(flow.start())))
-    assert session.accounts()
+    assert session.accounts() and session.store_warning is not None
     assert "could not be saved" in session.store_warning and "chmod 700" in session.store_warning
 
 

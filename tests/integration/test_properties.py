@@ -23,7 +23,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+_chars = st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00")
 _symbols = st.text(_chars, min_size=1, max_size=12).filter(lambda s: s.strip().strip(".") != "")
 _keys = st.text(_chars, min_size=1, max_size=10).filter(lambda k: not k.startswith("oauth_"))
 _params = st.dictionaries(_keys, st.text(_chars, max_size=20), max_size=4)

@@ -107,13 +107,12 @@ def test_tracebacks_with_locals_show_no_secret(emulator_env, emulator, clock, fa
 
     verbose = _verbose_tb(VerboseTB)
     text = []
-    for exc in failures:
-        assert exc.__traceback__ is not None
-        exc.with_traceback(exc.__traceback__.tb_next)  # drop this test's own frame
-        text.append(
-            "".join(traceback.TracebackException.from_exception(exc, capture_locals=True).format())
-        )
-        text.append(verbose.text(type(exc), exc, exc.__traceback__))  # %xmode Verbose
+    for failure in failures:
+        assert failure.__traceback__ is not None
+        failure.with_traceback(failure.__traceback__.tb_next)  # drop this test's own frame
+        shown = traceback.TracebackException.from_exception(failure, capture_locals=True)
+        text.append("".join(shown.format()))
+        text.append(verbose.text(type(failure), failure, failure.__traceback__))  # %xmode Verbose
     joined = "\n".join(text)
     assert "self = " in joined or "self =" in joined  # locals really were rendered
     _assert_hidden(joined, [*secrets, "WRONG1"])
@@ -123,7 +122,7 @@ def _verbose_tb(cls: type) -> Any:
     """IPython's ``%xmode Verbose`` formatter, plain text, on IPython 8 and 9."""
     import inspect
 
-    if "theme_name" in inspect.signature(cls.__init__).parameters:
+    if "theme_name" in inspect.signature(cls).parameters:
         return cls(theme_name="nocolor")
     return cls(color_scheme="NoColor")
 

@@ -57,7 +57,7 @@ def _verify_false_calls(tree: ast.AST) -> list[int]:
             lines.append(node.value.lineno)
         targets = node.targets if isinstance(node, ast.Assign) else []
         verify_attr = any(isinstance(t, ast.Attribute) and t.attr == "verify" for t in targets)
-        if verify_attr and constant is not True:
+        if verify_attr and constant is not True and isinstance(node, ast.Assign):
             lines.append(node.lineno)
     return lines
 
@@ -155,6 +155,7 @@ def test_no_secret_in_reprs_errors_or_debug_logs(
     url = flow.start()
     request_token = parse_qs(urlsplit(url).query)["token"][0]
     verifier = emulator.approve_token(request_token)
+    assert flow._request_token is not None
     request_secret = flow._request_token.secret.reveal()
     errors: list[EtradeError] = []
     try:

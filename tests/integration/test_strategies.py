@@ -4,6 +4,7 @@ previewed (legs and net), placed once, listed one row per leg, changed and cance
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -105,7 +106,8 @@ def test_strategy_round_trip(session, chain, order_type):
     assert _legs_of(frame, placed.order_id) == _sent(order)
     first = frame.loc[(placed.order_id, 1)]
     assert first["orderType"] == order_type and first["limitPrice"] == order.limit_price
-    better = order.with_price(**{k: v * 2 for k, v in far.items()})
+    doubled: dict[str, Any] = {k: v * 2 for k, v in far.items()}
+    better = order.with_price(**doubled)
     change = session.preview_change(MAIN, placed.order_id, better)
     replaced = change.place()
     assert replaced.order_id != placed.order_id

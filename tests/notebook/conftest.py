@@ -23,7 +23,7 @@ from etrade_nb.notebook.widget import WidgetView
 class TestingShell(InteractiveShell):
     """jupysql-style: ``run_cell`` raises the cell's error (``UsageError`` included)."""
 
-    def run_cell(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def run_cell(self, *args, **kwargs):
         result = super().run_cell(*args, **kwargs)
         result.raise_error()
         return result
@@ -75,7 +75,7 @@ class Outputs:
     """A display collaborator that keeps what was shown, updated in place like a notebook."""
 
     def __init__(self) -> None:
-        self.shown: list[object] = []
+        self.shown: list[Any] = []  # display bundles (dicts) or objects
 
     def __call__(self, obj: object, *, display_id: bool = False) -> Handle | None:
         self.shown.append(obj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import nbformat
@@ -32,7 +33,7 @@ def notebook(*sources: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
 
 
-def client(nb: nbformat.NotebookNode, tmp: Path, **kwargs: object) -> NotebookClient:
+def client(nb: nbformat.NotebookNode, tmp: Path, **kwargs: Any) -> NotebookClient:
     return NotebookClient(
         nb,
         timeout=60,

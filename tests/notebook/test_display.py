@@ -109,3 +109,11 @@ def test_html_shows_names_as_code_not_backticks() -> None:
 def test_authorized_html_names_the_environment_once() -> None:
     html = D.authorized_html("etrade", "sandbox", MIDNIGHT)
     assert html.count("sandbox") == 1 and "Authorized as <code>etrade</code>" in html
+
+
+def test_the_paste_route_words_name_only_what_is_on_screen() -> None:
+    from etrade_nb.notebook.display import paste_instead
+
+    boxed, plain = paste_instead("etrade", box=True), paste_instead("et2", box=False)
+    assert "into the box and press Enter" in boxed and "%etrade_verify CODE" in boxed
+    assert "box" not in plain and "%etrade_verify CODE --name et2 in a new cell" in plain

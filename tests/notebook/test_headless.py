@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
@@ -62,6 +63,7 @@ def test_headless_login_prints_the_link_and_the_verify_command(
 
 def run_silently(c: NotebookClient, code: str) -> None:
     """What a driver script does: an execute request that no notebook cell records."""
+    assert isinstance(c.kc, AsyncKernelClient)  # what nbclient starts
     reply = run_sync(c.kc.execute_interactive)(code, silent=True, store_history=False, timeout=30)
     assert reply["content"]["status"] == "ok"
 

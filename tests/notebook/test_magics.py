@@ -34,13 +34,13 @@ def request_tokens(emulator: EmulatorServer) -> int:
 def test_text_login_then_verify_binds_the_name(ip, manager: LoginManager, approve_url) -> None:
     out = plain(run(ip, "%etrade_login --text"))
     url = manager.logins["etrade"].flow.authorize_url
-    assert url in out and "Then run:  %etrade_verify CODE" in out
-    out = run(ip, f"%etrade_verify {approve_url(url)}")
+    assert url is not None and url in out and "Then run:  %etrade_verify CODE" in out
+    shown = run(ip, f"%etrade_verify {approve_url(url)}")
     session = ip.user_ns["etrade"]
     assert isinstance(session, Session) and repr(session) == "<etrade_nb.Session sandbox: active>"
     # the link (with its request token) was replaced in place by the status line
-    assert plain(out).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 23:59 ET"
-    assert request_token_of(url) not in plain(out)
+    assert plain(shown).splitlines()[-1] == "Authorized (sandbox) as `etrade` until 23:59 ET"
+    assert request_token_of(url) not in plain(shown)
 
 
 def test_verify_accepts_a_pasted_callback_url_and_a_name(ip, manager, approve_url) -> None:
@@ -271,8 +271,10 @@ def test_callback_tries_once_then_the_widget_says_paste(ip, manager, approve_url
 
 def test_callback_on_binder_falls_back_to_copy_paste(ip, manager, monkeypatch) -> None:
     monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
-    out = plain(run(ip, "%etrade_login --text --callback"))
-    assert "Binder gives every session a new address" in out
+    shown = run(ip, "%etrade_login --text --callback")
+    out = plain(shown)
+    assert out.count("Binder gives every session a new address") == 1  # once, not in red
+    assert "#b00020" not in str([d.get("text/html") for d in shown if "Binder" in str(d)])
     assert manager.logins["etrade"].receiver is None and "%etrade_verify CODE" in out
 
 
@@ -385,7 +387,7 @@ def test_etrade_callback_behind_jupyterhub_gives_the_full_url(ip, manager, monke
     assert f"Register {url} as this consumer key's callback URL" in out
     assert receiver._relay_prefix == "/user/alice/"
     login = plain(run(ip, "%etrade_login --text --callback"))
-    assert f"Waiting for E*TRADE's redirect to {url}" in login
+    assert f"E*TRADE sends your browser to {url}, the registered callback URL." in login
     assert manager.logins["etrade"].receiver is receiver and receiver.bound
 
 
@@ -420,7 +422,10 @@ def test_login_callback_binds_the_running_receiver(ip, manager, given: str) -> N
     rec = manager.logins["etrade"]
     assert rec.receiver is receiver and receiver.bound
     url = ip.user_ns.pop("CALLBACK_URL")
-    assert f"Waiting for E*TRADE's redirect to {url} (the registered callback URL)." in out
+    assert "No login box shown?" in out  # the widget's text/plain; the words are in the box
+    status = widget_of(rec).status.value
+    assert f"E*TRADE sends your browser to {url}, the registered callback URL." in status
+    assert rec.redirect_expected  # a person would wait for the redirect, not in a prompt
     run(ip, "%etrade_login --widget --callback --force")  # a new flow: still the same receiver
     assert manager.logins["etrade"].receiver is receiver and receiver.running
 
@@ -459,7 +464,8 @@ def test_etrade_callback_waits_a_bounded_time_then_restarts_on_the_same_port(
     out = plain(run(ip, "%etrade_login --widget --callback"))
     rec = manager.logins["etrade"]
     assert rec.receiver is not receiver and rec.receiver.url == url  # the registered URL
-    assert rec.receiver.bound and f"Waiting for E*TRADE's redirect to {url}" in out
+    assert rec.receiver.bound and "No login box shown?" in out
+    assert f"E*TRADE sends your browser to {url}" in widget_of(rec).status.value
     assert rec.receiver._deadline == pytest.approx(now[0] + rec.flow.seconds_left() + 60)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
@@ -24,6 +25,15 @@ def run(ip: InteractiveShell, cell: str) -> str:
     with capture_output() as captured:
         ip.run_cell(cell)
     return "\n".join(o.data.get("text/plain", "") for o in captured.outputs)
+
+
+def final(*captures: Any) -> list[dict[str, str]]:
+    """What the notebook keeps: each display's last update, in the order first shown."""
+    kept: dict[object, dict[str, str]] = {}
+    for captured in captures:
+        for out in captured.outputs:
+            kept[(out.transient or {}).get("display_id") or id(out)] = out.data
+    return list(kept.values())
 
 
 def link(manager: LoginManager, name: str = "etrade") -> str:
@@ -103,11 +113,12 @@ def test_cancel_or_interrupt_stops_with_one_line(ip, manager, prompt, emulator, 
     assert "run this cell again" in message and "etrade" not in ip.user_ns
     login = manager.logins["etrade"]
     assert login.phase is Phase.CANCELLED
-    shown = captured.outputs[-1].data  # the link output's last update: no key, no token
+    kept = final(captured)  # the login's output, updated in place
     with emulator.state.lock:
         (token,) = emulator.state.request_tokens
-    assert token not in str(shown) and emulator.consumer_key not in str(shown)
-    assert "Login cancelled" in shown["text/plain"]
+    assert token not in str(kept) and emulator.consumer_key not in str(kept)
+    # one line says it (the error): the login's own output is left empty, not a second one
+    assert all(data == {"text/plain": ""} for data in kept)
 
 
 @pytest.mark.usefixtures("interactive")
@@ -151,26 +162,66 @@ def test_a_callback_login_waits_for_the_redirect_without_a_prompt(
             ip.run_cell("%etrade_login --widget --callback")
         assert isinstance(ip.user_ns["etrade"], Session)
         assert prompt.prompts == []  # nothing was left pending in the front end
-        shown = [o.data["text/plain"] for o in captured.outputs]
-        assert shown[-1] == "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
+        shown = final(captured)
+        assert len(shown) == 1  # one output, the login's: no separate "waiting" line
+        assert shown[0]["text/plain"].startswith("Authorized (sandbox) as `etrade` until")
+        assert "E*TRADE sends your browser" not in str(shown[0])
         assert [r.status for r in emu.log if r.path == "/oauth/access_token"] == [200]
 
 
 @pytest.mark.usefixtures("interactive")
-def test_the_link_expiring_ends_the_wait(ip, manager, prompt, clock: EmulatorClock) -> None:
-    def expire() -> str:
-        clock.advance(301)
-        threading.Thread(target=manager.logins["etrade"].tick, daemon=True).start()
-        blocked_until_released()
-        return ""
+def test_an_expired_link_is_renewed_under_the_same_prompt(
+    ip, manager, prompt, clock: EmulatorClock, approve_url, emulator
+) -> None:
+    seen: dict[str, str] = {}
 
-    prompt.answers = [expire]
-    with capture_output() as captured, pytest.raises(UsageError, match="the link expired"):
-        ip.run_cell("%etrade_login --text")
+    def sit_past_the_link() -> str:  # the person is slow; the first link expires
+        login = manager.logins["etrade"]
+        seen["first"] = link(manager)
+        seen["old code"] = approve_url(seen["first"])  # approved, but too late
+        clock.advance(301)
+        assert login.tick()  # the timer thread: a new link, in place
+        seen["status"] = widget_of(login).status.value
+        return seen["old code"]  # the prompt was never released: this answers it
+
+    def paste_the_new_code() -> str:
+        seen["rejected"] = widget_of(manager.logins["etrade"]).status.value
+        seen["second"] = link(manager)
+        return approve_url(seen["second"])
+
+    prompt.answers = [sit_past_the_link, paste_the_new_code]
+    run(ip, "%etrade_login --widget")
+    assert isinstance(ip.user_ns["etrade"], Session) and len(prompt.prompts) == 2
+    assert seen["second"] != seen["first"]
+    assert "previous link expired, so this is a new one" in seen["status"]
+    assert "works for 5 min" in seen["status"] and "Waiting for your code" in seen["status"]
+    assert "If it came from an earlier link, that link has expired" in seen["rejected"]
+    assert seen["rejected"].count("<br>") == 2  # one line, then the waiting line, the countdown
+    assert [r.status for r in emulator.log if r.path == "/oauth/access_token"] == [401, 200]
+
+
+@pytest.mark.usefixtures("interactive")
+def test_after_an_hour_of_links_enter_stops_the_login(ip, manager, prompt, clock) -> None:
+    said: list[str] = []
+
+    def an_hour_passes() -> str:
+        login = manager.logins["etrade"]
+        for _ in range(11):  # 12 links of 5 minutes: an hour
+            clock.advance(300)
+            assert login.tick()
+        clock.advance(300)
+        assert not login.tick()  # no 13th link
+        said.append(widget_of(login).status.value)
+        return ""  # Enter
+
+    prompt.answers = [an_hour_passes]
+    with capture_output() as captured, pytest.raises(UsageError) as error:
+        ip.run_cell("%etrade_login --widget")
+    assert "Press Enter in the box below to stop the login" in said[0]
+    assert str(error.value).startswith("Login for `etrade` stopped: no code came within an hour.")
     login = manager.logins["etrade"]
     assert login.phase is Phase.EXPIRED and "etrade" not in ip.user_ns
-    assert "token=" not in str(captured.outputs[-1].data)  # the expired link was replaced
-    assert "expired" in captured.outputs[-1].data["text/plain"]
+    assert final(captured) == [{"text/plain": ""}]  # the error line is the one line
 
 
 def test_a_code_from_the_widget_thread_is_exchanged_on_the_main_thread(
@@ -186,19 +237,57 @@ def test_a_code_from_the_widget_thread_is_exchanged_on_the_main_thread(
         tick_seconds=None,
     )
     login.show()
-
-    def typed_in_the_box() -> str:
-        code = approve_url(flow.authorize_url)
-        typist = threading.Thread(target=setattr, args=(view.code, "value", code), name="comm")
-        typist.start()
-        blocked_until_released()
-        return ""
-
-    prompt = Prompt()
-    prompt.answers = [typed_in_the_box]
-    session = login.wait(prompt)
+    login.redirect_expected = True  # waits on the clock, where a widget message may arrive
+    code = approve_url(flow.authorize_url)
+    typist = threading.Timer(0.2, setattr, args=(view.code, "value", code))
+    typist.start()
+    session = login.wait(Prompt())
     assert isinstance(session, Session) and threads == ["MainThread"]
     login.close()
+
+
+@pytest.mark.usefixtures("interactive")
+def test_interrupting_the_wait_for_the_redirect_leaves_the_paste_route(
+    ip, manager, prompt, approve_url, monkeypatch
+) -> None:
+    ip.run_cell("CALLBACK_URL = %etrade_callback")
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt  # the person pressed ■ while the cell waits
+
+    monkeypatch.setattr(time, "sleep", interrupted)  # the login waits in time.sleep
+    with capture_output() as captured, pytest.raises(UsageError) as error:
+        ip.run_cell("%etrade_login --widget --callback")
+    monkeypatch.undo()
+    message = str(error.value)
+    assert message.startswith("Stopped waiting for E*TRADE's redirect for `etrade`")
+    assert "\n" not in message and prompt.prompts == []
+    login = manager.logins["etrade"]
+    w = widget_of(login)
+    assert login.phase is Phase.PENDING and login.receiver is not None and login.receiver.bound
+    assert w.row.layout.display is None and not w.code.disabled  # the box is on screen now
+    assert "into the box and press Enter" in w.status.value
+    assert "Waiting for E*TRADE" not in w.status.value
+    assert len(final(captured)) == 1  # the login's output and the error: nothing else
+    w.code.value = approve_url(link(manager))  # the paste route
+    assert isinstance(ip.user_ns["etrade"], Session) and login.phase is Phase.AUTHORIZED
+
+
+@pytest.mark.usefixtures("interactive")
+def test_logout_updates_the_login_record(ip, manager, prompt, approve_url) -> None:
+    prompt.answers = [lambda: approve_url(link(manager))]
+    with capture_output() as login_cell:
+        ip.run_cell("%etrade_login --widget")
+    (record,) = final(login_cell)
+    assert record["text/plain"].startswith("Authorized (sandbox) as `etrade` until")
+    assert "application/vnd.jupyter.widget-view+json" not in record  # any viewer reads it
+    with capture_output() as logout_cell:
+        ip.run_cell("%etrade_logout")
+    record, said = final(login_cell, logout_cell)  # the record was updated, not removed
+    assert record["text/plain"] == (
+        "Logged out (sandbox): `etrade` was authorized here, then its token was revoked."
+    )
+    assert "Logged out" in record["text/html"] and said["text/plain"].startswith("Logged out:")
 
 
 def test_wait_on_an_ended_login_stops(flow: OAuthFlow) -> None:
@@ -259,8 +348,40 @@ def test_running_the_cell_again_after_a_cancel_logs_in(ip, manager, prompt, appr
         ip.run_cell("%etrade_login --widget")
     first = link(manager)
     seen: list[str] = []
-    prompt.answers = [lambda: approve_url(seen.append(link(manager)) or link(manager))]
+
+    def approve_the_link() -> str:
+        seen.append(link(manager))
+        return approve_url(link(manager))
+
+    prompt.answers = [approve_the_link]
     run(ip, "%etrade_login --widget")  # the same, still fresh, link: no new request token
     assert seen == [first]
     assert isinstance(ip.user_ns["etrade"], Session)
     assert sum(r.path == "/oauth/request_token" for r in emulator.log) == 1
+
+
+@pytest.mark.usefixtures("interactive")
+def test_no_new_link_to_be_had_keeps_the_prompt_until_enter(
+    ip, manager, prompt, clock, monkeypatch
+) -> None:
+    from etrade_nb.errors import TransportError
+
+    said: list[str] = []
+
+    def e_trade_is_down() -> str:
+        login = manager.logins["etrade"]
+
+        def fails(**kwargs: object) -> str:
+            raise TransportError("E*TRADE did not answer (timeout).")
+
+        monkeypatch.setattr(login.flow, "start", fails)
+        clock.advance(300)
+        assert not login.tick()  # the login ended, but the prompt was not taken away
+        said.append(widget_of(login).status.value)
+        return "K7Q2M"  # whatever is typed now stops it: that link is gone
+
+    prompt.answers = [e_trade_is_down]
+    with pytest.raises(UsageError, match="stopped: no new link could be had"):
+        ip.run_cell("%etrade_login --widget")
+    assert "E*TRADE did not answer (timeout). Press Enter in the box below" in said[0]
+    assert len(prompt.prompts) == 1

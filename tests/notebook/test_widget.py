@@ -12,6 +12,7 @@ from etrade_nb.emulator import EmulatorClock, EmulatorServer
 from etrade_nb.notebook.login import NotebookLogin
 from etrade_nb.notebook.state import Phase, ViewState
 from etrade_nb.notebook.widget import WidgetView
+from etrade_nb.secret import Secret
 
 from .conftest import Outputs, in_flight, request_token_of
 
@@ -85,10 +86,9 @@ def test_saved_text_plain_says_the_login_finished(login, widget, outputs, approv
     assert "http" not in before["text/plain"] and token not in before["text/plain"]
     widget.code.value = approve_url(login.flow.authorize_url)
     (after,) = outputs.shown  # the display was updated in place: what the notebook saves
-    assert after["text/plain"] == (
-        "<etrade_nb LoginWidget sandbox `etrade`: authorized, login finished>"
-    )
-    assert after["application/vnd.jupyter.widget-view+json"]["model_id"] == widget.box.model_id
+    assert after["text/plain"].startswith("Authorized (sandbox) as `etrade` until")
+    assert "Authorized as <code>etrade</code>" in after["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" not in after  # never "model not found"
 
 
 def test_text_plain_is_the_same_for_every_link(flow: OAuthFlow, login, outputs) -> None:
@@ -180,26 +180,31 @@ def test_expired_on_submit_shows_a_new_link(login, widget, clock: EmulatorClock,
     assert login.session is None and not widget.submit.disabled
 
 
-def test_refreshes_are_bounded_and_the_last_link_leaves(
+def test_renewals_are_bounded_and_the_last_link_leaves(
     flow: OAuthFlow, clock: EmulatorClock, outputs: Outputs
 ) -> None:
     login = NotebookLogin(
-        "etrade", flow, WidgetView(outputs), bind=print, tick_seconds=None, max_refreshes=1
+        "etrade", flow, WidgetView(outputs), bind=print, tick_seconds=None, renew_for=400
     )
     login.show()
     w = login.view
     assert isinstance(w, WidgetView)
+    first = w.link.value
     clock.advance(301)
-    assert login.tick()
+    assert login.tick() and w.link.value != first  # a new link in place
+    assert "previous link expired" in w.status.value and "works for 5 min" in w.status.value
     clock.advance(301)
     assert not login.tick() and w.submit.disabled and "Run %etrade_login" in w.status.value
     assert login.phase is Phase.EXPIRED and "token=" not in w.link.value
-    assert "the link expired" in outputs.shown[0]["text/plain"]
+    (record,) = outputs.shown  # nobody waited: the record says how it ended
+    assert record["text/plain"] == (
+        "The login link expired and no code came. Run %etrade_login for a new one."
+    )
     login.close()
 
 
 class BrokenFlow(OAuthFlow):
-    def finish(self, verifier: str) -> Session:
+    def finish(self, verifier: str | Secret) -> Session:
         raise RuntimeError("kaboom")
 
 

@@ -45,7 +45,7 @@ def make_response(
     response._content = body.encode() if isinstance(body, str) else body
     response.headers.update(headers)
     response.request = request  # type: ignore[assignment]
-    response.url = request.url if request is not None else ""
+    response.url = (request.url if request is not None else None) or ""
     response.encoding = "utf-8"
     return response
 

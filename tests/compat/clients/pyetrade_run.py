@@ -162,7 +162,7 @@ step(
 for flag in ("all", "fundamental", "intraday", "options", "week_52", "mf_detail", None):
     step(
         f"get_quote {flag}",
-        lambda flag=flag: market.get_quote(
+        lambda flag=flag: market.get_quote(  # type: ignore[misc]  # (a default binds the loop value)
             ["AAPL", "MSFT"], detail_flag=flag, require_earnings_date=True,
             skip_mini_options_check=True, resp_format="json",
         ),
@@ -295,11 +295,10 @@ if chain and expiry:
         lambda: orders.place_option_order(**dict(option)),
         lambda doc: bool(doc["PlaceOrderResponse"]["OrderIds"]["orderId"]),
     )
+    expiry_text = expiry.strftime("%m-%d-%Y")
     step(
         "find_option_orders",
-        lambda: orders.find_option_orders(
-            account, "AAPL", "Put", expiry.strftime("%m-%d-%Y"), strike
-        ),
+        lambda: orders.find_option_orders(account, "AAPL", "Put", expiry_text, strike),
         lambda found: len(found) == 1,
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from etrade_nb import AccessToken, RetryPolicy, Session, resolve_environment
+from etrade_nb.secret import Secret
 from tests.unit.fake_http import FakeAdapter, fake_http
 
 T0 = 1_780_408_800.0  # 2026-06-02 10:00 in New York
@@ -77,7 +78,7 @@ def make_session(*answers: Any, sandbox: bool = True) -> tuple[Session, FakeAdap
     session = Session(
         "ckey",
         "csecret",
-        AccessToken("TOKEN+/=", "TSECRET", issued_at=T0),
+        AccessToken("TOKEN+/=", Secret("TSECRET"), issued_at=T0),
         environment=resolve_environment(sandbox=sandbox, environ={}),
         http=http,
         clock=Clock(),

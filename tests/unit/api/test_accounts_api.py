@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from etrade_nb import ConfigurationError, ResponseFormatError
@@ -201,8 +202,10 @@ def test_portfolio_frame_with_quotes_in_batches_of_fifty():
     assert frame.loc[1054, "quote.bid"] == 55.0
     assert eastern_times(frame["dateAcquired"])
     assert frame["dateAcquired"].isna().all()  # E*TRADE's -57600000 "no date" placeholder
-    assert frame.loc[1000, "lastTradeTime"].isoformat() == "2026-06-02T10:00:00-04:00"
-    quote_calls = [r for r in adapter.sent if "/market/quote/" in r.url]
+    traded = frame.loc[1000, "lastTradeTime"]
+    assert isinstance(traded, pd.Timestamp)
+    assert traded.isoformat() == "2026-06-02T10:00:00-04:00"
+    quote_calls = [r for r in adapter.sent if "/market/quote/" in (r.url or "")]
     assert len(quote_calls) == 2
 
 

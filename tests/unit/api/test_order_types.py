@@ -106,7 +106,7 @@ def test_option_order_product_and_actions():
         (lambda: limit_order("AAPL", "BUY", 1, -1), "positive price"),
         (lambda: limit_order("AAPL", "BUY", 1, float("nan")), "positive price"),
         (lambda: market_order("AAPL", "BUY", 0), "above zero"),
-        (lambda: market_order("AAPL", "BUY", 1.5), "whole number"),
+        (lambda: market_order("AAPL", "BUY", 1.5), "whole number"),  # type: ignore[arg-type]
         (lambda: market_order("AAPL", "BUY", True), "whole number"),
         (lambda: market_order("AAPL", "BUY_OPEN", 1), "not valid for a stock"),
         (

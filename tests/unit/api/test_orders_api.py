@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import json
 
+import pandas as pd
 import pytest
 import requests
 
@@ -138,6 +139,7 @@ def test_preview_shows_estimates_and_messages_then_places_with_its_preview_id():
         == "NB1"
     )
     assert "1026: Your order was successfully entered." in repr(placed)
+    assert placed.placed_time is not None
     assert placed.placed_time.isoformat() == "2026-06-02T10:00:01-04:00"
     with pytest.raises(InvalidOrderError, match="already placed"):
         preview.place()
@@ -183,7 +185,8 @@ def test_a_lost_place_is_found_by_the_servers_clock_not_the_clients():
         session.place_order(KEY, order, preview_id=1)  # not again before find_order answers
     assert len(adapter.sent) == 2
     found = session.find_order(order.client_order_id)
-    assert found["orderId"] == 673  # placed after sending by E*TRADE's clock, 89 s "early"
+    assert found is not None  # placed after sending by E*TRADE's clock, 89 s "early"
+    assert found["orderId"] == 673
     assert query(adapter.sent[2])["symbol"] == "AAPL"
     with pytest.raises(InvalidOrderError, match=r"already placed \(order 673\)"):
         session.place_order(KEY, order, preview_id=1)
@@ -254,13 +257,15 @@ def test_the_previews_time_bounds_the_search():
         previewed.place()
     with pytest.raises(InvalidOrderError, match=r"run session\.find_order"):
         previewed.place()
-    assert session.find_order(order.client_order_id)["orderId"] == 673
+    found = session.find_order(order.client_order_id)
+    assert found is not None and found["orderId"] == 673
 
 
 def test_find_order_prefers_an_echoed_client_order_id():
     listed = _listed(9, T0 * 1000, clientOrderId="ABC123")
     session, _ = make_session(ok(ACCOUNTS), ok({"OrdersResponse": {"Order": [listed]}}))
-    assert session.find_order("ABC123", "83405188")["orderId"] == 9
+    found = session.find_order("ABC123", "83405188")
+    assert found is not None and found["orderId"] == 9
     session, _ = make_session()
     with pytest.raises(ConfigurationError, match="pass its account"):
         session.find_order("NOTSENT")
@@ -310,7 +315,8 @@ def test_orders_follow_the_marker_with_filters():
     }
     assert q2["marker"] == "m1"
     assert frame.loc[(100, 1), "status"] == "EXECUTED"
-    assert frame.loc[(100, 1), "executedTime"].tzinfo is not None
+    executed = frame.loc[(100, 1), "executedTime"]
+    assert isinstance(executed, pd.Timestamp) and executed.tzinfo is not None
     assert frame["limitPrice"].dtype == "float64" and frame.loc[(0, 1), "symbol"] == "AAPL"
     assert str(frame["orderedQuantity"].dtype) == "Int64"
 

@@ -21,6 +21,7 @@ from etrade_nb import (
     resolve_environment,
 )
 from etrade_nb.oauth.tokens import IDLE_LIMIT
+from etrade_nb.secret import Secret
 from tests.unit.fake_http import fake_http
 
 T0 = 1_780_408_800.0  # 10:00 in New York
@@ -44,7 +45,7 @@ def make_session(*answers, sandbox=True, store=None):
     session = Session(
         "ckey",
         "csecret",
-        AccessToken("TOKEN+/=", "TSECRET", issued_at=T0),
+        AccessToken("TOKEN+/=", Secret("TSECRET"), issued_at=T0),
         environment=resolve_environment(sandbox=sandbox, environ={}),
         http=http,
         clock=clock,
@@ -363,7 +364,7 @@ def test_canonical_paths_still_go_out_unchanged():
 def test_a_path_that_is_not_text_is_a_configuration_error(path):
     session, adapter, *_ = make_session()
     with pytest.raises(ConfigurationError, match="text"):
-        session.get(path)  # type: ignore[arg-type]
+        session.get(path)
     assert adapter.sent == []
 
 

@@ -110,7 +110,7 @@ def test_each_strategy_sends_its_legs_and_net_price(order, order_type, legs, net
         (lambda: buy_write(c(200, "PUT"), debit=1), "not a PUT"),
         (lambda: iron_condor(c(180, "PUT"), c(190, "PUT"), c(210), c(220), closing=True,
                              credit=1), "pass debit="),  # buying a condor back costs money
-        (lambda: vertical_spread(c(190), c(200), 1.5, debit=1), "whole number"),
+        (lambda: vertical_spread(c(190), c(200), 1.5, debit=1), "whole number"),  # type: ignore[arg-type]
         (lambda: vertical_spread(c(190), c(200), debit=1, term="GOOD_TILL_DATE",
                                  good_till=today_eastern() - timedelta(days=1)), "in the past"),
     ],
@@ -177,7 +177,7 @@ def test_fund_orders():
         (lambda: trailing_stop_order("AAPL", "SELL", 10, percent=120), "below 100"),
         (lambda: trailing_stop_order("AAPL", "SELL", 10, percent=5, term="FILL_OR_KILL"),
          "GOOD_FOR_DAY or GOOD_UNTIL_CANCEL"),
-        (lambda: on_open_order(OptionContract("AAPL", JUN, 190, "CALL"), "BUY_OPEN", 1),
+        (lambda: on_open_order(OptionContract("AAPL", JUN, 190, "CALL"), "BUY_OPEN", 1),  # type: ignore[arg-type]
          "stock or ETF"),
         (lambda: on_close_order("AAPL", "BUY", 1, term="GOOD_UNTIL_CANCEL"), "day only"),
         (lambda: fund_order("VFIAX", "BUY", all_i_own=True), "use action 'SELL'"),

@@ -15,6 +15,7 @@ from etrade_nb import (
     TransportError,
     resolve_environment,
 )
+from etrade_nb.secret import Secret
 from tests.unit.fake_http import fake_http
 
 T0 = 1_780_408_800.0
@@ -34,7 +35,7 @@ def make_session(*answers):
     session = Session(
         "ckey",
         "csecret",
-        AccessToken(SECRET_TOKEN, "TSECRET", issued_at=T0),
+        AccessToken(SECRET_TOKEN, Secret("TSECRET"), issued_at=T0),
         environment=resolve_environment(environ={}),
         http=http,
         clock=lambda: T0,
@@ -44,7 +45,7 @@ def make_session(*answers):
     return session, adapter, delays
 
 
-def chain(exc: BaseException) -> list[BaseException]:
+def chain(exc: BaseException | None) -> list[BaseException]:
     seen = []
     while exc is not None and exc not in seen:
         seen.append(exc)
@@ -80,9 +81,10 @@ def test_tls_failure_is_named_and_never_retried_or_called_an_unknown_order():
 
 
 def test_a_refused_connection_on_post_says_nothing_was_sent():
-    reason = urllib3.exceptions.NewConnectionError(None, "Connection refused")
+    reason = urllib3.exceptions.NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
     refused = raising(
-        requests.exceptions.ConnectionError, urllib3.exceptions.MaxRetryError(None, "/", reason)
+        requests.exceptions.ConnectionError,
+        urllib3.exceptions.MaxRetryError(None, "/", reason),  # type: ignore[arg-type]
     )
     session, _, _ = make_session(refused)
     with pytest.raises(ServiceUnavailableError, match="nothing was sent"):

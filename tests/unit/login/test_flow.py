@@ -22,6 +22,7 @@ from etrade_nb import (
     VerifierRejectedError,
 )
 from etrade_nb.oauth.signing import _ClockedClient
+from etrade_nb.secret import Secret
 from etrade_nb.storage.token_store import StoredToken
 from tests.unit.fake_http import fake_http
 
@@ -65,7 +66,8 @@ def make_flow(*answers, clock=None, store=None):
 
 
 def test_signature_matches_the_etrade_shaped_vector():
-    # etrade-oauth.md §5: sample key/nonce/timestamp, callback oob, version 1.0.
+    # The sample key, nonce and timestamp printed on E*TRADE's OAuth doc pages, callback oob,
+    # version 1.0; the expected signature was computed independently (it matches oauthlib).
     client = _ClockedClient(
         KEY,
         client_secret=SECRET,
@@ -216,7 +218,7 @@ def test_finish_with_a_number_is_a_format_error_and_loses_the_link_nothing():
     flow, adapter = make_flow((200, REQ))
     flow.start()
     with pytest.raises(VerifierFormatError, match="text"):
-        flow.finish(12345)  # type: ignore[arg-type]
+        flow.finish(12345)
     assert flow.state.value == "pending" and len(adapter.sent) == 1
 
 
@@ -224,7 +226,9 @@ def test_finish_with_a_number_is_a_format_error_and_loses_the_link_nothing():
 def test_a_bad_token_cache_never_blocks_a_login(tmp_path, caplog, problem):
     store = FileTokenStore(tmp_path / "tokens")
     flow, _ = make_flow((200, REQ), (200, ACCESS), store=store)
-    store.save(KEY, "sandbox", StoredToken(AccessToken("old", "oldsecret", flow.clock()), 0.0))
+    store.save(
+        KEY, "sandbox", StoredToken(AccessToken("old", Secret("oldsecret"), flow.clock()), 0.0)
+    )
     if problem == "damaged":
         store.path_for(KEY, "sandbox").write_text('{"oauth_token": 12345}')
     else:

@@ -1,6 +1,7 @@
 """The one OAuth log filter: masks by shape, installed on first signing, holds no state."""
 
 import logging
+from typing import Any
 
 import requests
 
@@ -16,7 +17,7 @@ TOKEN, TOKEN_SECRET, VERIFIER, CONSUMER_SECRET = (
 )
 
 
-def _sign(**kw: object) -> requests.PreparedRequest:
+def _sign(**kw: Any) -> requests.PreparedRequest:
     auth = oauth1("ck", Secret(CONSUMER_SECRET), clock=lambda: 1_700_000_000.0, **kw)
     request = requests.Request("GET", "https://api.example.test/oauth/access_token").prepare()
     return auth(request)

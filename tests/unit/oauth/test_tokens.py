@@ -12,10 +12,11 @@ from etrade_nb.oauth.tokens import (
     format_valid_until,
     next_midnight_eastern,
 )
+from etrade_nb.secret import Secret
 
 
-def et(*args: int) -> float:
-    return datetime(*args, tzinfo=EASTERN).timestamp()
+def et(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> float:
+    return datetime(year, month, day, hour, minute, second, tzinfo=EASTERN).timestamp()
 
 
 def test_midnight_is_the_next_one_in_new_york():
@@ -33,7 +34,7 @@ def test_midnight_across_daylight_saving_changes():
 
 def test_access_token_states():
     issued = et(2026, 6, 2, 10, 0)
-    token = AccessToken("tok", "sec", issued_at=issued)
+    token = AccessToken("tok", Secret("sec"), issued_at=issued)
     assert token.expires_at == et(2026, 6, 3, 0, 0)
     assert access_token_state(token, issued, issued + 60) is TokenState.ACTIVE
     assert access_token_state(token, issued, issued + IDLE_LIMIT) is TokenState.INACTIVE
@@ -42,14 +43,15 @@ def test_access_token_states():
 
 
 def test_request_token_lives_five_minutes():
-    rt = RequestToken("t", "s", issued_at=1000.0)
+    rt = RequestToken("t", Secret("s"), issued_at=1000.0)
     assert not rt.expired(1299.0)
     assert rt.expired(1300.0)
 
 
 def test_token_reprs_hide_secrets():
+    # a plain str is wrapped in a Secret on the way in, as the annotation promises
     text = repr(AccessToken("TOKEN-VALUE", "SECRET-VALUE", issued_at=1.0))
-    text += repr(RequestToken("REQ-TOKEN", "REQ-SECRET", issued_at=1.0))
+    text += repr(RequestToken("REQ-TOKEN", "REQ-SECRET", issued_at=1.0))  # type: ignore[arg-type]
     for secret in ("TOKEN-VALUE", "SECRET-VALUE", "REQ-TOKEN", "REQ-SECRET"):
         assert secret not in text
 

@@ -5,13 +5,14 @@ import stat
 import pytest
 
 from etrade_nb import NO_STORE, AccessToken, FileTokenStore, MemoryTokenStore, TokenCacheError
+from etrade_nb.secret import Secret
 from etrade_nb.storage.token_store import StoredToken, default_store
 
 T0 = 1_780_408_800.0
 
 
 def stored(last_used: float = T0) -> StoredToken:
-    return StoredToken(AccessToken("tok+/=", "sec/+=", issued_at=T0), last_used)
+    return StoredToken(AccessToken("tok+/=", Secret("sec/+="), issued_at=T0), last_used)
 
 
 def mode(path) -> int:
@@ -100,7 +101,7 @@ def test_every_field_is_validated_on_load(tmp_path, field, value):
     store.save("K", "sandbox", stored())
     doc = dict(GOOD) if field else ["not", "an", "object"]
     if field:
-        doc[field] = value  # type: ignore[index]
+        doc[field] = value
     store.path_for("K", "sandbox").write_text(json.dumps(doc))
     store.path_for("K", "sandbox").chmod(0o600)
     assert store.load("K", "sandbox", T0 + 10) is None

@@ -75,7 +75,7 @@ def test_python_that_holds_no_secret(source: str) -> None:
     assert _got(scan_python(source, "x.py")) == set()
 
 
-def _nb(widgets: dict[str, object] | None = None, **cell: object) -> bytes:
+def _nb(widgets: dict[str, object] | None = None, /, **cell: object) -> bytes:
     metadata: dict[str, object] = {"kernelspec": {"language": "python", "name": "python3"}}
     if widgets:
         metadata["widgets"] = {
