@@ -11,12 +11,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import api, calls, login, quotes, startup
+from . import api, audit, calls, login, quotes, startup
 from .harness import Row, render
 from .live import running
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "latest.json"
-GROUPS = ("calls", "quotes", "api", "startup", "login")
+GROUPS = ("calls", "quotes", "api", "startup", "login", "audit")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows += api.run(live, rounds=rounds, per_round=max(1, per_round // 10))
     if "startup" in args.only:
         rows += startup.run(runs=runs)
+    if "audit" in args.only:
+        rows += audit.run(rounds=max(3, rounds // 3))
     print(render(rows))
     missed = [r for r in rows if not r.ok]
     doc = {

@@ -28,6 +28,12 @@ API_BASE_VAR = "ETRADE_NB_API_BASE"
 AUTHORIZE_URL_VAR = "ETRADE_NB_AUTHORIZE_URL"
 
 EnvironmentName = Literal["sandbox", "live"]
+Target = Literal["sandbox", "live", "unknown"]
+"""Where API calls actually go: E*TRADE's sandbox, E*TRADE's production (LIVE), or a host
+etrade_nb does not know (neither: order calls need the same opt-in as LIVE)."""
+
+SANDBOX_HOSTS = frozenset({"apisb.etrade.com", "etwssandbox.etrade.com"})
+"""E*TRADE's sandbox data hosts; every other ``etrade.com`` host is production."""
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,26 @@ class Environment:
     overridden: bool = False
 
     @property
+    def target(self) -> Target:
+        """Where calls go, judged by the data host, not by :attr:`name`.
+
+        Any E*TRADE production host is ``live`` whatever the name says (an override of
+        ``ETRADE_NB_API_BASE`` cannot make real money look like the sandbox); a loopback host
+        (the built-in emulator) follows the name; any other host is ``unknown``.
+        """
+        return host_target(self.api_base, self.name)
+
+    @property
     def sandbox(self) -> bool:
-        return self.name == "sandbox"
+        """True when order calls cannot touch real money (no opt-in needed)."""
+        return self.target == "sandbox"
+
+    @property
+    def label(self) -> str:
+        """What badges and status lines say: ``sandbox``, ``live`` or ``unknown host H``."""
+        if self.target == "unknown":
+            return f"unknown host {urlsplit(self.api_base).hostname or self.api_base}"
+        return self.target
 
     @property
     def local(self) -> bool:
@@ -77,6 +101,23 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def host_target(url: str, name: str = "sandbox") -> Target:
+    """``live`` for any E*TRADE production host, ``sandbox`` for its sandbox hosts, ``name``
+    for a loopback host (the emulator), ``unknown`` for anything else.
+
+    >>> host_target("https://API.etrade.com."), host_target("https://apisb.etrade.com", "live")
+    ('live', 'sandbox')
+    >>> host_target("http://127.0.0.1:8765", "live"), host_target("https://proxy.example")
+    ('live', 'unknown')
+    """
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "etrade.com" or host.endswith(".etrade.com"):
+        return "sandbox" if host in SANDBOX_HOSTS else "live"
+    if is_loopback_url(url):
+        return "live" if name == "live" else "sandbox"
+    return "unknown"
 
 
 def _checked_base(url: str, var: str) -> str:

@@ -1,8 +1,11 @@
 """A value that never shows itself: the consumer secret, token secrets, tokens and verifiers.
 
 ``repr``, ``str`` and ``format`` print ``***``, so ``vars(session)``, debuggers, variable
-explorers and tracebacks with locals (``%xmode Verbose``) show nothing; pickling refuses, so a
-secret cannot leave the process by accident. Code that must send the value calls
+explorers and tracebacks with locals (``%xmode Verbose``) show nothing. ``dir()`` does not list
+the stored value, so tools that expand an object by its attributes (debugpy's variable
+resolver in the JupyterLab debugger and VS Code, ``inspect.getmembers``) find only ``***``;
+``__getstate__`` is ``***`` and pickling refuses, so a secret cannot leave the process by
+accident. Code that must send the value calls
 :meth:`Secret.reveal` at the last moment (signing), and nowhere else.
 
     >>> s = Secret("s3cr/et+")
@@ -14,15 +17,21 @@ secret cannot leave the process by accident. Code that must send the value calls
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any, NoReturn
 
 MASK = "***"
+# By identity, not by value: equal Secrets are all tracked, each until it goes.
+_live: weakref.WeakValueDictionary[int, Secret] = weakref.WeakValueDictionary()
+_live_lock = threading.Lock()
+_HIDDEN = frozenset({"_value"})
 
 
 class Secret:
     """A string whose value is only reachable through :meth:`reveal`."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
     _value: str
 
     def __init__(self, value: str | Secret) -> None:
@@ -31,6 +40,8 @@ class Secret:
         if not isinstance(value, str):
             raise TypeError(f"a Secret holds a str, not {type(value).__name__}")
         object.__setattr__(self, "_value", value)
+        with _live_lock:
+            _live[id(self)] = self
 
     @classmethod
     def of(cls, value: str | Secret | None) -> Secret | None:
@@ -69,6 +80,13 @@ class Secret:
     def __setattr__(self, name: str, value: Any) -> NoReturn:
         raise AttributeError("a Secret cannot be changed")
 
+    def __dir__(self) -> list[str]:
+        """Everything but the stored value: debuggers expand an object by ``dir()``."""
+        return [name for name in super().__dir__() if name not in _HIDDEN]
+
+    def __getstate__(self) -> str:
+        return MASK
+
     def __reduce__(self) -> NoReturn:
         raise TypeError(
             "a Secret cannot be pickled: it would leave the process in clear. Save tokens "
@@ -85,3 +103,11 @@ class Secret:
 def reveal(value: str | Secret | None) -> str | None:
     """The plain value of ``value`` (a ``Secret`` or a plain string), or ``None``."""
     return value.reveal() if isinstance(value, Secret) else value
+
+
+def live_values(min_length: int = 4) -> set[str]:
+    """The values of every ``Secret`` still alive, for masking text that shows them anyway
+    (an interrupted traceback's third-party frames). Nothing is kept once a Secret is gone."""
+    with _live_lock:
+        alive = list(_live.values())
+    return {s._value for s in alive if len(s._value) >= min_length}

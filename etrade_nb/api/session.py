@@ -58,6 +58,10 @@ RENEW_MARGIN = 60.0
 """Renew this many seconds before the 2-hour idle limit rather than risk a refused call."""
 
 _JSON_HEADERS = {"Accept": "application/json"}
+UNKNOWN_HOST_NOTE = (
+    "not an E*TRADE host etrade_nb knows, so it may be real money: order calls need "
+    "session.enable_live_trading()"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,8 @@ class SessionStatus:
             )
         if self.environment == "live":
             out.append("LIVE: calls act on your real E*TRADE accounts")
+        elif self.environment not in ("sandbox", "live"):
+            out.append(UNKNOWN_HOST_NOTE)
         return out
 
 
@@ -146,7 +152,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         signer = oauth1(
             consumer_key,
             consumer_secret,
-            token=access_token.token,
+            token=access_token._token,
             token_secret=access_token.secret,
             clock=clock,
         )
@@ -175,7 +181,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
     def status(self) -> SessionStatus:
         """A snapshot for display: state, time to idle, time to midnight-ET expiry."""
         return SessionStatus(
-            environment=self.environment.name,
+            environment=self.environment.label,
             state=self.state,
             now=self._clock(),
             expires_at=self._token.expires_at,
@@ -184,9 +190,11 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
         )
 
     def __repr__(self) -> str:
-        text = f"<etrade_nb.Session {self.environment.name}: {self.state.value}>"
-        if not self.sandbox:
+        text = f"<etrade_nb.Session {self.environment.label}: {self.state.value}>"
+        if self.environment.target == "live":
             text += "\nLIVE: calls act on your real E*TRADE accounts"
+        elif self.environment.target == "unknown":
+            text += f"\n{UNKNOWN_HOST_NOTE}"
         return text
 
     def _repr_html_(self) -> str:
@@ -203,6 +211,23 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
     def enable_live_trading(self) -> None:
         """Allow order calls (POST/PUT/DELETE under ``/orders``) on a live session."""
         self._live_orders = True
+
+    def _orders_off(self) -> str:
+        env = self.environment
+        if env.target == "unknown":
+            return (
+                f"Order calls are switched off: this session's {env.label} is "
+                "not an E*TRADE host etrade_nb knows, so it may reach real money. If it does "
+                "and you mean it, call session.enable_live_trading() first; for the sandbox "
+                "unset ETRADE_NB_API_BASE."
+            )
+        named = ""
+        if env.name != "live":
+            named = f" (the login asked for {env.name}, but {env.api_base} is E*TRADE's live host)"
+        return (
+            f"This is a LIVE session{named} and order calls are switched off. If you really "
+            "mean to trade with real money, call session.enable_live_trading() first."
+        )
 
     # -- calls ---------------------------------------------------------------------------
     def _url(self, path: str) -> tuple[str, list[tuple[str, str]]]:
@@ -237,10 +262,7 @@ class Session(AccountsApi, MarketApi, OrdersApi, AlertsApi):
             and not self._live_orders
             and is_order_path(judged_path(url))
         ):
-            raise ConfigurationError(
-                "This is a LIVE session and order calls are switched off. If you really mean "
-                "to trade with real money, call session.enable_live_trading() first."
-            )
+            raise ConfigurationError(self._orders_off())
         if now - self._last_used >= IDLE_LIMIT - RENEW_MARGIN:
             self._renew(seen_generation=self._generation)
 

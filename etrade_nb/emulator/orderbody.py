@@ -36,15 +36,75 @@ def _element(node: ElementTree.Element) -> Any:
     return tree
 
 
+MAX_DEPTH = 32
+"""Order bodies nest about 7 deep (request, Order, Instrument, Product); deeper is refused."""
+_TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels; an order is far flatter."
+
+
+class _Declared(Exception):
+    pass
+
+
+def _refuse_declarations(body: bytes) -> None:
+    """Refuse any DOCTYPE (so any ENTITY) as expat meets it, in whatever encoding the body
+    is written (UTF-16 too, which a byte search misses): no entity expansion, no DTDs."""
+    from xml.parsers import expat
+
+    def declared(*_: Any) -> None:
+        raise _Declared
+
+    scanner = expat.ParserCreate()
+    scanner.StartDoctypeDeclHandler = declared
+    scanner.EntityDeclHandler = declared
+    try:
+        scanner.Parse(body, True)
+    except _Declared:
+        raise ApiError(400, ERR_BODY, "DOCTYPE and ENTITY declarations are not accepted.") from None
+    except (expat.ExpatError, ValueError):  # ValueError: an encoding expat cannot read
+        pass  # not well-formed: ElementTree says where
+
+
+def _xml_depth(root: ElementTree.Element) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in node)
+    return deepest
+
+
+def _json_depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return deepest
+
+
 def parse_xml(body: bytes) -> dict[str, Any]:
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:  # no entity expansion, no external DTDs
-        raise ApiError(400, ERR_BODY, "DOCTYPE and ENTITY declarations are not accepted.")
+    _refuse_declarations(body)
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError as error:
         raise ApiError(
             400, ERR_BODY, f"The request body is not well-formed XML: {error}."
         ) from None
+    except RecursionError:
+        raise ApiError(400, ERR_BODY, _TOO_DEEP) from None
+    except ValueError as error:  # "multi-byte encodings are not supported"
+        raise ApiError(
+            400, ERR_BODY, f"The request body's XML encoding cannot be read ({error}): send UTF-8."
+        ) from None
+    if _xml_depth(root) > MAX_DEPTH:
+        raise ApiError(400, ERR_BODY, _TOO_DEEP)
     tag = root.tag.rsplit("}", 1)[-1]  # a namespace, if any, is not part of the name
     return {tag: _element(root)}
 
@@ -61,6 +121,10 @@ def parse(req: Request) -> dict[str, Any]:
             payload = json.loads(req.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise ApiError(400, ERR_BODY, "The request body is not valid JSON.") from None
+        except RecursionError:
+            raise ApiError(400, ERR_BODY, _TOO_DEEP) from None
+        if _json_depth(payload) > MAX_DEPTH:
+            raise ApiError(400, ERR_BODY, _TOO_DEEP)
         if not isinstance(payload, dict):
             raise ApiError(400, ERR_BODY, "The request body must be a JSON object.")
         return payload

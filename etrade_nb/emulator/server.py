@@ -39,6 +39,8 @@ AUTO_APPROVE_VAR = "ETRADE_NB_DEMO_AUTO_APPROVE"  # the client's name too; no co
 
 _log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
+IDLE_TIMEOUT = 60.0
+"""Seconds a connection may send nothing before it is closed (its thread then ends)."""
 UNAVAILABLE = "The requested service is not currently available."
 INVALID_SESSION = "Unauthorized request - invalid Consumer key and/or session token"
 
@@ -107,6 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.emulator.idle_timeout)  # a stuck client goes
         self.server.connections.add(self.connection)
 
     def finish(self) -> None:
@@ -284,6 +287,9 @@ class EmulatorServer:
     ``etrade_nb.emulator`` logger. ``strict=True`` (settable while running) refuses them
     by name with a "did you mean" hint instead; left unset, ``ETRADE_NB_EMULATOR_STRICT=1``
     in the environment turns it on (for an emulator started where no flag can be passed).
+
+    ``idle_timeout``: seconds a connection may send nothing (mid-request, or idle between
+    keep-alive requests) before it is closed and its thread ends.
     """
 
     def __init__(
@@ -298,10 +304,12 @@ class EmulatorServer:
         problem_header: bool = False,
         strict: bool | None = None,
         request_token_lifetime: float | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not is_loopback(host, ipv4_only=True):
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
         self.host = host
+        self.idle_timeout = idle_timeout
         self._requested_port = port
         self.clock: Callable[[], float] = clock or time.time
         self.state = State(self.clock)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import http.client
 import logging
 import os
 import socket
@@ -33,6 +34,9 @@ REQUEST_DEADLINE = 5.0
 """Seconds a client has to send its whole request line and headers."""
 MAX_WAITING = 32
 """Connections allowed to be still sending their request; the oldest goes beyond that."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Request line and headers together (a redirect and a browser's cookies fit many times);
+past it the request is answered 431 unread, so a flood of big headers cannot fill memory."""
 POLL = 0.2
 """How often the serving loop checks its lifetime, ``stop()`` and request deadlines."""
 
@@ -48,12 +52,43 @@ def page(title: str, message: str) -> bytes:
     ).encode()
 
 
+class _CappedReader:
+    """``readline`` of a request's head, raising past :data:`MAX_HEADER_BYTES` in total."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw, self._left = raw, MAX_HEADER_BYTES
+
+    def readline(self, limit: int = -1) -> bytes:
+        want = self._left + 1 if limit < 0 else min(limit, self._left + 1)
+        line: bytes = self._raw.readline(want)
+        self._left -= len(line)
+        if self._left < 0:
+            raise http.client.LineTooLong(f"request head over {MAX_HEADER_BYTES} bytes")
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: LoopbackServer
     timeout = REQUEST_DEADLINE  # per read; LoopbackServer.reap bounds the whole request
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _CappedReader(self.rfile)  # type: ignore[assignment]
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the request line carries the verifier."""
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except http.client.LineTooLong:  # the request line alone (headers: parse_request)
+            self.close_connection = True
+            self.request_version = "HTTP/1.0"  # not parsed: answer in plain HTTP/1.0
+            self.requestline, self.command = "", ""
+            self.send_error(414, "Request-URI Too Long")
 
     def parse_request(self) -> bool:
         ok = super().parse_request()
@@ -75,6 +110,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
+        if len(self.headers.get_all("Host") or ()) > 1:  # which one a check reads is a guess
+            self._answer(400, "Not an E*TRADE callback", "A request has one Host header.")
+            return
         self._answer(*self.server.route(self.path, dict(self.headers.items())))
 
     def _not_get(self) -> None:

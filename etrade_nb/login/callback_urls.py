@@ -93,6 +93,9 @@ def plan_callback(
     - ``https://hub.example/user/alice/proxy/8765/callback`` (also on a loopback hub such as
       ``http://127.0.0.1:8000/...``): jupyter-server-proxy strips ``/user/alice/proxy/8765``,
       so listen on 8765 at ``/callback`` and take only requests relayed under ``/user/alice/``;
+    - ``.../proxy/absolute/8765/cb``: off a hub, listen on 8765 at the whole path; on a hub
+      it is refused up front with the ``/proxy/8765/cb`` form that works (the absolute form
+      carries no ``X-Forwarded-Context``, so a hub receiver could never accept it);
     - ``http://127.0.0.1:8765/cb``: listen on 8765 at ``/cb``;
     - any other URL (your own reverse proxy): listen on ``port`` at the URL's path.
     """
@@ -118,6 +121,16 @@ def plan_callback(
                 "PORT/callback (run %etrade_callback to get one)."
             )
         listen = int(proxied.group(2))
+        if proxied.group(1) and host.prefix:
+            working = f"{parts.scheme}://{parts.netloc}{prefix}proxy/{listen}"
+            working += proxied.group(3) or CALLBACK_PATH
+            raise ConfigurationError(
+                f"The callback {url} uses jupyter-server-proxy's /proxy/absolute/PORT/ form, "
+                "which cannot sign you in on a hub: in that form the proxy does not say which "
+                "user's server relayed the redirect, so the receiver must refuse it (another "
+                f"user's server reaches the same port that way). Register {working} with "
+                "E*TRADE instead and pass that URL (or run %etrade_callback to get one)."
+            )
         if proxied.group(1):  # /proxy/absolute/PORT/...: the server gets the whole path
             return CallbackPlan(listen, parts.path, url, via_hub=True)
         path = proxied.group(3) or "/"

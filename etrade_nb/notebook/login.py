@@ -98,7 +98,7 @@ class NotebookLogin:
         session = self.session
         return ViewState(
             name=self.name,
-            environment=self.flow.environment.name,
+            environment=self.flow.environment.label,
             phase=self._phase,
             url=None if self._phase.ended else self.flow.authorize_url,
             seconds_left=self.flow.seconds_left(),

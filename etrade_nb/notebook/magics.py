@@ -18,6 +18,8 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from ..errors import EtradeError
+from ..secret import Secret
+from . import traceback_mask
 from .display import DEFAULT_NAME, VERIFIER_VAR
 
 if TYPE_CHECKING:
@@ -138,8 +140,9 @@ class EtradeMagics(Magics):
         args = parse_argstring(self.etrade_verify, line)
         with _usage_errors():
             name = self.manager.pending_for(args.name).name
-            code = args.code if args.code is not None else self._ask_code(name)
-            self.manager.verify(code, name)
+            # A Secret while it is in use: an interrupted Verbose traceback masks its value.
+            code = Secret(args.code if args.code is not None else self._ask_code(name))
+            self.manager.verify(code.reveal(), name)
         if args.code is not None and getattr(self.ip, "kernel", None) is not None:
             suffix = "" if args.name is None else f" --name {args.name}"
             self.ip.set_next_input(
@@ -220,6 +223,7 @@ def load_ipython_extension(ip: InteractiveShell) -> None:
     """Register the magics (``%load_ext etrade_nb``); loading twice is harmless."""
     if "EtradeMagics" not in ip.magics_manager.registry:
         ip.register_magics(EtradeMagics(ip))
+    traceback_mask.install(ip)
 
 
 def unload_ipython_extension(ip: InteractiveShell) -> None:

@@ -347,7 +347,7 @@ class LoginManager:
         """Finish a pending login with a code or a pasted callback URL."""
         login = self.pending_for(name)
         session = login.finish(code)
-        env = session.environment.name
+        env = session.environment.label
         self.display(D.authorized_bundle(login.name, env, session.expires_at))
         return session
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from urllib.parse import unquote
 
 MASK = "***"
 
@@ -33,22 +34,57 @@ _FIELDS = r"oauth_(?:token|token_secret|verifier|signature|consumer_secret)"
 # name=value, name="value", name%3Dvalue (a base string, encoded once or twice),
 # 'name': 'value' (a dict repr) and ('name', 'value') (a list of pairs).
 _OAUTH_FIELD = re.compile(
-    rf"({_FIELDS}(?:\"?\s*[:=]\s*\"?|%3D|%253D|'\s*[:,]\s*'|\"\s*[:,]\s*\"))([^\"&,'\s)]+)"
+    rf"({_FIELDS}(?:\"?\s*[:=]\s*\"?|%3D|%253D|'\s*[:,]\s*'|\"\s*[:,]\s*\"))([^\"&,'\s)]+)",
+    re.IGNORECASE,
 )
 # The whole OAuth header value: up to its closing quote in a repr, or the line's end.
 _AUTH_HEADER = re.compile(
     r"(Authorization['\"]?\s*:\s*b?(['\"])OAuth )(.*?)(?=\2(?:[,}\]\s]|$))"
-    r"|(Authorization:\s*OAuth )([^\n]*)"
+    r"|(Authorization:\s*OAuth )([^\n]*)",
+    re.IGNORECASE,
 )
+
+
+SECRET_FIELDS = frozenset(
+    {"oauth_token", "oauth_token_secret", "oauth_verifier", "oauth_signature"}
+    | {"oauth_consumer_secret"}
+)
+# A query's name=value with the name spelled any way a server still understands: letters in
+# any case, any character percent-encoded (once or twice), '=' plain or encoded. The name is
+# read from the start of its run only (lookbehind), so matching stays linear in the line.
+_ANY_PAIR = re.compile(
+    r"(?<![\w%.~-])(?P<name>(?:[\w.~-]|%(?:25)?[0-9A-Fa-f]{2}){5,60}?)(?P<eq>=|%3D|%253D)"
+    r"(?P<value>[^\s\"&,'<>)\]}]*)",
+    re.IGNORECASE,
+)
+
+
+def _decoded_name(name: str) -> str:
+    for _ in range(2):
+        if "%" not in name:
+            break
+        name = unquote(name)
+    return name.casefold()
+
+
+def _mask_any_spelling(m: re.Match[str]) -> str:
+    if not m["value"] or _decoded_name(m["name"]) not in SECRET_FIELDS:
+        return m.group(0)
+    return f"{m['name']}{m['eq']}{MASK}"
 
 
 def mask_oauth_fields(text: str) -> str:
     """Mask ``oauth_token``, ``oauth_verifier``, ``oauth_signature``... values by shape.
 
-    Keeps ``oauth_timestamp``, ``oauth_nonce`` and the consumer key, which say nothing secret
-    and help to debug clock skew.
+    Names are compared decoded and case-folded, so ``oauth%5Fverifier=`` and
+    ``OAUTH_VERIFIER=`` (which servers accept as ``oauth_verifier``) are masked too. Keeps
+    ``oauth_timestamp``, ``oauth_nonce`` and the consumer key, which say nothing secret and
+    help to debug clock skew.
     """
-    return _OAUTH_FIELD.sub(lambda m: m.group(1) + MASK, text)
+    text = _OAUTH_FIELD.sub(lambda m: m.group(1) + MASK, text)
+    if "%" in text or "=" in text:
+        text = _ANY_PAIR.sub(_mask_any_spelling, text)
+    return text
 
 
 def redact(text: str) -> str:

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -95,22 +95,73 @@ class RequestToken:
         return now >= self.expires_at
 
 
-@dataclass(frozen=True)
 class AccessToken:
-    """A token pair from ``/oauth/access_token``, valid until midnight US Eastern."""
+    """A token pair from ``/oauth/access_token``, valid until midnight US Eastern.
 
-    token: str = field(repr=False)
+    Both halves are :class:`Secret`: the token signs calls as much as its secret does, so
+    reprs, debuggers (which expand an object by ``dir()``) and ``inspect.getmembers`` see
+    ``Secret('***')``; :attr:`token` gives the plain value to the code that needs it.
+    Immutable, compared and hashed by value.
+    """
+
+    __slots__ = ("_token", "expires_at", "issued_at", "secret")
+    _token: Secret
     secret: Secret
     issued_at: float
-    expires_at: float = 0.0
+    expires_at: float
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "secret", Secret(self.secret))
-        if not self.expires_at:
-            object.__setattr__(self, "expires_at", next_midnight_eastern(self.issued_at))
+    def __init__(
+        self,
+        token: str | Secret,
+        secret: str | Secret,
+        issued_at: float,
+        expires_at: float = 0.0,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "_token", Secret(token))
+        put(self, "secret", Secret(secret))
+        put(self, "issued_at", issued_at)
+        put(self, "expires_at", expires_at or next_midnight_eastern(issued_at))
+
+    @property
+    def token(self) -> str:
+        """The plain ``oauth_token``: for signing, the private token file and comparisons."""
+        return self._token.reveal()
 
     def expired(self, now: float) -> bool:
         return now >= self.expires_at
+
+    def _key(self) -> tuple[Secret, Secret, float, float]:
+        return (self._token, self.secret, self.issued_at, self.expires_at)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AccessToken):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"AccessToken(secret={self.secret!r}, issued_at={self.issued_at!r}, "
+            f"expires_at={self.expires_at!r})"
+        )
+
+    def __dir__(self) -> list[str]:
+        return [name for name in super().__dir__() if name != "token"]
+
+    def __getstate__(self) -> str:
+        return "***"
+
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
+        raise AttributeError("an AccessToken cannot be changed")
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(
+            "an AccessToken cannot be pickled: it would leave the process in clear. Save it "
+            "with a TokenStore, which writes a private file."
+        )
 
 
 class TokenState(str, enum.Enum):

@@ -57,8 +57,6 @@ def locked(directory: Path) -> Iterator[None]:
     if os.name != "posix":
         yield
         return
-    import fcntl
-
     try:
         dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
@@ -76,10 +74,41 @@ def locked(directory: Path) -> Iterator[None]:
     finally:
         os.close(dfd)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _flock_within(fd, directory, LOCK_TIMEOUT)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+LOCK_TIMEOUT = 3.0
+"""Seconds to wait for another process's lock on the cache; then the cache is skipped."""
+
+
+def _flock_within(fd: int, directory: Path, timeout: float) -> None:
+    """``flock(LOCK_EX)`` on ``fd``, giving up after ``timeout`` seconds.
+
+    flock has no timeout of its own and the holder sends no event, so the lock is tried
+    without blocking at growing intervals (1 ms to 50 ms): a kernel holds it for
+    milliseconds, a stuck process forever.
+    """
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise TokenCacheError(
+                    f"The token cache {directory} is locked by another process (for over "
+                    f"{timeout:g} s), so it was skipped. Close other kernels or processes "
+                    "using it, or set ETRADE_NB_TOKEN_CACHE=memory."
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -125,17 +154,47 @@ def write_private(path: Path, data: bytes) -> None:
         raise
 
 
+MAX_PRIVATE_FILE = 64 * 1024
+"""A token or credentials file is a few hundred bytes; a larger one is refused unread."""
+
+
 def read_private(path: Path, *, kind: str = "token file") -> bytes | None:
-    """The bytes of ``path``, ``None`` if it does not exist; refuses loose permissions."""
+    """The bytes of ``path``, ``None`` if it does not exist.
+
+    Refuses loose permissions, anything but a regular file (a folder, or a FIFO, which is
+    opened without blocking so it cannot hang) and a file over :data:`MAX_PRIVATE_FILE`.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, flags)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise TokenCacheError(
             f"Cannot open the {kind} {path} ({exc.strerror}). Delete it and log in again."
         ) from None
-    with os.fdopen(fd, "rb") as fh:
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise TokenCacheError(
+                f"The {kind} {path} is {what}. Remove it (rm -r '{path}') and log in again."
+            )
+        if st.st_size > MAX_PRIVATE_FILE:
+            raise TokenCacheError(
+                f"The {kind} {path} is {st.st_size} bytes, far more than a {kind} holds "
+                f"(at most {MAX_PRIVATE_FILE}). Delete it and log in again."
+            )
         if os.name == "posix":
-            _check_owner_and_mode(os.fstat(fh.fileno()), path, kind=kind, mode=0o600)
-        return fh.read()
+            _check_owner_and_mode(st, path, kind=kind, mode=0o600)
+        chunks, size = [], 0
+        while chunk := os.read(fd, MAX_PRIVATE_FILE + 1 - size):  # bounded if it grew
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_PRIVATE_FILE:
+                raise TokenCacheError(
+                    f"The {kind} {path} is too large. Delete it and log in again."
+                )
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

@@ -230,10 +230,13 @@ class FileTokenStore:
             stored, environment_in_file = self._read(consumer_key, environment)
         except _BadEntry as exc:
             self._remove_bad(consumer_key, environment)
-            warn_once(
-                f"etrade-nb did not use the saved token: {exc.message} It was removed; this "
-                "login goes on without it."
+            path = self.path_for(consumer_key, environment)
+            after = (
+                "It was removed; this login goes on without it."
+                if not os.path.lexists(path)
+                else f"This login goes on without it; remove it with rm -r '{path}'."
             )
+            warn_once(f"etrade-nb did not use the saved token: {exc.message} {after}")
             return None
         except TokenCacheError as exc:
             warn_once(

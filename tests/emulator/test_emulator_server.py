@@ -11,6 +11,7 @@ import json
 import os
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
@@ -673,6 +674,24 @@ def test_the_client_reads_the_problem_and_window_from_the_body(logged_in, clock)
 def test_error_documents_are_json(logged_in):
     body = logged_in.get(ACCOUNTS, oauth=logged_in.oauth_params(oauth_token="x")).body
     assert json.loads(body)["Error"]["message"] == "oauth_problem=token_rejected"
+
+
+def test_a_stuck_connection_is_closed_and_its_thread_ends(clock):
+    """A client that stops sending (mid-request or idle) does not keep a thread forever."""
+    with EmulatorServer(port=0, clock=clock, idle_timeout=0.5) as emu:
+        stuck = [socket.create_connection(("127.0.0.1", emu.port), timeout=10) for _ in range(3)]
+        stuck[0].sendall(b"GET /v1/accounts/list.json HTTP/1.1\r\nHost: x")  # never finished
+        stuck[1].sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # answered, then idle
+        for sock in stuck:
+            with sock:
+                received = b""
+                while chunk := sock.recv(65536):  # returns b"" once the emulator closes
+                    received += chunk
+        assert received == b""  # the silent one got no answer, only the close
+        deadline = time.monotonic() + 10
+        while emu._httpd is not None and emu._httpd.connections and time.monotonic() < deadline:
+            time.sleep(0.01)  # the handler threads finish right after the close
+        assert emu._httpd is not None and not emu._httpd.connections
 
 
 def test_auto_approve_follows_the_demo_switch_unless_given(monkeypatch) -> None:

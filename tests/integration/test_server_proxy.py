@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
-from etrade_nb import OAuthFlow
+from etrade_nb import ConfigurationError, OAuthFlow
 from etrade_nb.emulator import EmulatorServer
 from etrade_nb.login.callback import CallbackReceiver
 from etrade_nb.login.callback_urls import pending_token, plan_callback
@@ -39,7 +39,7 @@ from tests.jupyter_dirs import private_jupyter_dirs
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 PREFIX = "/user/alice/"
 TOKEN = "server-log-test-token"
-VERIFIERS = ("LEAKA1", "LEAKB2", "LEAKC3")
+VERIFIERS = ("LEAKA1", "LEAKB2", "LEAKC3", "LEAKD4", "LEAKE5")
 
 
 def _free_port() -> int:
@@ -95,6 +95,10 @@ def _callbacks_through_the_proxy(base: str) -> None:
     dead = _free_port()  # nothing listens: the proxy answers 500
     url = f"{base}proxy/{dead}/callback?oauth_token=tok%2F1%3D&oauth_verifier={VERIFIERS[0]}"
     assert requests.get(url, headers=auth, timeout=10).status_code == 500
+    # other spellings of the same name, which servers decode to oauth_verifier
+    for spelled, verifier in (("oauth%5Fverifier", VERIFIERS[3]), ("OAUTH_VERIFIER", VERIFIERS[4])):
+        url = f"{base}proxy/{dead}/callback?{spelled}={verifier}"
+        assert requests.get(url, headers=auth, timeout=10).status_code == 500
     with CallbackReceiver(lambda q: None, relay_prefix="/user/bob/").start(30) as r:
         # relayed under alice's server, not bob's: 403 from the receiver, a warning in the log
         url = f"{base}proxy/{r.port}/callback?oauth_verifier={VERIFIERS[1]}"
@@ -116,8 +120,8 @@ def test_the_server_log_never_shows_a_verifier(server: tuple[str, Path, bool]) -
         assert "etrade-nb: masking OAuth verifiers" in log
         assert leaked == [], "the server log shows a verifier in clear"
         assert "oauth_verifier=***" in log
-    else:  # what issue 12 saw: the stock server logs the 500 with the verifier
-        assert VERIFIERS[0] in leaked
+    else:  # what issues 12 and 18 saw: the stock server logs the 500 with the verifier
+        assert {VERIFIERS[0], VERIFIERS[3], VERIFIERS[4]} <= set(leaked)
 
 
 class _AcceptForm(HTMLParser):
@@ -184,6 +188,35 @@ def test_the_full_callback_url_survives_the_proxy_and_signs_in(
             )
             assert landing.status_code == 200 and "Signed in to E*TRADE" in landing.text
             assert receiver.wait(5) and flow.session is not None
+
+
+def test_an_absolute_proxy_callback_is_refused_up_front_with_the_form_that_works(
+    server: tuple[str, Path, bool],
+) -> None:
+    """/proxy/absolute/PORT/ relays no X-Forwarded-Context: on a hub it could never sign in."""
+    base, _log, _extension = server
+    hub = {"JUPYTERHUB_SERVICE_PREFIX": PREFIX, "JUPYTERHUB_PUBLIC_URL": base}
+    auth = {"Authorization": f"token {TOKEN}"}
+    port = _free_port()
+    with pytest.raises(ConfigurationError, match="absolute") as info:
+        plan_callback(f"{base}proxy/absolute/{port}/callback", environ=hub)
+    working = f"{base}proxy/{port}/callback"
+    assert f"Register {working} with" in str(info.value)
+    # Why: through the real proxy the absolute form reaches a hub receiver unattributed.
+    absolute_path = f"{PREFIX}proxy/absolute/{port}/callback"
+    with CallbackReceiver(lambda q: None, port=port, path=absolute_path, relay_prefix=PREFIX).start(
+        30
+    ) as r:
+        url = f"{base}proxy/absolute/{port}/callback?oauth_verifier=ABSOL1"
+        assert requests.get(url, headers=auth, timeout=10).status_code == 403
+        assert r.exchanges == 0
+    plan = plan_callback(working, environ=hub)  # the form the message names signs in
+    with CallbackReceiver(
+        lambda q: None, port=plan.port, path=plan.path, relay_prefix=plan.relay_prefix
+    ).start(30) as r:
+        url = f"{working}?oauth_verifier=WORKS1"
+        assert requests.get(url, headers=auth, timeout=10).status_code == 200
+        assert r.exchanges == 1
 
 
 def test_a_bare_path_callback_is_rewritten_by_the_proxy_into_a_404(

@@ -92,6 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "permissions, or skip it with --exclude.",
             file=sys.stderr,
         )
+    for skipped in [f for f in everything if f.skipped]:
+        unread.append(skipped.path)
+        print(
+            f"etrade-nb audit: {skipped}. That part was not checked: review it by hand, or "
+            "skip the file with --exclude.",
+            file=sys.stderr,
+        )
+    everything = [f for f in everything if not f.skipped]
     shown: list[Finding] = [f for f in everything if f.confidence >= threshold]
     hidden = len(everything) - len(shown)
     for finding in ranked(shown):
@@ -103,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else ""
     )
     if unread:
-        note += f"; {_plural(len(unread), 'path')} could not be read"
+        note += f"; {_plural(len(set(unread)), 'path')} could not be read"
     if not shown:
         print(f"etrade-nb audit: scanned {_plural(scanned, 'file')}, 0 findings{note}.")
         return 2 if unread else 0

@@ -20,6 +20,13 @@ import zlib
 from collections.abc import Iterator
 from urllib.parse import unquote
 
+from .findings import TOO_LARGE
+
+MAX_INFLATED = 1 << 20
+"""A compressed PNG text chunk is read up to 1 MiB inflated; a larger one (a 2 KiB image can
+inflate to gigabytes) is reported as skipped (:data:`TOO_LARGE`) instead of read."""
+SKIPPED = "\0" + TOO_LARGE + "\0"
+"""Stands for content that was not read (no text holds a NUL); :func:`skipped_detail`."""
 _CONTEXT = 200  # characters kept on each side of a decoded run (long lines stay cheap)
 MAX_VARIANTS = 500  # per line: a minified blob full of base64 runs is read this far
 MAX_DEPTH = 3  # base64 of percent-encoded JSON is three layers; deeper is not followed
@@ -64,6 +71,21 @@ def as_text(data: bytes) -> str | None:
     return text if text and printable >= 0.9 * len(text) else None
 
 
+def skipped_detail(text: str) -> str | None:
+    """What was skipped, if ``text`` stands for content too large to read, else ``None``."""
+    at = text.find(SKIPPED)
+    return None if at < 0 else text[at + len(SKIPPED) :] or TOO_LARGE
+
+
+def _inflate(data: bytes) -> bytes:
+    """zlib-decompressed ``data``, stopping at :data:`MAX_INFLATED` (``ValueError`` past it)."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, MAX_INFLATED)
+    if inflater.unconsumed_tail or len(out) > MAX_INFLATED:
+        raise ValueError("inflates past the limit")
+    return out
+
+
 def _png_text(data: bytes) -> Iterator[str]:
     """Text chunks (tEXt, zTXt, iTXt) of a PNG image, decompressed."""
     pos = 8
@@ -77,17 +99,20 @@ def _png_text(data: bytes) -> Iterator[str]:
                 yield f"{keyword.decode('latin-1')}: {text.decode('latin-1')}"
             elif kind == b"zTXt":
                 keyword, _, rest = body.partition(b"\0")
-                text = zlib.decompress(rest[1:])
+                text = _inflate(rest[1:])
                 yield f"{keyword.decode('latin-1')}: {text.decode('latin-1')}"
             elif kind == b"iTXt":
                 keyword, _, rest = body.partition(b"\0")
                 compressed, rest = rest[0], rest[2:]
                 _lang, _, rest = rest.partition(b"\0")
                 _translated, _, text = rest.partition(b"\0")
-                text = zlib.decompress(text) if compressed else text
+                text = _inflate(text) if compressed else text
                 yield f"{keyword.decode('latin-1')}: {text.decode('utf-8', 'replace')}"
         except (zlib.error, IndexError):
             continue
+        except ValueError:
+            mib = MAX_INFLATED >> 20
+            yield f"{SKIPPED}PNG text chunk {kind.decode('latin-1')} inflates past {mib} MiB"
         if kind == b"IEND":
             break
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import json
 import os
@@ -10,15 +11,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from .findings import Finding, merge
+from .findings import NOT_TEXT, Finding, merge
 from .names import word_set
 from .notebook import scan_binary, scan_notebook
 from .python_source import scan_python
+from .shapes import Confidence
 from .text import scan_text
 
 EXTENSIONS = word_set(
     ".ipynb .py .pyw .ipy .json .txt .md .rst .ini .cfg .conf .env .yaml .yml .toml "
-    ".sh .bash .zsh .log .html .htm .xml .csv .properties"
+    ".sh .bash .zsh .log .html .htm .xml .csv .properties .ps1 .bat .cmd .r"
 )
 # Dotfiles scanned by name: .env, .env.local, .env.production, .envrc, .netrc
 _NAMES = re.compile(r"\.env(?:\..+)?|\.envrc|\.netrc|\.pypirc|credentials(?:\..+)?")
@@ -29,7 +31,8 @@ SKIP_DIRS = word_set(
 # The pre-commit hook's `files:` pattern selects the same files (a test keeps them in step).
 HOOK_PATTERN = (
     r"(\.(ipynb|pyw?|ipy|json|txt|md|rst|ini|cfg|conf|env|ya?ml|toml|sh|bash|zsh|log|html?|xml"
-    r"|csv|properties)|(^|/)(\.env(\.[^/]+)?|\.envrc|\.netrc|\.pypirc|credentials(\.[^/]+)?))$"
+    r"|csv|properties|ps1|bat|cmd|[Rr])|(^|/)(\.env(\.[^/]+)?|\.envrc|\.netrc|\.pypirc"
+    r"|credentials(\.[^/]+)?))$"
 )
 
 
@@ -42,11 +45,63 @@ def _binary(data: bytes) -> bool:
     return b"\0" in data[:8192]
 
 
+# Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def text_encoding(data: bytes) -> tuple[str, int] | None:
+    """``(codec, BOM length)`` for text that is not plain UTF-8: a byte order mark, or
+    UTF-16 without one (every other byte zero: ASCII written by Windows tools)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec, len(bom)
+    head = data[:4096]
+    if len(head) >= 8 and b"\0" in head:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+            return "utf-16-le", 0
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+            return "utf-16-be", 0
+    return None
+
+
+def not_text(path: str, where: str, why: str) -> Finding:
+    """The finding that says a file could not be read as text (so was not fully checked)."""
+    return Finding(path, where or "file", NOT_TEXT, Confidence.HIGH, why)
+
+
 def scan_bytes(data: bytes, name: str, path: str, where: str = "") -> list[Finding]:
-    """Findings in the content of a file called ``name`` (a real file or an upload)."""
-    if _binary(data):
-        return scan_binary(data, path, where or "binary")
-    text = data.decode("utf-8", errors="replace")
+    """Findings in the content of a file called ``name`` (a real file or an upload).
+
+    Text is decoded by its byte order mark (UTF-8, UTF-16 and UTF-32, as Windows PowerShell
+    writes ``echo ... > .env``) or as BOM-less UTF-16, else as UTF-8. A file named as text
+    that cannot be read as text gets a :data:`NOT_TEXT` finding besides its printable strings.
+    """
+    encoding = text_encoding(data)
+    if encoding is not None:
+        codec, skip = encoding
+        try:
+            return _scan_text_of(data[skip:].decode(codec), name, path, where)
+        except UnicodeDecodeError as exc:
+            if skip:  # a byte order mark said so: text that is broken, and said to be
+                why = f"starts as {codec.upper()} but byte {skip + exc.start} is not valid"
+                return [not_text(path, where, why), *scan_binary(data, path, where or "binary")]
+    if _binary(data):  # binary data, or BOM-less "UTF-16" that was not
+        found = scan_binary(data, path, where or "binary")
+        if not where and wanted(name):
+            why = "binary content (NUL bytes) in a text file; only its printable strings were read"
+            found.insert(0, not_text(path, where, why))
+        return found
+    return _scan_text_of(data.decode("utf-8", errors="replace"), name, path, where)
+
+
+def _scan_text_of(text: str, name: str, path: str, where: str) -> list[Finding]:
     suffix = PurePath(name).suffix.lower()
     prefix = f"{where}," if where else ""
     if suffix == ".ipynb":

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from .shapes import Confidence
 
+TOO_LARGE = "skipped: too large"  # the kinds of Finding for content that was not read
+NOT_TEXT = "cannot be read as text"
+NOT_READ = frozenset({TOO_LARGE, NOT_TEXT})
 PRAGMA = re.compile(r"etrade-nb:\s*allow", re.I)
 
 
@@ -21,7 +24,14 @@ class Finding:
     confidence: Confidence = Confidence.HIGH
     encoding: str = ""  # how the value was hidden: "base64", "percent-encoded", ...
 
+    @property
+    def skipped(self) -> bool:
+        """True for content that was not read: too large, or not text (``encoding`` says why)."""
+        return self.kind in NOT_READ
+
     def __str__(self) -> str:
+        if self.skipped:
+            return f"{self.path}: {self.where}: {self.kind} ({self.encoding})"
         hidden = f", {self.encoding}" if self.encoding else ""
         return f"{self.path}: {self.where}: {self.kind} ({self.confidence} confidence{hidden})"
 

@@ -18,19 +18,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .decode import variants
-from .findings import PRAGMA, Finding, merge
+from .decode import skipped_detail, variants
+from .findings import PRAGMA, TOO_LARGE, Finding, merge
 from .names import CALLS, NOT_SECRET, VOCAB, Named, Role, role_of, word_set, words
 from .shapes import Confidence, find_pairs, judge
 
 Hit = tuple[str, Confidence, str]  # kind, confidence, how it was encoded ("" when plain)
 
-_VALUE = r"(?P<value>[^\s\"'&,;)}\]<>\\`|]+)"
+# Every pattern here runs in time linear in the line: a name starts only where a run of name
+# characters starts (a lookbehind, with a digit/dot/dash prefix skipped deterministically),
+# and a value is read at most MAX_VALUE characters far (a longer one is not judged).
+MAX_VALUE = 512
+_VALUE = r"(?P<value>[^\s\"'&,;)}\]<>\\`|]{1,MORE})".replace("MORE", str(MAX_VALUE + 1))
 _KV = re.compile(
-    r"(?P<name>[A-Za-z_][\w.-]*)[\"']?\]?\s*(?::=|=>|=|:)\s*(?:[rbuRBU]?[\"'])?" + _VALUE
+    r"(?<![\w.-])[\d.-]*(?P<name>[A-Za-z_][\w.-]*)[\"']?\]?\s*(?::=|=>|=|:)\s*"
+    r"(?:[rbuRBU]?[\"'])?" + _VALUE
 )
-_OPTION = re.compile(r"--(?P<name>[A-Za-z][\w-]*)(?:=|\s+)[\"']?" + _VALUE)
-_FINISH = re.compile(r"\b(?:finish|extract_verifier)\(\s*[rbuRBU]?[\"'](?P<value>[^\"']+)[\"']")
+_OPTION = re.compile(r"(?<![\w-])--(?P<name>[A-Za-z][\w-]*)(?:=|\s+)[\"']?" + _VALUE)
+_FINISH = re.compile(
+    r"\b(?:finish|extract_verifier)\(\s*[rbuRBU]?[\"'](?P<value>[^\"']{1,MAX})[\"']".replace(
+        "MAX", str(MAX_VALUE)
+    )
+)
 _TOKEN = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{43}=?(?![A-Za-z0-9+/=_-])")
 _HEX = re.compile(r"(?<![0-9A-Za-z_])[0-9a-fA-F]{32,64}(?![0-9A-Za-z_])")
 # a bare code needs a digit: prose is full of upper-case words ("the code E*TRADE showed")
@@ -84,6 +93,10 @@ def scan_line(line: str) -> list[Hit]:
         return []
     hits: dict[str, Hit] = {}
     for how, text in variants(line):
+        detail = skipped_detail(text)
+        if detail is not None:  # not read: said so, never passed as clean
+            hits[TOO_LARGE] = (TOO_LARGE, Confidence.HIGH, detail)
+            continue
         for kind, confidence in _scan_plain(text):
             if kind not in hits or confidence > hits[kind][1]:
                 hits[kind] = (kind, confidence, how)
@@ -95,7 +108,8 @@ def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]
     pos = 0
     while m := pattern.search(text, pos):
         yield m
-        pos = m.start("value") if m.start("value") > m.start() else m.end()
+        first = m.start("name") if "name" in pattern.groupindex else m.start()
+        pos = m.start("value") if m.start("value") > first else m.end()
 
 
 def _scan_plain(text: str) -> Iterator[tuple[str, Confidence]]:
@@ -109,14 +123,13 @@ def _scan_plain(text: str) -> Iterator[tuple[str, Confidence]]:
 
     for pattern in (_FINISH, _KV, _OPTION):
         for m in _overlapping(pattern, text):
+            if len(m["value"]) > MAX_VALUE:
+                continue  # a blob, not a credential (its inner name=value pairs still are)
             named = Named(Role.VERIFIER, True) if pattern is _FINISH else role_of(m["name"])
+            start = m.start("name") if pattern is _KV else m.start()
             if named and not named.strong:  # "Consumer Key: …": the words before help
-                named = context_role(text[max(0, m.start() - _BACK) : m.end("name")]) or named
-            if (
-                named
-                and pattern is not _FINISH
-                and _hashy(text[max(0, m.start() - _BACK) : m.start()])
-            ):
+                named = context_role(text[max(0, start - _BACK) : m.end("name")]) or named
+            if named and pattern is not _FINISH and _hashy(text[max(0, start - _BACK) : start]):
                 named = None  # "sha256 of the key: …", "cache key = …"
             value = m["value"].rstrip(".:")
             verdicts = judge(value, named) if named else []

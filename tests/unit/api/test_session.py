@@ -405,3 +405,64 @@ def test_a_malformed_escape_is_a_configuration_error():
     with pytest.raises(ConfigurationError, match="%"):
         session.get("/v1/accounts/%zz/list")
     assert adapter.sent == []
+
+
+@pytest.mark.parametrize(
+    "base", ["https://api.etrade.com", "https://API.ETRADE.COM.", "https://etws.etrade.com/"]
+)
+def test_a_sandbox_login_on_a_production_host_is_live(base):
+    """The guard and the badge follow the host requests go to, not the environment's name."""
+    http, adapter = fake_http((200, "{}"))
+    env = resolve_environment(sandbox=True, environ={"ETRADE_NB_API_BASE": base})
+    session = Session(
+        "ckey",
+        "csecret",
+        AccessToken("T", "S", issued_at=T0),
+        environment=env,
+        http=http,
+        clock=Clock(),
+        rate_limit=None,
+    )
+    assert env.target == "live" and not session.sandbox
+    with pytest.raises(ConfigurationError, match="enable_live_trading") as info:
+        session.post("/v1/accounts/a1/orders/place", json={})
+    assert "live host" in str(info.value) and adapter.sent == []
+    assert "LIVE" in repr(session) and ">LIVE<" in session._repr_html_()
+    assert session.status().environment == "live"
+
+
+def test_an_unknown_host_is_neither_sandbox_nor_live_and_says_so():
+    http, adapter = fake_http((200, "{}"), (200, "{}"))
+    env = resolve_environment(sandbox=True, environ={"ETRADE_NB_API_BASE": "https://gw.corp"})
+    session = Session(
+        "ckey",
+        "csecret",
+        AccessToken("T", "S", issued_at=T0),
+        environment=env,
+        http=http,
+        clock=Clock(),
+        rate_limit=None,
+    )
+    assert env.target == "unknown" and env.label == "unknown host gw.corp"
+    with pytest.raises(ConfigurationError, match="not an E\\*TRADE host"):
+        session.post("/v1/accounts/a1/orders/place", json={})
+    assert adapter.sent == []
+    html = session._repr_html_()
+    assert "unknown host gw.corp" in html and "LIVE" not in html and "sandbox" not in html
+    assert "enable_live_trading" in repr(session)
+    session.get("/v1/accounts/list")  # reading is fine
+    session.enable_live_trading()
+    session.post("/v1/accounts/a1/orders/place", json={})
+    assert len(adapter.sent) == 2
+
+
+def test_the_sandbox_host_and_the_emulator_keep_their_names():
+    sb = resolve_environment(
+        sandbox=False, environ={"ETRADE_NB_API_BASE": "https://apisb.etrade.com"}
+    )
+    assert sb.target == "sandbox"
+    assert resolve_environment(sandbox=True, environ={}).target == "sandbox"
+    assert resolve_environment(sandbox=False, environ={}).target == "live"
+    local = {"ETRADE_NB_API_BASE": "http://127.0.0.1:8765"}
+    assert resolve_environment(sandbox=False, environ=local).target == "live"
+    assert resolve_environment(sandbox=True, environ=local).target == "sandbox"

@@ -225,6 +225,17 @@ def test_a_hub_on_loopback_listens_on_the_proxied_port_not_the_hubs() -> None:
             assert r.port == free  # not "Cannot listen on 127.0.0.1:<hub's port>"
 
 
+def test_an_absolute_proxy_url_on_a_hub_is_refused_with_the_form_that_works() -> None:
+    env = {"JUPYTERHUB_SERVICE_PREFIX": "/user/alice/"}
+    for tail, path in (("/cb", "/cb"), ("", "/callback")):
+        url = f"https://hub.example/user/alice/proxy/absolute/9000{tail}"
+        with pytest.raises(ConfigurationError, match="/proxy/absolute/PORT/ form") as info:
+            plan_callback(url, environ=env)
+        assert f"Register https://hub.example/user/alice/proxy/9000{path} with" in str(info.value)
+        working = plan_callback(f"https://hub.example/user/alice/proxy/9000{path}", environ=env)
+        assert (working.port, working.path, working.relay_prefix) == (9000, path, "/user/alice/")
+
+
 def test_a_url_under_another_users_server_is_refused_up_front() -> None:
     env = {"JUPYTERHUB_SERVICE_PREFIX": "/user/bob/"}
     with pytest.raises(ConfigurationError, match="runs under /user/bob/"):

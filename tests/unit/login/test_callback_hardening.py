@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -211,3 +212,39 @@ def test_requests_during_a_slow_exchange_are_answered_at_once(slow):
         release.set()
         first.join(5)
     assert calls == ["oauth_verifier=A1"]
+
+
+def raw(port: int, head: bytes) -> bytes:
+    """Send a request head as is; the whole answer (the receiver closes after one)."""
+    chunks = []
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        # the receiver may answer and close before reading everything (then a reset)
+        with contextlib.suppress(ConnectionError):
+            sock.sendall(head)
+        with contextlib.suppress(ConnectionError):
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_request_head_over_64_kib_is_refused_unread(finish):
+    with CallbackReceiver(finish).start(lifetime=30) as r:
+        pads = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 30_000) for i in range(6))  # 180 KB
+        head = b"GET /callback?oauth_verifier=K7Q2M HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % r.port
+        answer = raw(r.port, head + pads + b"\r\n")
+        assert answer.startswith(b"HTTP/1.0 431") and finish.calls == []
+        line = b"GET /callback?oauth_verifier=K7Q2M&x=" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n"
+        assert not raw(r.port, line).startswith(b"HTTP/1.0 200") and finish.calls == []
+        status, _ = get(r.url + "?oauth_verifier=K7Q2M", NAVIGATION)  # the real one still works
+        assert status == 200 and finish.calls == ["oauth_verifier=K7Q2M"]
+
+
+def test_two_host_headers_are_refused(finish):
+    with CallbackReceiver(finish).start(lifetime=30) as r:
+        head = (
+            b"GET /callback?oauth_verifier=K7Q2M HTTP/1.1\r\nHost: evil.example\r\n"
+            b"Host: 127.0.0.1:%d\r\n\r\n" % r.port
+        )
+        answer = raw(r.port, head)
+        assert answer.startswith(b"HTTP/1.0 400") and b"one Host header" in answer
+        assert finish.calls == []

@@ -79,3 +79,26 @@ def test_other_records_pass_unchanged(caplog) -> None:
     with caplog.at_level(logging.DEBUG, logger="oauthlib"):
         logger.debug("plain %s", "words")
     assert "plain words" in caplog.text
+
+
+def test_names_are_masked_decoded_and_case_folded() -> None:
+    """Servers decode a query's names: every spelling of a secret field is masked."""
+    for spelled in (
+        "oauth%5Fverifier", "OAUTH_VERIFIER", "%6Fauth_Verifier", "oauth%255Fverifier",
+        "OAuth_Token", "oauth_token%5Fsecret",
+    ):  # fmt: skip
+        for line in (f"GET /cb?{spelled}=K7Q2M&x=1 HTTP/1.1", f"/cb?a=1&{spelled}%3DK7Q2M"):
+            assert "K7Q2M" not in redact(line), line
+    kept = "oauth_nonce=N1&oauth_timestamp=17&oauth_consumer_key=ck&oauth%5Fcallback=oob"
+    assert redact(kept) == kept
+
+
+def test_the_signed_header_hides_itself_from_reprs_but_is_sent_whole() -> None:
+    """What a Verbose traceback or a debugger prints for requests' and urllib3's frames."""
+    signed = _sign(token=TOKEN, token_secret=Secret(TOKEN_SECRET), verifier=Secret(VERIFIER))
+    header = signed.headers["Authorization"]
+    shown = repr(signed.headers) + repr(dict(signed.headers)) + repr([header])
+    assert "OAuth ***" in shown and "%2FiQRtoken" not in shown and VERIFIER not in shown
+    plain = header.decode() if isinstance(header, bytes) else str.__str__(header)
+    assert 'oauth_token="%2FiQRtoken%2Bvalue%3D"' in plain  # the wire gets every character
+    assert f'oauth_verifier="{VERIFIER}"' in plain

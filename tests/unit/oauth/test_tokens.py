@@ -50,7 +50,7 @@ def test_request_token_lives_five_minutes():
 
 def test_token_reprs_hide_secrets():
     # a plain str is wrapped in a Secret on the way in, as the annotation promises
-    text = repr(AccessToken("TOKEN-VALUE", "SECRET-VALUE", issued_at=1.0))  # type: ignore[arg-type]
+    text = repr(AccessToken("TOKEN-VALUE", "SECRET-VALUE", issued_at=1.0))
     text += repr(RequestToken("REQ-TOKEN", "REQ-SECRET", issued_at=1.0))  # type: ignore[arg-type]
     for secret in ("TOKEN-VALUE", "SECRET-VALUE", "REQ-TOKEN", "REQ-SECRET"):
         assert secret not in text
