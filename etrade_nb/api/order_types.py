@@ -354,6 +354,32 @@ def _fund_quantity(order: OrderRequest) -> float:
 def _check(order: OrderRequest) -> None:
     """Normalise the fields of ``order`` in place and refuse contradictions."""
     put = object.__setattr__
+    _check_security(order)
+    _check_action_and_quantity(order)
+    if str(order.price_type).strip().upper() in NET_PRICE_TYPES:
+        raise InvalidOrderError(
+            f"{order.price_type} prices a multi-leg order: build it with vertical_spread(), "
+            "iron_condor() and the like (etrade_nb.api.strategies)."
+        )
+    price_type = _choice("price_type", order.price_type, SINGLE_LEG_PRICE_TYPES)
+    put(order, "price_type", price_type)
+    put(order, "term", _choice("term", order.term, ORDER_TERMS))
+    put(order, "session", _choice("session", order.session, MARKET_SESSIONS))
+    put(order, "good_till", as_good_till(order.good_till, order.term))
+    _check_prices(order, price_type)
+    _check_term_fits(order, price_type)
+    if not CLIENT_ORDER_ID.fullmatch(str(order.client_order_id)):
+        raise InvalidOrderError(
+            f"client_order_id {order.client_order_id!r} must be 1-20 letters and digits "
+            "(E*TRADE's rule), unique per account. Leave it out to get a fresh one."
+        )
+    if not isinstance(order.all_or_none, bool):
+        raise InvalidOrderError("all_or_none must be True or False.")
+
+
+def _check_security(order: OrderRequest) -> None:
+    """Set the fund type and the symbol; refuse what is not one security."""
+    put = object.__setattr__
     if order.fund is not None:
         put(order, "fund", _choice("fund", order.fund, FUND_TYPES))
     if isinstance(order.security, str):
@@ -367,6 +393,11 @@ def _check(order: OrderRequest) -> None:
         raise InvalidOrderError("security must be a symbol such as 'AAPL' or an OptionContract.")
     elif order.fund is not None:
         raise InvalidOrderError("A fund order takes the fund's symbol, not an option.")
+
+
+def _check_action_and_quantity(order: OrderRequest) -> None:
+    """Set the action and the quantity the kind of security takes."""
+    put = object.__setattr__
     actions = FUND_ACTIONS if order.fund else OPTION_ACTIONS if order.is_option else EQUITY_ACTIONS
     action = str(order.action).strip().upper()
     if action not in actions:
@@ -386,16 +417,11 @@ def _check(order: OrderRequest) -> None:
         )
     else:
         put(order, "quantity", whole_quantity(order.quantity))
-    if str(order.price_type).strip().upper() in NET_PRICE_TYPES:
-        raise InvalidOrderError(
-            f"{order.price_type} prices a multi-leg order: build it with vertical_spread(), "
-            "iron_condor() and the like (etrade_nb.api.strategies)."
-        )
-    price_type = _choice("price_type", order.price_type, SINGLE_LEG_PRICE_TYPES)
-    put(order, "price_type", price_type)
-    put(order, "term", _choice("term", order.term, ORDER_TERMS))
-    put(order, "session", _choice("session", order.session, MARKET_SESSIONS))
-    put(order, "good_till", as_good_till(order.good_till, order.term))
+
+
+def _check_prices(order: OrderRequest, price_type: str) -> None:
+    """Refuse prices the price type lacks or does not take; round those it takes."""
+    put = object.__setattr__
     wants_limit = price_type in ("LIMIT", "STOP_LIMIT", "LIMIT_ON_OPEN", "LIMIT_ON_CLOSE")
     wants_stop = price_type in ("STOP", "STOP_LIMIT")
     trailing = price_type in TRAILING_TYPES
@@ -433,6 +459,10 @@ def _check(order: OrderRequest) -> None:
                 f"A percent trail must be below 100, not {offset:g}: e.g. offset=5 trails 5%."
             )
         put(order, "offset", offset)
+
+
+def _check_term_fits(order: OrderRequest, price_type: str) -> None:
+    """Refuse a session or term the price type (or a fund) does not trade in."""
     if order.session == "EXTENDED" and price_type != "LIMIT":
         raise InvalidOrderError(
             f"Extended-hours orders must be LIMIT orders, not {price_type}: use limit_order("
@@ -453,7 +483,7 @@ def _check(order: OrderRequest) -> None:
             raise InvalidOrderError(
                 f"A {price_type} order is good for the day only (not {order.term}): leave term out."
             )
-    if trailing and order.term not in ("GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL"):
+    if price_type in TRAILING_TYPES and order.term not in ("GOOD_FOR_DAY", "GOOD_UNTIL_CANCEL"):
         raise InvalidOrderError(
             f"A trailing stop works GOOD_FOR_DAY or GOOD_UNTIL_CANCEL, not {order.term}."
         )
@@ -462,13 +492,6 @@ def _check(order: OrderRequest) -> None:
             "Mutual fund orders are MARKET orders, good for the day: they trade at the next "
             "net asset value. Leave price_type and term out (fund_order())."
         )
-    if not CLIENT_ORDER_ID.fullmatch(str(order.client_order_id)):
-        raise InvalidOrderError(
-            f"client_order_id {order.client_order_id!r} must be 1-20 letters and digits "
-            "(E*TRADE's rule), unique per account. Leave it out to get a fresh one."
-        )
-    if not isinstance(order.all_or_none, bool):
-        raise InvalidOrderError("all_or_none must be True or False.")
 
 
 def market_order(

@@ -335,95 +335,124 @@ def _structure(order_type: str, legs: Sequence[Leg]) -> str:
     options = [leg for leg in legs if leg.is_option]
     stock = [leg for leg in legs if not leg.is_option]
     if order_type == "BUY_WRITES":
-        if len(legs) != 2 or len(stock) != 1 or len(options) != 1:
-            raise InvalidOrderError(
-                "A buy-write is two legs: the stock and one call on it (buy_write())."
-            )
-        call, shares = options[0], stock[0]
-        if call.option.call_put != "CALL":
-            raise InvalidOrderError("A buy-write writes a CALL against the stock, not a PUT.")
-        if shares.quantity != call.quantity * SHARES_PER_CONTRACT:
-            raise InvalidOrderError(
-                f"A buy-write covers each call with {SHARES_PER_CONTRACT} shares: "
-                f"{call.quantity} call(s) need {call.quantity * SHARES_PER_CONTRACT} shares, "
-                f"not {shares.quantity}."
-            )
-        if shares.buys == call.buys:
-            raise InvalidOrderError(
-                "A buy-write buys the stock and sells the call (or, to unwind, sells the "
-                "stock and buys the call back)."
-            )
-        return "debit" if shares.buys else "credit"
+        return _buy_write(legs, options, stock)
     if stock:
         raise InvalidOrderError(
             f"A {order_type} is made of options only; a stock leg belongs in BUY_WRITES."
         )
     if order_type == "SPREADS":
-        if len(options) != 2:
-            raise InvalidOrderError(
-                f"A SPREADS order has two option legs, not {len(options)}: use butterfly(), "
-                "condor(), iron_butterfly() or iron_condor() for more."
-            )
-        _same_quantity(order_type, options, "one contract per leg per spread")
-        a, b = options
-        ca, cb = a.option, b.option
-        if a.buys == b.buys:  # straddle or strangle
-            return "debit" if a.buys else "credit"
-        if ca.call_put != cb.call_put:
-            return ""
-        long, short = (a, b) if a.buys else (b, a)
-        lc, sc = long.option, short.option
-        if lc.expiry == sc.expiry:
-            if lc.strike == sc.strike:
-                raise InvalidOrderError(
-                    "Both legs are the same option: pick two strikes or two expiries."
-                )
-            cheaper = lc.strike > sc.strike if lc.call_put == "CALL" else lc.strike < sc.strike
-            return "credit" if cheaper else "debit"
-        if lc.strike == sc.strike:  # calendar: the later expiry is worth more
-            return "debit" if str(lc.expiry) > str(sc.expiry) else "credit"
-        return ""
+        return _spread(order_type, options)
     _one_expiry(order_type, options)
     by_strike = sorted(options, key=lambda leg: (leg.option.strike, leg.option.call_put))
-    strikes = [leg.option.strike for leg in by_strike]
     if order_type == "BUTTERFLY":
-        kinds = {leg.option.call_put for leg in options}
-        if len(options) != 3 or len(kinds) != 1:
-            raise InvalidOrderError(
-                "A butterfly is three calls or three puts at a low, middle and high strike."
-            )
-        low, mid, high = by_strike
-        if not strikes[0] < strikes[1] < strikes[2]:
-            raise InvalidOrderError(f"A butterfly needs three strikes, not {strikes}.")
-        if round(strikes[1] - strikes[0], 4) != round(strikes[2] - strikes[1], 4):
-            raise InvalidOrderError(
-                f"A butterfly's wings are equally far from the middle strike: {strikes} are "
-                "not. Use condor() for uneven strikes."
-            )
-        if low.buys != high.buys or mid.buys == low.buys:
-            raise InvalidOrderError(
-                "A butterfly buys both wings and sells the middle (or the reverse)."
-            )
-        if not (low.quantity == high.quantity and mid.quantity == 2 * low.quantity):
-            raise InvalidOrderError(
-                f"A butterfly trades 1, 2, 1 contracts per spread, not {low.quantity}, "
-                f"{mid.quantity}, {high.quantity}."
-            )
-        return _kind(True, low.buys)
+        return _butterfly(options, by_strike)
     if len(options) != 4:
         raise InvalidOrderError(f"A {order_type} has four option legs, not {len(options)}.")
     _same_quantity(order_type, options, "one contract per leg per spread")
     if order_type == "CONDOR":
-        if len({leg.option.call_put for leg in options}) != 1:
-            raise InvalidOrderError("A condor is four calls or four puts (iron_condor() mixes).")
-        if not strikes[0] < strikes[1] < strikes[2] < strikes[3]:
-            raise InvalidOrderError(f"A condor needs four different strikes, not {strikes}.")
-        w1, b1, b2, w2 = by_strike
-        if w1.buys != w2.buys or b1.buys != b2.buys or w1.buys == b1.buys:
+        return _condor(options, by_strike)
+    return _iron(order_type, options)
+
+
+def _buy_write(legs: Sequence[Leg], options: Sequence[Leg], stock: Sequence[Leg]) -> str:
+    """The stock and one call on it, 100 shares a call, one bought and one sold."""
+    if len(legs) != 2 or len(stock) != 1 or len(options) != 1:
+        raise InvalidOrderError(
+            "A buy-write is two legs: the stock and one call on it (buy_write())."
+        )
+    call, shares = options[0], stock[0]
+    if call.option.call_put != "CALL":
+        raise InvalidOrderError("A buy-write writes a CALL against the stock, not a PUT.")
+    if shares.quantity != call.quantity * SHARES_PER_CONTRACT:
+        raise InvalidOrderError(
+            f"A buy-write covers each call with {SHARES_PER_CONTRACT} shares: "
+            f"{call.quantity} call(s) need {call.quantity * SHARES_PER_CONTRACT} shares, "
+            f"not {shares.quantity}."
+        )
+    if shares.buys == call.buys:
+        raise InvalidOrderError(
+            "A buy-write buys the stock and sells the call (or, to unwind, sells the "
+            "stock and buys the call back)."
+        )
+    return "debit" if shares.buys else "credit"
+
+
+def _spread(order_type: str, options: Sequence[Leg]) -> str:
+    """Two option legs of one size: a vertical, calendar, diagonal, straddle or strangle."""
+    if len(options) != 2:
+        raise InvalidOrderError(
+            f"A SPREADS order has two option legs, not {len(options)}: use butterfly(), "
+            "condor(), iron_butterfly() or iron_condor() for more."
+        )
+    _same_quantity(order_type, options, "one contract per leg per spread")
+    a, b = options
+    if a.buys == b.buys:  # straddle or strangle
+        return "debit" if a.buys else "credit"
+    if a.option.call_put != b.option.call_put:
+        return ""
+    long, short = (a, b) if a.buys else (b, a)
+    return _long_short_kind(long.option, short.option)
+
+
+def _long_short_kind(lc: OptionContract, sc: OptionContract) -> str:
+    """Debit or credit of buying ``lc`` and selling ``sc`` (same call/put); ``""`` if unknown."""
+    if lc.expiry == sc.expiry:
+        if lc.strike == sc.strike:
             raise InvalidOrderError(
-                "A condor buys the outer strikes and sells the inner ones (or the reverse)."
+                "Both legs are the same option: pick two strikes or two expiries."
             )
-        return _kind(True, w1.buys)
+        cheaper = lc.strike > sc.strike if lc.call_put == "CALL" else lc.strike < sc.strike
+        return "credit" if cheaper else "debit"
+    if lc.strike == sc.strike:  # calendar: the later expiry is worth more
+        return "debit" if str(lc.expiry) > str(sc.expiry) else "credit"
+    return ""
+
+
+def _butterfly(options: Sequence[Leg], by_strike: Sequence[Leg]) -> str:
+    """Three calls or three puts, evenly spaced, traded 1, 2, 1 with the middle opposite."""
+    kinds = {leg.option.call_put for leg in options}
+    if len(options) != 3 or len(kinds) != 1:
+        raise InvalidOrderError(
+            "A butterfly is three calls or three puts at a low, middle and high strike."
+        )
+    low, mid, high = by_strike
+    strikes = [leg.option.strike for leg in by_strike]
+    if not strikes[0] < strikes[1] < strikes[2]:
+        raise InvalidOrderError(f"A butterfly needs three strikes, not {strikes}.")
+    if round(strikes[1] - strikes[0], 4) != round(strikes[2] - strikes[1], 4):
+        raise InvalidOrderError(
+            f"A butterfly's wings are equally far from the middle strike: {strikes} are "
+            "not. Use condor() for uneven strikes."
+        )
+    if low.buys != high.buys or mid.buys == low.buys:
+        raise InvalidOrderError(
+            "A butterfly buys both wings and sells the middle (or the reverse)."
+        )
+    if not (low.quantity == high.quantity and mid.quantity == 2 * low.quantity):
+        raise InvalidOrderError(
+            f"A butterfly trades 1, 2, 1 contracts per spread, not {low.quantity}, "
+            f"{mid.quantity}, {high.quantity}."
+        )
+    return _kind(True, low.buys)
+
+
+def _condor(options: Sequence[Leg], by_strike: Sequence[Leg]) -> str:
+    """Four calls or four puts at four strikes, the outer two opposite the inner two."""
+    if len({leg.option.call_put for leg in options}) != 1:
+        raise InvalidOrderError("A condor is four calls or four puts (iron_condor() mixes).")
+    strikes = [leg.option.strike for leg in by_strike]
+    if not strikes[0] < strikes[1] < strikes[2] < strikes[3]:
+        raise InvalidOrderError(f"A condor needs four different strikes, not {strikes}.")
+    w1, b1, b2, w2 = by_strike
+    if w1.buys != w2.buys or b1.buys != b2.buys or w1.buys == b1.buys:
+        raise InvalidOrderError(
+            "A condor buys the outer strikes and sells the inner ones (or the reverse)."
+        )
+    return _kind(True, w1.buys)
+
+
+def _iron(order_type: str, options: Sequence[Leg]) -> str:
+    """Two puts below two calls (an iron butterfly shares the middle strike)."""
     puts = sorted((leg for leg in options if leg.option.call_put == "PUT"),
                   key=lambda leg: leg.option.strike)  # fmt: skip
     calls = sorted((leg for leg in options if leg.option.call_put == "CALL"),
@@ -465,7 +494,32 @@ def _check(order: StrategyOrder) -> None:
     if not legs or not all(isinstance(leg, Leg) for leg in legs):
         raise InvalidOrderError("legs must be Leg(security, action, quantity) entries.")
     put(order, "legs", legs)
-    structure = _structure(kind, legs)
+    price_type = _checked_price(order, kind, _structure(kind, legs))
+    term = str(order.term).strip().upper()
+    if term not in ORDER_TERMS:
+        raise InvalidOrderError(f"term {order.term!r} is not one of {', '.join(ORDER_TERMS)}.")
+    put(order, "term", term)
+    if price_type == "MARKET" and term != "GOOD_FOR_DAY":
+        raise InvalidOrderError(
+            f"A MARKET order is good for the day only (not {term}): give a net price for "
+            "other terms."
+        )
+    session = str(order.session).strip().upper()
+    if session not in MARKET_SESSIONS or session == "EXTENDED":
+        raise InvalidOrderError("Multi-leg option orders trade in the REGULAR session only.")
+    put(order, "session", session)
+    put(order, "good_till", as_good_till(order.good_till, term))
+    if not CLIENT_ORDER_ID.fullmatch(str(order.client_order_id)):
+        raise InvalidOrderError(
+            f"client_order_id {order.client_order_id!r} must be 1-20 letters and digits."
+        )
+    if not isinstance(order.all_or_none, bool):
+        raise InvalidOrderError("all_or_none must be True or False.")
+
+
+def _checked_price(order: StrategyOrder, kind: str, structure: str) -> str:
+    """Set the order's price type and net price; refuse a price on the wrong side."""
+    put = object.__setattr__
     price_type = str(order.price_type).strip().upper()
     if price_type not in STRATEGY_PRICE_TYPES:
         raise InvalidOrderError(
@@ -487,26 +541,7 @@ def _check(order: StrategyOrder) -> None:
             f"This {kind} {paid}, so a {price_type} price cannot fill as meant: pass "
             f"{keyword}=... instead, or swap the buy and sell legs."
         )
-    term = str(order.term).strip().upper()
-    if term not in ORDER_TERMS:
-        raise InvalidOrderError(f"term {order.term!r} is not one of {', '.join(ORDER_TERMS)}.")
-    put(order, "term", term)
-    if price_type == "MARKET" and term != "GOOD_FOR_DAY":
-        raise InvalidOrderError(
-            f"A MARKET order is good for the day only (not {term}): give a net price for "
-            "other terms."
-        )
-    session = str(order.session).strip().upper()
-    if session not in MARKET_SESSIONS or session == "EXTENDED":
-        raise InvalidOrderError("Multi-leg option orders trade in the REGULAR session only.")
-    put(order, "session", session)
-    put(order, "good_till", as_good_till(order.good_till, term))
-    if not CLIENT_ORDER_ID.fullmatch(str(order.client_order_id)):
-        raise InvalidOrderError(
-            f"client_order_id {order.client_order_id!r} must be 1-20 letters and digits."
-        )
-    if not isinstance(order.all_or_none, bool):
-        raise InvalidOrderError("all_or_none must be True or False.")
+    return price_type
 
 
 def _order(

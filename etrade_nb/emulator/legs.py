@@ -78,65 +78,98 @@ def structure(order_type: str, legs: Sequence[Leg]) -> str:
     stock = [leg for leg in legs if not leg.contract]
     opts = [leg for leg in legs if leg.contract]
     if order_type == "BUY_WRITES":
-        if len(stock) != 1 or len(opts) != 1 or opts[0].contract.call_put != "CALL":  # type: ignore[union-attr]
-            raise _bad("A BUY_WRITES order is the stock (EQ) and one CALL on it.")
-        if stock[0].quantity != opts[0].quantity * 100:
-            raise _bad("A BUY_WRITES order covers each call with 100 shares.")
-        if stock[0].buys == opts[0].buys:
-            raise _bad("A BUY_WRITES order buys the stock and sells the call, or the reverse.")
-        return _side(stock[0].buys)
+        return _buy_write(stock, opts)
     if stock:
         raise _bad(f"A {order_type} order takes option legs only.")
     c = [leg.contract for leg in opts]
     assert all(c)
     if order_type != "SPREADS" and len({x.expiry for x in c if x}) != 1:
         raise _bad(f"The legs of a {order_type} order must share one expiry.")
-    if order_type == "SPREADS":
-        a, b = opts
-        if a.quantity != b.quantity:
-            raise _bad("The legs of a SPREADS order have equal quantities.")
-        ca, cb = a.contract, b.contract
-        assert ca and cb
-        if ca == cb:
-            raise _bad("The two legs of a SPREADS order are the same option.")
-        if a.buys == b.buys:
-            return _side(a.buys)
-        if ca.call_put != cb.call_put:
-            return ""
-        long, short = (ca, cb) if a.buys else (cb, ca)
-        if long.expiry == short.expiry:
-            cheaper = (
-                long.strike > short.strike
-                if long.call_put == "CALL"
-                else long.strike < short.strike
-            )
-            return "credit" if cheaper else "debit"
-        if long.strike == short.strike:
-            return "debit" if long.expiry > short.expiry else "credit"
+    return _SHAPES[order_type](order_type, opts)
+
+
+def _buy_write(stock: Sequence[Leg], opts: Sequence[Leg]) -> str:
+    """The stock and one call on it, 100 shares a call, one bought and the other sold."""
+    if len(stock) != 1 or len(opts) != 1 or opts[0].contract.call_put != "CALL":  # type: ignore[union-attr]
+        raise _bad("A BUY_WRITES order is the stock (EQ) and one CALL on it.")
+    if stock[0].quantity != opts[0].quantity * 100:
+        raise _bad("A BUY_WRITES order covers each call with 100 shares.")
+    if stock[0].buys == opts[0].buys:
+        raise _bad("A BUY_WRITES order buys the stock and sells the call, or the reverse.")
+    return _side(stock[0].buys)
+
+
+def _spread(order_type: str, opts: Sequence[Leg]) -> str:
+    """Two different options of one size: a vertical, calendar, diagonal, straddle, strangle."""
+    a, b = opts
+    if a.quantity != b.quantity:
+        raise _bad("The legs of a SPREADS order have equal quantities.")
+    ca, cb = a.contract, b.contract
+    assert ca and cb
+    if ca == cb:
+        raise _bad("The two legs of a SPREADS order are the same option.")
+    if a.buys == b.buys:
+        return _side(a.buys)
+    if ca.call_put != cb.call_put:
         return ""
+    long, short = (ca, cb) if a.buys else (cb, ca)
+    return _long_short_side(long, short)
+
+
+def _long_short_side(long: Contract, short: Contract) -> str:
+    """The side of buying ``long`` and selling ``short`` (both calls or both puts)."""
+    if long.expiry == short.expiry:
+        cheaper = (
+            long.strike > short.strike if long.call_put == "CALL" else long.strike < short.strike
+        )
+        return "credit" if cheaper else "debit"
+    if long.strike == short.strike:
+        return "debit" if long.expiry > short.expiry else "credit"
+    return ""
+
+
+def _by_strike(opts: Sequence[Leg]) -> tuple[list[Leg], list[float], set[str]]:
+    """The option legs by strike, their strikes, and whether calls, puts or both."""
     ordered = sorted(opts, key=lambda leg: (leg.contract.strike, leg.contract.call_put))  # type: ignore[union-attr]
     strikes = [leg.contract.strike for leg in ordered]  # type: ignore[union-attr]
     kinds = {leg.contract.call_put for leg in ordered}  # type: ignore[union-attr]
-    if order_type == "BUTTERFLY":
-        low, mid, high = ordered
-        if len(kinds) != 1 or not strikes[0] < strikes[1] < strikes[2]:
-            raise _bad("A BUTTERFLY is three calls or three puts at three strikes.")
-        if round(strikes[1] - strikes[0], 4) != round(strikes[2] - strikes[1], 4):
-            raise _bad("A BUTTERFLY's wing strikes are equally far from the middle strike.")
-        if low.buys != high.buys or mid.buys == low.buys:
-            raise _bad("A BUTTERFLY buys both wings and sells the middle, or the reverse.")
-        if not (low.quantity == high.quantity and mid.quantity == 2 * low.quantity):
-            raise _bad("A BUTTERFLY trades its strikes in the ratio 1:2:1.")
-        return _side(low.buys)
+    return ordered, strikes, kinds
+
+
+def _equal_quantities(order_type: str, opts: Sequence[Leg]) -> None:
     if len({leg.quantity for leg in opts}) != 1:
         raise _bad(f"The legs of a {order_type} order have equal quantities.")
-    if order_type == "CONDOR":
-        w1, b1, b2, w2 = ordered
-        if len(kinds) != 1 or len(set(strikes)) != 4:
-            raise _bad("A CONDOR is four calls or four puts at four strikes.")
-        if w1.buys != w2.buys or b1.buys != b2.buys or w1.buys == b1.buys:
-            raise _bad("A CONDOR buys the outer strikes and sells the inner ones, or the reverse.")
-        return _side(w1.buys)
+
+
+def _butterfly(order_type: str, opts: Sequence[Leg]) -> str:
+    """Three calls or three puts, evenly spaced, 1:2:1, the middle opposite the wings."""
+    (low, mid, high), strikes, kinds = _by_strike(opts)
+    if len(kinds) != 1 or not strikes[0] < strikes[1] < strikes[2]:
+        raise _bad("A BUTTERFLY is three calls or three puts at three strikes.")
+    if round(strikes[1] - strikes[0], 4) != round(strikes[2] - strikes[1], 4):
+        raise _bad("A BUTTERFLY's wing strikes are equally far from the middle strike.")
+    if low.buys != high.buys or mid.buys == low.buys:
+        raise _bad("A BUTTERFLY buys both wings and sells the middle, or the reverse.")
+    if not (low.quantity == high.quantity and mid.quantity == 2 * low.quantity):
+        raise _bad("A BUTTERFLY trades its strikes in the ratio 1:2:1.")
+    return _side(low.buys)
+
+
+def _condor(order_type: str, opts: Sequence[Leg]) -> str:
+    """Four calls or four puts at four strikes, the outer two opposite the inner two."""
+    _equal_quantities(order_type, opts)
+    (w1, b1, b2, w2), strikes, kinds = _by_strike(opts)
+    if len(kinds) != 1 or len(set(strikes)) != 4:
+        raise _bad("A CONDOR is four calls or four puts at four strikes.")
+    if w1.buys != w2.buys or b1.buys != b2.buys or w1.buys == b1.buys:
+        raise _bad("A CONDOR buys the outer strikes and sells the inner ones, or the reverse.")
+    return _side(w1.buys)
+
+
+def _iron(order_type: str, opts: Sequence[Leg]) -> str:
+    """Two puts below two calls, the outer two opposite the inner two (an IRON_BUTTERFLY's
+    inner put and call share a strike)."""
+    _equal_quantities(order_type, opts)
     puts = sorted((leg for leg in opts if leg.contract and leg.contract.call_put == "PUT"),
                   key=lambda leg: leg.contract.strike)  # type: ignore[union-attr]  # fmt: skip
     calls = sorted((leg for leg in opts if leg.contract and leg.contract.call_put == "CALL"),
@@ -156,6 +189,16 @@ def structure(order_type: str, legs: Sequence[Leg]) -> str:
             f"An {order_type} buys the outer put and call and sells the inner ones, or the reverse."
         )
     return "credit" if p1.buys else "debit"
+
+
+# the option structures by orderType: each checks its legs' shape and names its side
+_SHAPES: dict[str, Callable[[str, Sequence[Leg]], str]] = {
+    "SPREADS": _spread,
+    "BUTTERFLY": _butterfly,
+    "CONDOR": _condor,
+    "IRON_BUTTERFLY": _iron,
+    "IRON_CONDOR": _iron,
+}
 
 
 def _custom(legs: Sequence[Leg]) -> str:

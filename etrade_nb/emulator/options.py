@@ -7,6 +7,7 @@ a quote of one of its options and a position in it agree with each other.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -88,43 +89,75 @@ def _add_months(d: date, n: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def expiries(symbol: str, now: float) -> list[Expiry]:
-    """Every listed expiry after today, oldest first."""
-    start = today(now)
-    found: dict[date, str] = {}
-    if symbol in VIX_SYMBOLS:  # VIX options expire on Wednesdays, 30 days before SPX monthlies
-        for n in range(0, 8):
-            day = _third_friday(*_add_months(start, n)) - timedelta(days=30)
-            day -= timedelta(days=(day.weekday() - 2) % 7)
-            if day > start:
-                found[day] = "VIX"
-        return [Expiry(d, k) for d, k in sorted(found.items())]
+def _vix_days(start: date) -> Iterator[date]:
+    """VIX options expire on Wednesdays, 30 days before SPX monthlies."""
+    for n in range(0, 8):
+        day = _third_friday(*_add_months(start, n)) - timedelta(days=30)
+        yield day - timedelta(days=(day.weekday() - 2) % 7)
+
+
+def _monthly_days(start: date) -> Iterator[date]:
+    """Third Fridays of the next nine months, and January's of the next two years (LEAPS)."""
     for n in range(0, 9):
-        day = _third_friday(*_add_months(start, n))
-        if day > start:
-            found[day] = "MONTHLY"
-    for year in (start.year + 1, start.year + 2):  # LEAPS
-        found.setdefault(_third_friday(year, 1), "MONTHLY")
+        yield _third_friday(*_add_months(start, n))
+    for year in (start.year + 1, start.year + 2):
+        yield _third_friday(year, 1)
+
+
+def _quarterly_days(start: date) -> Iterator[date]:
+    """Last business days of quarter-end months in the next year."""
     for n in range(0, 12):
         year, month = _add_months(start, n)
         if month % 3 == 0:
-            day = _last_business_day(year, month)
-            if day > start:
-                found.setdefault(day, "QUARTERLY")
+            yield _last_business_day(year, month)
+
+
+def _month_end_days(start: date) -> Iterator[date]:
+    """Last business days of this month and the next two."""
     for n in range(1, 4):
-        day = _last_business_day(*_add_months(start, n - 1))
-        if day > start:
-            found.setdefault(day, "MONTHEND")
+        yield _last_business_day(*_add_months(start, n - 1))
+
+
+def _weekly_days(start: date) -> Iterator[date]:
+    """The next five Fridays."""
     friday = start + timedelta(days=(4 - start.weekday()) % 7 or 7)
     for n in range(5):
-        found.setdefault(friday + timedelta(weeks=n), "WEEKLY")
-    if symbol in DAILY_SYMBOLS:
-        day = start
-        for _ in range(5):
+        yield friday + timedelta(weeks=n)
+
+
+def _daily_days(start: date) -> Iterator[date]:
+    """The next five weekdays."""
+    day = start
+    for _ in range(5):
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
             day += timedelta(days=1)
-            while day.weekday() >= 5:
-                day += timedelta(days=1)
-            found.setdefault(day, "DAILY")
+        yield day
+
+
+# the expiry families every optionable symbol lists; on a day two share, the first names it
+_FAMILIES: tuple[tuple[str, Callable[[date], Iterator[date]]], ...] = (
+    ("MONTHLY", _monthly_days),
+    ("QUARTERLY", _quarterly_days),
+    ("MONTHEND", _month_end_days),
+    ("WEEKLY", _weekly_days),
+)
+
+
+def expiries(symbol: str, now: float) -> list[Expiry]:
+    """Every listed expiry after today, oldest first."""
+    start = today(now)
+    if symbol in VIX_SYMBOLS:
+        families: tuple[tuple[str, Callable[[date], Iterator[date]]], ...] = (("VIX", _vix_days),)
+    elif symbol in DAILY_SYMBOLS:
+        families = (*_FAMILIES, ("DAILY", _daily_days))
+    else:
+        families = _FAMILIES
+    found: dict[date, str] = {}
+    for kind, days in families:
+        for day in days(start):
+            if day > start:
+                found.setdefault(day, kind)
     return [Expiry(d, k) for d, k in sorted(found.items())]
 
 

@@ -194,21 +194,34 @@ def _checkpoints(order: Order, now: float) -> list[float]:
     """Clock times in (checked, now] when ``order`` is looked at, in order."""
     spec = order.request.orders[0]
     low = order.checked
-    points: set[float] = set()
+    bell = _auction_bell(order)
+    if bell is not None:
+        return [bell] if low < bell <= now else []
     first = _first_check(order)
-    kind = spec.price_type
-    if kind in ("MARKET_ON_OPEN", "LIMIT_ON_OPEN"):
-        bell = _next_bell(order.placed, time(9, 30), strictly=True)
-        return [bell] if low < bell <= now else []
-    if kind in ("MARKET_ON_CLOSE", "LIMIT_ON_CLOSE") or _fund(spec):
-        bell = session_close(next_open(order.placed))
-        return [bell] if low < bell <= now else []
+    points: set[float] = set()
     if low < first <= now:
         points.add(first)
     if spec.term in ("IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"):
         return sorted(points)
-    t = max(low, first)
-    if any(leg.contract for leg in spec.legs):
+    _add_rounds(points, order, max(low, first), now)
+    _add_marks(points, order, first, now)
+    return sorted(points)
+
+
+def _auction_bell(order: Order) -> float | None:
+    """The one time an opening or closing auction order (or a fund order) is looked at."""
+    spec = order.request.orders[0]
+    if spec.price_type in ("MARKET_ON_OPEN", "LIMIT_ON_OPEN"):
+        return _next_bell(order.placed, time(9, 30), strictly=True)
+    if spec.price_type in ("MARKET_ON_CLOSE", "LIMIT_ON_CLOSE") or _fund(spec):
+        return session_close(next_open(order.placed))
+    return None
+
+
+def _add_rounds(points: set[float], order: Order, t: float, now: float) -> None:
+    """The regular looks after ``t`` up to ``now``: every CHECK_EVERY in session for an
+    option order, each morning after the bell otherwise (at most MAX_CHECKS in all)."""
+    if any(leg.contract for leg in order.request.orders[0].legs):
         step = t
         while len(points) < MAX_CHECKS:
             step = next_open(step + CHECK_EVERY)
@@ -222,13 +235,18 @@ def _checkpoints(order: Order, now: float) -> list[float]:
             if day > now:
                 break
             points.add(day)
-    symbols = {leg.contract.underlier if leg.contract else leg.symbol for leg in spec.legs}
+
+
+def _add_marks(points: set[float], order: Order, first: float, now: float) -> None:
+    """A look at each new price mark on the order's symbols, once the session is open."""
+    low = order.checked
+    legs = order.request.orders[0].legs
+    symbols = {leg.contract.underlier if leg.contract else leg.symbol for leg in legs}
     for at, symbol in order.tape.log[order.marks_seen :]:
         if symbol in symbols and at <= now:
             when = max(at, first, low + 1e-6)
             if when <= now and session_open(when):
                 points.add(when)
-    return sorted(points)
 
 
 def _try_fill(order: Order, at: float) -> bool:

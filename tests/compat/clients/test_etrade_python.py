@@ -78,203 +78,220 @@ def _client_id(n: int) -> str:
 async def _run(emu: EmulatorServer, step: Steps) -> None:
     settings = ETradeSettings(consumer_key=emu.consumer_key, consumer_secret=emu.consumer_secret)
     async with ETradeClient(settings, credential_store=MemoryCredentialStore()) as client:
-        # -- login: request token, a person approves over HTTP, access token ---------------
-        request = await client.oauth.get_request_token()
-        link = client.oauth.get_authorization_url(request)
-        verifier = await asyncio.to_thread(approve, link.url)
-        creds = await client.oauth.exchange_verifier(request, verifier)
-        await client.session.save(creds)
-        await step("renew", client.session.renew, lambda c: c is not None)
-
-        # -- accounts, balance, portfolio, transactions -----------------------------------
-        listed = await step("accounts.list", client.accounts.list, lambda r: len(r.accounts) > 1)
-        key = listed.accounts[0].account_id_key if listed else ""
-        await step(
-            "accounts.get_balance",
-            lambda: client.accounts.get_balance(key, AccountBalanceRequest(real_time_nav=True)),
-            lambda r: r.account_id is not None,
-        )
-        page = await step(
-            "portfolio.get_positions",
-            lambda: client.portfolio.get_positions(
-                key, PortfolioRequest(count=2, totals_required=True, lots_required=True,
-                                      view="COMPLETE")),
-            lambda r: len(r.account_portfolios[0].positions) == 2,
-        )  # fmt: skip
-        if page is not None:
-            await step(
-                "portfolio.get_positions page 2",
-                lambda: client.portfolio.get_positions(
-                    key, PortfolioRequest(count=2, page_number=int(page.account_portfolios[0]
-                                                                  .next_page_no))),
-                lambda r: len(r.account_portfolios[0].positions) >= 1,
-            )  # fmt: skip
-
-        async def all_positions() -> list[Any]:
-            return [p async for p in client.portfolio.iter_positions(key)]
-
-        await step("portfolio.iter_positions", all_positions, lambda r: len(r) >= 4)
-        start, end = date.today() - timedelta(days=60), date.today()
-        txns = await step(
-            "transactions.list",
-            lambda: client.transactions.list(
-                key, TransactionsRequest(count=5, start_date=f"{start:%m%d%Y}",
-                                         end_date=f"{end:%m%d%Y}")),
-            lambda r: len(r.transactions) == 5,
-        )  # fmt: skip
-        if txns is not None:
-            first = txns.transactions[0]
-            await step(
-                "transactions.get",
-                lambda: client.transactions.get(key, str(first.transaction_id)),
-                lambda r: str(r.transaction.transaction_id) == str(first.transaction_id),
-            )
-
-        async def some_transactions() -> list[Any]:
-            found = []
-            async for t in client.transactions.list_all(key, TransactionsRequest(count=50)):
-                found.append(t)
-                if len(found) >= 120:
-                    break
-            return found
-
-        await step("transactions.list_all", some_transactions, lambda r: len(r) > 50)
-
-        # -- market ------------------------------------------------------------------------
-        await step(
-            "market.lookup_product",
-            lambda: client.market.lookup_product("Apple"),
-            lambda r: any(d.symbol == "AAPL" for d in r.products),
-        )
-        for flag, symbols in (
-            ("ALL", ["AAPL", "MSFT"]), ("FUNDAMENTAL", ["IBM"]), ("INTRADAY", ["F"]),
-            ("WEEK_52", ["GOOG"]), ("MF_DETAIL", ["VFIAX"]), (None, ["TSLA"]),
-        ):  # fmt: skip
-            await step(
-                f"market.get_quotes {flag}",
-                lambda flag=flag, symbols=symbols: client.market.get_quotes(
-                    symbols, QuotesRequest(detail_flag=flag, require_earnings_date=True,
-                                           skip_mini_options_check=False)),
-                lambda r, symbols=symbols: len(r.quotes) == len(symbols),
-            )  # fmt: skip
-        expiries = await step(
-            "market.get_option_expirations",
-            lambda: client.market.get_option_expirations(
-                "AAPL", OptionExpirationsRequest(expiry_type="ALL")
-            ),
-            lambda r: len(r.expiration_dates) > 3,
-        )
-        expiry = None
-        if expiries is not None:
-            e = expiries.expiration_dates[2]
-            expiry = date(e.year, e.month, e.day)
-        chain = await step(
-            "market.get_option_chain",
-            lambda: client.market.get_option_chain(
-                "AAPL", OptionChainRequest(expiry_year=expiry.year, expiry_month=expiry.month,
-                                           expiry_day=expiry.day, strike_price_near=Decimal(200),
-                                           no_of_strikes=4, chain_type="CALLPUT",
-                                           price_type="ALL", include_weekly=True)),
-            lambda r: len(r.option_pairs) == 4,
-        )  # fmt: skip
-        if chain is not None:
-            option = chain.option_pairs[0].call
-            await step(
-                "market.get_quote OPTIONS",
-                lambda: client.market.get_quote(
-                    f"AAPL:{expiry.year}:{expiry.month}:{expiry.day}:CALL:{option.strike_price}",
-                    QuotesRequest(detail_flag="OPTIONS"),
-                ),
-                lambda r: r.option is not None and r.option.option_greeks is not None,
-            )
-
-        # -- orders: equity lifecycle ------------------------------------------------------
-        order = (
-            OrderBuilder.for_account(key)
-            .client_order_id(_client_id(1))
-            .equity_limit("MSFT", action="BUY", quantity=3, limit_price=Decimal("1.05"))
-            .gtc()
-        )
-        preview = await step(
-            "orders.preview",
-            lambda: client.orders.preview(key, order.build_preview_request()),
-            lambda r: len(r.preview_ids) == 1 and r.client_order_id is None,
-        )
-        placed = None
-        if preview is not None:
-            placed = await step(
-                "orders.place",
-                lambda: client.orders.place(
-                    key, order.build_place_request([preview.preview_ids[0].preview_id])
-                ),
-                lambda r: len(r.order_ids) == 1,
-            )
-        order_id = placed.order_ids[0].order_id if placed else 0
-        await step(
-            "orders.list",
-            lambda: client.orders.list(key, OrdersRequest(status="OPEN", count=50)),
-            lambda r: order_id in [o.order_id for o in r.orders],
-        )
-
-        async def every_order() -> list[Any]:
-            return [o async for o in client.orders.list_all(key, OrdersRequest(count=10))]
-
-        await step("orders.list_all", every_order, lambda r: len(r) > 30)
-        change = (
-            OrderBuilder.for_account(key)
-            .client_order_id(_client_id(2))
-            .equity_limit("MSFT", action="BUY", quantity=3, limit_price=Decimal("1.10"))
-            .gtc()
-        )
-        changed = await step(
-            "orders.preview_change",
-            lambda: client.orders.preview_change(
-                key, order_id, change.build_change_preview_request(order_id)
-            ),
-            lambda r: len(r.preview_ids) == 1,
-        )
-        new_id = order_id
-        if changed is not None:
-            replaced = await step(
-                "orders.place_change",
-                lambda: client.orders.place_change(
-                    key, order_id,
-                    change.build_change_place_request([changed.preview_ids[0].preview_id]),
-                ),
-                lambda r: r.order_ids[0].order_id != order_id,
-            )  # fmt: skip
-            if replaced is not None:
-                new_id = replaced.order_ids[0].order_id
-        await step(
-            "orders.cancel",
-            lambda: client.orders.cancel(key, new_id),
-            lambda r: r.order_id == new_id,
-        )
-
+        await _login(client, step)
+        key = await _accounts(client, step)
+        expiry, chain = await _market(client, step)
+        await _equity_orders(client, key, step)
         # -- orders: one option, then every spread builder etrade-python has, unchanged --
         if chain is not None and expiry is not None:
             await _spreads(client, key, expiry, [p.call.strike_price for p in chain.option_pairs],
                            step)  # fmt: skip
-
-        # -- alerts ------------------------------------------------------------------------
-        inbox = await step(
-            "alerts.list",
-            lambda: client.alerts.list(AlertsRequest(count=10, direction="DESC")),
-            lambda r: len(r.alerts) >= 2,
-        )
-        if inbox is not None:
-            first_alert = inbox.alerts[0].id
-            await step(
-                "alerts.get",
-                lambda: client.alerts.get(first_alert, AlertDetailsRequest(htmlTags=True)),
-                lambda r: r.id == first_alert,
-            )
-            await step(
-                "alerts.delete",
-                lambda: client.alerts.delete([first_alert]),
-                lambda r: str(r.result).upper().endswith("SUCCESS"),
-            )
+        await _alerts(client, step)
         await step("revoke", client.session.revoke, lambda r: True)
+
+
+async def _login(client: ETradeClient, step: Steps) -> None:
+    """Request token, a person approves over HTTP, access token; then renew."""
+    request = await client.oauth.get_request_token()
+    link = client.oauth.get_authorization_url(request)
+    verifier = await asyncio.to_thread(approve, link.url)
+    creds = await client.oauth.exchange_verifier(request, verifier)
+    await client.session.save(creds)
+    await step("renew", client.session.renew, lambda c: c is not None)
+
+
+async def _accounts(client: ETradeClient, step: Steps) -> str:
+    """Accounts, balance, portfolio (paged and iterated) and transactions; the first key."""
+    listed = await step("accounts.list", client.accounts.list, lambda r: len(r.accounts) > 1)
+    key = listed.accounts[0].account_id_key if listed else ""
+    await step(
+        "accounts.get_balance",
+        lambda: client.accounts.get_balance(key, AccountBalanceRequest(real_time_nav=True)),
+        lambda r: r.account_id is not None,
+    )
+    page = await step(
+        "portfolio.get_positions",
+        lambda: client.portfolio.get_positions(
+            key, PortfolioRequest(count=2, totals_required=True, lots_required=True,
+                                  view="COMPLETE")),
+        lambda r: len(r.account_portfolios[0].positions) == 2,
+    )  # fmt: skip
+    if page is not None:
+        await step(
+            "portfolio.get_positions page 2",
+            lambda: client.portfolio.get_positions(
+                key, PortfolioRequest(count=2, page_number=int(page.account_portfolios[0]
+                                                              .next_page_no))),
+            lambda r: len(r.account_portfolios[0].positions) >= 1,
+        )  # fmt: skip
+
+    async def all_positions() -> list[Any]:
+        return [p async for p in client.portfolio.iter_positions(key)]
+
+    await step("portfolio.iter_positions", all_positions, lambda r: len(r) >= 4)
+    start, end = date.today() - timedelta(days=60), date.today()
+    txns = await step(
+        "transactions.list",
+        lambda: client.transactions.list(
+            key, TransactionsRequest(count=5, start_date=f"{start:%m%d%Y}",
+                                     end_date=f"{end:%m%d%Y}")),
+        lambda r: len(r.transactions) == 5,
+    )  # fmt: skip
+    if txns is not None:
+        first = txns.transactions[0]
+        await step(
+            "transactions.get",
+            lambda: client.transactions.get(key, str(first.transaction_id)),
+            lambda r: str(r.transaction.transaction_id) == str(first.transaction_id),
+        )
+
+    async def some_transactions() -> list[Any]:
+        found = []
+        async for t in client.transactions.list_all(key, TransactionsRequest(count=50)):
+            found.append(t)
+            if len(found) >= 120:
+                break
+        return found
+
+    await step("transactions.list_all", some_transactions, lambda r: len(r) > 50)
+    return key
+
+
+async def _market(client: ETradeClient, step: Steps) -> tuple[date | None, Any]:
+    """Lookup, quotes by detail flag, expiries, a chain and an option quote."""
+    await step(
+        "market.lookup_product",
+        lambda: client.market.lookup_product("Apple"),
+        lambda r: any(d.symbol == "AAPL" for d in r.products),
+    )
+    for flag, symbols in (
+        ("ALL", ["AAPL", "MSFT"]), ("FUNDAMENTAL", ["IBM"]), ("INTRADAY", ["F"]),
+        ("WEEK_52", ["GOOG"]), ("MF_DETAIL", ["VFIAX"]), (None, ["TSLA"]),
+    ):  # fmt: skip
+        await step(
+            f"market.get_quotes {flag}",
+            lambda flag=flag, symbols=symbols: client.market.get_quotes(
+                symbols, QuotesRequest(detail_flag=flag, require_earnings_date=True,
+                                       skip_mini_options_check=False)),
+            lambda r, symbols=symbols: len(r.quotes) == len(symbols),
+        )  # fmt: skip
+    expiries = await step(
+        "market.get_option_expirations",
+        lambda: client.market.get_option_expirations(
+            "AAPL", OptionExpirationsRequest(expiry_type="ALL")
+        ),
+        lambda r: len(r.expiration_dates) > 3,
+    )
+    expiry = None
+    if expiries is not None:
+        e = expiries.expiration_dates[2]
+        expiry = date(e.year, e.month, e.day)
+    chain = await step(
+        "market.get_option_chain",
+        lambda: client.market.get_option_chain(
+            "AAPL", OptionChainRequest(expiry_year=expiry.year, expiry_month=expiry.month,
+                                       expiry_day=expiry.day, strike_price_near=Decimal(200),
+                                       no_of_strikes=4, chain_type="CALLPUT",
+                                       price_type="ALL", include_weekly=True)),
+        lambda r: len(r.option_pairs) == 4,
+    )  # fmt: skip
+    if chain is not None:
+        option = chain.option_pairs[0].call
+        await step(
+            "market.get_quote OPTIONS",
+            lambda: client.market.get_quote(
+                f"AAPL:{expiry.year}:{expiry.month}:{expiry.day}:CALL:{option.strike_price}",
+                QuotesRequest(detail_flag="OPTIONS"),
+            ),
+            lambda r: r.option is not None and r.option.option_greeks is not None,
+        )
+    return expiry, chain
+
+
+async def _equity_orders(client: ETradeClient, key: str, step: Steps) -> None:
+    """An equity limit order: preview, place, list, change and cancel."""
+    order = (
+        OrderBuilder.for_account(key)
+        .client_order_id(_client_id(1))
+        .equity_limit("MSFT", action="BUY", quantity=3, limit_price=Decimal("1.05"))
+        .gtc()
+    )
+    preview = await step(
+        "orders.preview",
+        lambda: client.orders.preview(key, order.build_preview_request()),
+        lambda r: len(r.preview_ids) == 1 and r.client_order_id is None,
+    )
+    placed = None
+    if preview is not None:
+        placed = await step(
+            "orders.place",
+            lambda: client.orders.place(
+                key, order.build_place_request([preview.preview_ids[0].preview_id])
+            ),
+            lambda r: len(r.order_ids) == 1,
+        )
+    order_id = placed.order_ids[0].order_id if placed else 0
+    await step(
+        "orders.list",
+        lambda: client.orders.list(key, OrdersRequest(status="OPEN", count=50)),
+        lambda r: order_id in [o.order_id for o in r.orders],
+    )
+
+    async def every_order() -> list[Any]:
+        return [o async for o in client.orders.list_all(key, OrdersRequest(count=10))]
+
+    await step("orders.list_all", every_order, lambda r: len(r) > 30)
+    change = (
+        OrderBuilder.for_account(key)
+        .client_order_id(_client_id(2))
+        .equity_limit("MSFT", action="BUY", quantity=3, limit_price=Decimal("1.10"))
+        .gtc()
+    )
+    changed = await step(
+        "orders.preview_change",
+        lambda: client.orders.preview_change(
+            key, order_id, change.build_change_preview_request(order_id)
+        ),
+        lambda r: len(r.preview_ids) == 1,
+    )
+    new_id = order_id
+    if changed is not None:
+        replaced = await step(
+            "orders.place_change",
+            lambda: client.orders.place_change(
+                key, order_id,
+                change.build_change_place_request([changed.preview_ids[0].preview_id]),
+            ),
+            lambda r: r.order_ids[0].order_id != order_id,
+        )  # fmt: skip
+        if replaced is not None:
+            new_id = replaced.order_ids[0].order_id
+    await step(
+        "orders.cancel",
+        lambda: client.orders.cancel(key, new_id),
+        lambda r: r.order_id == new_id,
+    )
+
+
+async def _alerts(client: ETradeClient, step: Steps) -> None:
+    """The alerts inbox: list, read one and delete it."""
+    inbox = await step(
+        "alerts.list",
+        lambda: client.alerts.list(AlertsRequest(count=10, direction="DESC")),
+        lambda r: len(r.alerts) >= 2,
+    )
+    if inbox is not None:
+        first_alert = inbox.alerts[0].id
+        await step(
+            "alerts.get",
+            lambda: client.alerts.get(first_alert, AlertDetailsRequest(htmlTags=True)),
+            lambda r: r.id == first_alert,
+        )
+        await step(
+            "alerts.delete",
+            lambda: client.alerts.delete([first_alert]),
+            lambda r: str(r.result).upper().endswith("SUCCESS"),
+        )
 
 
 def _legs(instruments: Any) -> list[tuple[Any, ...]]:
