@@ -76,6 +76,26 @@ def verify(req: Request, step: str, state: State, stats: Stats) -> Verified:
     expired, idle) is left to the endpoint.
     """
     oauth, signed = _collect(req)
+    _check_parameters(oauth, step)
+    timestamp = _check_timestamp(oauth["oauth_timestamp"], state.clock())
+    result, token_secret = _signer(oauth, step, state)
+    consumer = result.consumer
+
+    # §3.4.1.2: the base string URI as the client addressed us (Host header + raw path).
+    uri = signing.base_string_uri("http", req.headers.get("host", ""), req.path)
+    base = signing.signature_base_string(req.method, uri, signed)
+    if not signing.verify_hmac_sha1(oauth["oauth_signature"], base, consumer.secret, token_secret):
+        stats.bump("signatures_rejected")
+        raise OAuthProblem("signature_invalid")
+    # §3.3: the nonce must be unique for this consumer key and timestamp.
+    if not state.use_nonce(consumer.key, timestamp, oauth["oauth_nonce"]):
+        stats.bump("nonce_reuse_rejected")
+        raise OAuthProblem("nonce_used")
+    return result
+
+
+def _check_parameters(oauth: dict[str, str], step: str) -> None:
+    """The required parameters are there, with the values E*TRADE accepts."""
     absent = [n for n in REQUIRED[step] if not oauth.get(n)]
     if absent:
         raise OAuthProblem("parameter_absent", 400, oauth_parameters_absent="&".join(absent))
@@ -85,15 +105,21 @@ def verify(req: Request, step: str, state: State, stats: Stats) -> Verified:
         raise OAuthProblem("version_rejected", 400, oauth_acceptable_versions="1.0-1.0")
     if step == "request_token" and oauth["oauth_callback"] != "oob":
         raise _rejected("oauth_callback")  # E*TRADE: "must always be set to 'oob'"
-    ts_text = oauth["oauth_timestamp"]
-    if not ts_text.isascii() or not ts_text.isdigit():
+
+
+def _check_timestamp(text: str, now: float) -> int:
+    """``oauth_timestamp`` as an int, within the window around ``now``."""
+    if not text.isascii() or not text.isdigit():
         raise _rejected("oauth_timestamp")
-    now = state.clock()
-    timestamp = int(ts_text)
+    timestamp = int(text)
     if abs(timestamp - now) > TIMESTAMP_WINDOW:
         low, high = int(now - TIMESTAMP_WINDOW), int(now + TIMESTAMP_WINDOW)
         raise OAuthProblem("timestamp_refused", oauth_acceptable_timestamps=f"{low}-{high}")
+    return timestamp
 
+
+def _signer(oauth: dict[str, str], step: str, state: State) -> tuple[Verified, str]:
+    """Who signed: the consumer and, past the first step, its token (with its secret)."""
     with state.lock:
         consumer = state.consumers.get(oauth["oauth_consumer_key"])
         if consumer is None:
@@ -110,18 +136,7 @@ def verify(req: Request, step: str, state: State, stats: Stats) -> Verified:
             if at is None or at.consumer_key != consumer.key:
                 raise OAuthProblem("token_rejected")
             result.access_token, token_secret = at, at.secret
-
-    # §3.4.1.2: the base string URI as the client addressed us (Host header + raw path).
-    uri = signing.base_string_uri("http", req.headers.get("host", ""), req.path)
-    base = signing.signature_base_string(req.method, uri, signed)
-    if not signing.verify_hmac_sha1(oauth["oauth_signature"], base, consumer.secret, token_secret):
-        stats.bump("signatures_rejected")
-        raise OAuthProblem("signature_invalid")
-    # §3.3: the nonce must be unique for this consumer key and timestamp.
-    if not state.use_nonce(consumer.key, timestamp, oauth["oauth_nonce"]):
-        stats.bump("nonce_reuse_rejected")
-        raise OAuthProblem("nonce_used")
-    return result
+    return result, token_secret
 
 
 def check_access_token(at: AccessToken, now: float, *, allow_inactive: bool = False) -> None:
