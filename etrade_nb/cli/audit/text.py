@@ -112,40 +112,64 @@ def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]
         pos = m.start("value") if m.start("value") > first else m.end()
 
 
-def _scan_plain(text: str) -> Iterator[tuple[str, Confidence]]:
-    taken: list[tuple[int, int]] = []
+class _Claims:
+    """Spans of the text already reported, so each value is judged by its first reading."""
 
-    def free(start: int, end: int) -> bool:
-        if any(start < e and s < end for s, e in taken):
+    def __init__(self) -> None:
+        self.taken: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        """Claim ``[start, end)`` unless it overlaps a span already claimed."""
+        if any(start < e and s < end for s, e in self.taken):
             return False
-        taken.append((start, end))
+        self.taken.append((start, end))
         return True
 
+
+def _scan_plain(text: str) -> Iterator[tuple[str, Confidence]]:
+    """Named values first, then key/secret pairs, then bare shapes, each span once."""
+    claims = _Claims()
+    yield from _named_values(text, claims)
+    for start, end in find_pairs(text):
+        verdicts = judge(text[start:end], context_role(text[max(0, start - _BACK) : start]))
+        if verdicts and claims.free(start, end):
+            yield from verdicts
+    yield from _bare_shapes(text, claims)
+
+
+def _named_values(text: str, claims: _Claims) -> Iterator[tuple[str, Confidence]]:
+    """``name = value``, ``--option value`` and "finish with CODE", judged by their name."""
     for pattern in (_FINISH, _KV, _OPTION):
         for m in _overlapping(pattern, text):
             if len(m["value"]) > MAX_VALUE:
                 continue  # a blob, not a credential (its inner name=value pairs still are)
-            named = Named(Role.VERIFIER, True) if pattern is _FINISH else role_of(m["name"])
-            start = m.start("name") if pattern is _KV else m.start()
-            if named and not named.strong:  # "Consumer Key: …": the words before help
-                named = context_role(text[max(0, start - _BACK) : m.end("name")]) or named
-            if named and pattern is not _FINISH and _hashy(text[max(0, start - _BACK) : start]):
-                named = None  # "sha256 of the key: …", "cache key = …"
+            named = _name_of(m, pattern, text)
             value = m["value"].rstrip(".:")
             verdicts = judge(value, named) if named else []
-            if verdicts and free(m.start("value"), m.start("value") + len(value)):
+            if verdicts and claims.free(m.start("value"), m.start("value") + len(value)):
                 yield from verdicts
-    for start, end in find_pairs(text):
-        verdicts = judge(text[start:end], context_role(text[max(0, start - _BACK) : start]))
-        if verdicts and free(start, end):
-            yield from verdicts
+
+
+def _name_of(m: re.Match[str], pattern: re.Pattern[str], text: str) -> Named | None:
+    """The role a match's name gives its value, helped or undone by the words before it."""
+    named = Named(Role.VERIFIER, True) if pattern is _FINISH else role_of(m["name"])
+    start = m.start("name") if pattern is _KV else m.start()
+    if named and not named.strong:  # "Consumer Key: …": the words before help
+        named = context_role(text[max(0, start - _BACK) : m.end("name")]) or named
+    if named and pattern is not _FINISH and _hashy(text[max(0, start - _BACK) : start]):
+        return None  # "sha256 of the key: …", "cache key = …"
+    return named
+
+
+def _bare_shapes(text: str, claims: _Claims) -> Iterator[tuple[str, Confidence]]:
+    """Token, hex and code shapes with no name, judged by the words before them."""
     for pattern in (_TOKEN, _HEX, _CODE):
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - _BACK) : m.start()]
             if re.search(r"sha\d*-?$|IPY_MODEL_$", before, re.I) or _hashy(before):
                 continue  # integrity hashes, widget references, "digest: …", "etag …"
             verdicts = judge(m.group(0), context_role(before))
-            if verdicts and free(m.start(), m.end()):
+            if verdicts and claims.free(m.start(), m.end()):
                 yield from verdicts
 
 
