@@ -16,6 +16,7 @@ thread is only handed over; the main thread exchanges it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -218,51 +219,62 @@ class NotebookLogin:
         self._waiter = waiter
         self._render()
         try:
-            while True:
-                if self.session is not None:
-                    return self.session
-                if self._phase.ended:
-                    raise self._stopped(self._why)
-                if self.flow.seconds_left() <= 0:
-                    self._link_expired()
-                    continue
-                text = waiter.take()
-                if text is None and self.redirect_expected:
-                    time.sleep(CALLBACK_POLL)
-                    continue
-                if text is None:
-                    try:
-                        text = waiter.ask(ask, D.prompt_text(self.name))
-                    except Released:
-                        continue
-                    except NotImplementedError:  # IPython's StdinNotImplementedError
-                        self._message, self._error = D.NO_PROMPT, True
-                        return None
-                    except (KeyboardInterrupt, EOFError):
-                        raise self._stopped("interrupted") from None
-                if (signed_in := self._signed_in()) is not None:
-                    return signed_in  # meanwhile, by a redirect or the box
-                if self._phase.ended:
-                    raise self._stopped(self._why)
-                if not text.strip():
-                    raise self._stopped("no code was given")
-                try:
-                    self.finish(text)
-                except EtradeError:  # shown in the view; an ended login stops above
-                    continue  # ask again
+            return self._wait_until_ended(ask, waiter)
         except KeyboardInterrupt:  # an exchange, or the wait for the redirect, interrupted
-            if self.redirect_expected and not self._phase.ended:
-                self.redirect_expected = False  # the person pastes now
-                self._message = D.paste_instead(self.name, box=self.view.has_box)
-                self._error = False
-                raise LoginStoppedError(D.redirect_interrupted_text(self.name)) from None
-            raise self._stopped("interrupted") from None
+            raise self._interrupted() from None
         finally:
             self._waiter = None
             self._render()
             if waiter.unanswered and clear is not None:
                 clear()
                 self.view.show(self.state())
+
+    def _wait_until_ended(self, ask: Ask, waiter: Waiter) -> Session | None:
+        """The waiting loop: renew an expired link, take a code, try it, until one ends it."""
+        while True:
+            if self.session is not None:
+                return self.session
+            if self._phase.ended:
+                raise self._stopped(self._why)
+            if self.flow.seconds_left() <= 0:
+                self._link_expired()
+                continue
+            text = waiter.take()
+            if text is None:
+                if self.redirect_expected:
+                    time.sleep(CALLBACK_POLL)
+                    continue
+                try:
+                    text = self._ask(ask, waiter)
+                except Released:
+                    continue
+                except NotImplementedError:  # IPython's StdinNotImplementedError
+                    self._message, self._error = D.NO_PROMPT, True
+                    return None
+            if (signed_in := self._signed_in()) is not None:
+                return signed_in  # meanwhile, by a redirect or the box
+            if self._phase.ended:
+                raise self._stopped(self._why)
+            if not text.strip():
+                raise self._stopped("no code was given")
+            with contextlib.suppress(EtradeError):  # shown in the view; then ask again
+                self.finish(text)
+
+    def _ask(self, ask: Ask, waiter: Waiter) -> str:
+        """One answer from the kernel's prompt; Interrupt or end of input stops the login."""
+        try:
+            return waiter.ask(ask, D.prompt_text(self.name))
+        except (KeyboardInterrupt, EOFError):
+            raise self._stopped("interrupted") from None
+
+    def _interrupted(self) -> LoginStoppedError:
+        """Interrupt while waiting: a callback login stays open for a paste; others stop."""
+        if self.redirect_expected and not self._phase.ended:
+            self.redirect_expected = False  # the person pastes now
+            self._message = D.paste_instead(self.name, box=self.view.has_box)
+            self._error = False
+            return LoginStoppedError(D.redirect_interrupted_text(self.name))
+        return self._stopped("interrupted")
 
     def _signed_in(self) -> Session | None:
         return self.session  # read again: another thread may have set it
