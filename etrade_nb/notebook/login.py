@@ -33,6 +33,7 @@ from ..errors import (
 from ..login.callback import CallbackReceiver
 from ..login.flow import OAuthFlow
 from . import display as D
+from .callbacks import CallbackDesk
 from .frontend import Ask
 from .state import Phase, ViewState
 from .views import LoginView
@@ -63,9 +64,10 @@ class NotebookLogin:
         bind: Callable[[Session], object],
         tick_seconds: float | None = 1.0,
         renew_for: float = RENEW_FOR,
+        desk: CallbackDesk | None = None,
     ) -> None:
         self.name, self.flow, self.view = name, flow, view
-        self.receiver: CallbackReceiver | None = None
+        self.desk = desk or CallbackDesk()  # owns this name's callback receiver, if any
         self.redirect_expected = False  # a registered callback URL: wait for the redirect
         self.session: Session | None = None
         self._bind = bind
@@ -93,6 +95,11 @@ class NotebookLogin:
     @property
     def waiting(self) -> bool:
         return self._waiter is not None
+
+    @property
+    def receiver(self) -> CallbackReceiver | None:
+        """The callback receiver of this login's name (the desk owns it), or ``None``."""
+        return self.desk.receiver(self.name)
 
     def state(self) -> ViewState:
         """The snapshot the view renders; the link only while it can be used."""
@@ -359,8 +366,7 @@ class NotebookLogin:
         with self._lock:
             self._phase, self._message, self._error = phase, message, True
             self._stop.set()
-            if self.receiver is not None:
-                self.receiver.unbind()
+            self.desk.release(self.name)
         self._render()
         self._release_waiter()
         return False
@@ -404,18 +410,12 @@ class NotebookLogin:
     def _named(self) -> str:
         return "" if self.name == D.DEFAULT_NAME else f" --name {self.name}"
 
-    def close(self, *, keep_receiver: bool = False) -> CallbackReceiver | None:
-        """Stop the countdown and close the view; the receiver is handed back or stopped."""
+    def close(self) -> None:
+        """Stop the countdown and close the view; the desk's receiver lets this login go."""
         self._stop.set()
         self._release_waiter()
-        receiver, self.receiver = self.receiver, None
         self.view.close()
-        if receiver is not None and not keep_receiver:
-            receiver.stop(timeout=0.5)
-            return None
-        if receiver is not None:
-            receiver.unbind()
-        return receiver
+        self.desk.release(self.name)
 
 
 __all__ = ["LoginStoppedError", "NotebookLogin"]

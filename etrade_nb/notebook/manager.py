@@ -24,12 +24,13 @@ from ..errors import (
     TokenRejectedError,
 )
 from ..hosts import notebook_host
-from ..login.callback import WAIT_FOR_LOGIN, CallbackReceiver
-from ..login.callback_urls import CallbackPlan, is_full_url, pending_token, plan_callback
+from ..login.callback import WAIT_FOR_LOGIN
+from ..login.callback_urls import pending_token
 from ..login.flow import OAuthFlow
 from ..oauth.tokens import TokenState
 from . import display as D
 from .autoapprove import auto_approve
+from .callbacks import CallbackDesk
 from .frontend import (
     Ask,
     Display,
@@ -110,11 +111,8 @@ class LoginManager:
         self.clear = clear
         self.can_wait = can_wait or (lambda: can_ask(shell))
         self.tick_seconds = tick_seconds
-        self.callback_wait = callback_wait  # how long %etrade_callback's receiver waits
-        self.receiver_clock = receiver_clock  # the receivers' monotonic clock (tests: fake)
+        self.desk = CallbackDesk(wait=callback_wait, clock=receiver_clock)  # per name
         self.logins: dict[str, NotebookLogin] = {}
-        self.receivers: dict[str, CallbackReceiver] = {}  # started before any login
-        self.plans: dict[str, CallbackPlan] = {}  # %etrade_callback's port and path, kept
         self.hooks = LoginHooks(display)  # on_login callbacks waiting for a login
 
     # -- %etrade_login ----------------------------------------------------------------------
@@ -159,7 +157,7 @@ class LoginManager:
         return login.session
 
     def _new_login(self, name: str, flow: OAuthFlow, mode: Ui) -> NotebookLogin:
-        receiver = self._drop(name, keep_receiver=True)
+        self._drop(name)
         view: LoginView
         if mode == "widget":
             from .widget import WidgetView  # text mode needs no ipywidgets
@@ -168,21 +166,23 @@ class LoginManager:
         else:
             view = TextView(self.display)
         login = NotebookLogin(
-            name, flow, view, bind=lambda s: self._bind(name, s), tick_seconds=self.tick_seconds
+            name,
+            flow,
+            view,
+            bind=lambda s: self._bind(name, s),
+            tick_seconds=self.tick_seconds,
+            desk=self.desk,
         )
-        login.receiver = receiver
         self.logins[name] = login
         return login
 
-    def _drop(self, name: str, *, keep_receiver: bool = True) -> CallbackReceiver | None:
-        """Close the login of ``name``; its receiver (or a waiting one) is returned."""
+    def _drop(self, name: str, *, keep_receiver: bool = True) -> None:
+        """Close the login of ``name``; the desk keeps its receiver for the next, or stops it."""
         old = self.logins.pop(name, None)
-        kept = old.close(keep_receiver=keep_receiver) if old is not None else None
-        waiting = self.receivers.pop(name, None)
-        if waiting is not None and not keep_receiver:
-            waiting.stop(timeout=0.5)
-            waiting = None
-        return waiting or kept
+        if old is not None:
+            old.close()
+        if not keep_receiver:
+            self.desk.stop(name)
 
     def _reusable(self, name: str, login: NotebookLogin | None, env: str) -> Session | None:
         for candidate in (login.session if login else None, self.shell.user_ns.get(name)):
@@ -201,8 +201,6 @@ class LoginManager:
         if notebook_host().per_session:
             login.note(D.BINDER_CALLBACK)  # once, in the login itself: the prompt is below
             return
-        prepared = self.plans.get(login.name) if not url else None  # from %etrade_callback
-        plan = prepared or plan_callback(url or None, port=port)
         flow = login.flow
 
         def expected() -> str | None:
@@ -211,44 +209,19 @@ class LoginManager:
         def refused(text: str) -> None:
             login.note(text, error=True)
 
-        lifetime = flow.seconds_left() + 60
-        receiver = login.receiver
-        reused = (
-            receiver is not None
-            and plan.port in (0, receiver.port)
-            and plan.path == receiver.path
-            and receiver.bind(
-                login.finish,
-                expected_token=expected,
-                on_refused=refused,
-                lifetime=lifetime,
-                public_host=plan.public_host,
-            )
+        bound = self.desk.bind(
+            login.name,
+            login.finish,
+            url=url,
+            port=port,
+            expected_token=expected,
+            on_refused=refused,
+            lifetime=flow.seconds_left() + 60,
         )
-        if not reused:
-            if receiver is not None:
-                receiver.stop(timeout=0.5)
-            receiver = CallbackReceiver(
-                login.finish,
-                expected_token=expected,
-                on_refused=refused,
-                port=plan.port,
-                path=plan.path,
-                public_host=plan.public_host,
-                proxied=plan.via_hub,
-                relay_prefix=plan.relay_prefix,
-                clock=self.receiver_clock,
-            ).start(lifetime)
-            if url:
-                self.plans.pop(login.name, None)  # the URL given now replaces %etrade_callback's
-        login.receiver = receiver
-        assert receiver is not None
-        registered = bool(plan.registered_url or prepared)
+        registered = bound.registered
         # E*TRADE redirects only to a registered URL: otherwise the person pastes the code.
         login.redirect_expected = registered
-        text = D.callback_text(
-            plan.url_for(receiver.port), via_hub=plan.via_hub, registered=registered
-        )
+        text = D.callback_text(bound.url, via_hub=bound.via_hub, registered=registered)
         if registered:
             login.note(text)  # in the login's own output: it goes when the login ends
         else:
@@ -268,43 +241,10 @@ class LoginManager:
         if notebook_host().per_session:
             self._say(D.BINDER_CALLBACK)
             return None
-        login = self.logins.get(name)
-        plan = plan_callback(port=port)
-        if not port and name in self.plans:
-            plan = self.plans[name]  # keep the URL the user registered
-        receiver = login.receiver if login is not None else self.receivers.get(name)
-        if receiver is not None and (
-            plan.port not in (0, receiver.port) or plan.path != receiver.path
-        ):
-            receiver.stop(timeout=0.5)  # another port was asked for
-            receiver = None
-        if receiver is not None and receiver.done.is_set():
-            receiver.unbind()  # its login succeeded: wait for the next one
-        if receiver is None or not receiver.extend(self.callback_wait):
-            receiver = CallbackReceiver(
-                None,
-                port=plan.port,
-                path=plan.path,
-                public_host=plan.public_host,
-                proxied=plan.via_hub,
-                relay_prefix=plan.relay_prefix,
-                clock=self.receiver_clock,
-            ).start(self.callback_wait)
-        if login is not None:
-            login.receiver = receiver
-        else:
-            self.receivers[name] = receiver
-        url = plan.url_for(receiver.port)
-        self.plans[name] = CallbackPlan(
-            receiver.port,
-            receiver.path,
-            url if is_full_url(url) else None,  # a full URL also fixes the Host to expect
-            via_hub=plan.via_hub,
-            relay_prefix=plan.relay_prefix,
-        )
+        url, plan = self.desk.open(name, port=port)
         self.display(
             D.callback_ready_bundle(
-                url, name=name, via_hub=plan.via_hub, wait_seconds=self.callback_wait
+                url, name=name, via_hub=plan.via_hub, wait_seconds=self.desk.wait
             )
         )
         return url
@@ -403,9 +343,7 @@ class LoginManager:
         """Stop every timer and receiver (``%unload_ext``)."""
         for name in list(self.logins):
             self._drop(name, keep_receiver=False)
-        for receiver in self.receivers.values():
-            receiver.stop(timeout=0.5)
-        self.receivers.clear()
+        self.desk.close()
         self.hooks.clear()
 
     # -- helpers -----------------------------------------------------------------------------

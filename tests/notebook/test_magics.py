@@ -352,7 +352,7 @@ def test_verify_help_says_a_typed_code_is_saved(ip) -> None:
 def test_etrade_callback_prints_and_returns_the_url(ip, manager) -> None:
     with capture_output() as captured:
         ip.run_cell("CALLBACK_URL = %etrade_callback")
-    receiver = manager.receivers["etrade"]
+    receiver = manager.desk.receiver("etrade")
     url = ip.user_ns.pop("CALLBACK_URL")
     assert url == receiver.url == f"http://127.0.0.1:{receiver.port}/callback"
     out = plain([o.data for o in captured.outputs])
@@ -361,12 +361,12 @@ def test_etrade_callback_prints_and_returns_the_url(ip, manager) -> None:
     assert receiver.running and not receiver.bound
     # re-run: the same receiver and URL (nothing to register again)
     assert ip.run_line_magic("etrade_callback", "") == url
-    assert manager.receivers["etrade"] is receiver
+    assert manager.desk.receiver("etrade") is receiver
 
 
 def test_etrade_callback_port_and_name(ip, manager) -> None:
     url = ip.run_line_magic("etrade_callback", "--name paper")
-    port = manager.receivers["paper"].port
+    port = manager.desk.receiver("paper").port
     assert ip.run_line_magic("etrade_callback", f"--name paper --port {port}") == url
     with pytest.raises(UsageError, match=f"Cannot listen on 127.0.0.1:{port}"):
         ip.run_line_magic("etrade_callback", f"--port {port}")  # taken by `paper`'s receiver
@@ -381,7 +381,7 @@ def test_etrade_callback_behind_jupyterhub_gives_the_full_url(ip, manager, monke
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
     monkeypatch.setenv("JUPYTERHUB_PUBLIC_URL", "http://127.0.0.1:8000/user/alice/")
     out = plain(run(ip, "URL = %etrade_callback"))
-    receiver = manager.receivers["etrade"]
+    receiver = manager.desk.receiver("etrade")
     url = f"http://127.0.0.1:8000/user/alice/proxy/{receiver.port}/callback"
     assert ip.user_ns.pop("URL") == url
     assert f"Register {url} as this consumer key's callback URL" in out
@@ -396,7 +396,7 @@ def test_etrade_callback_behind_a_hub_without_public_url_says_what_to_prepend(
 ):
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
     outputs = run(ip, "URL = %etrade_callback")
-    receiver = manager.receivers["etrade"]
+    receiver = manager.desk.receiver("etrade")
     path = f"/user/alice/proxy/{receiver.port}/callback"
     assert ip.user_ns.pop("URL") == path
     out = plain(outputs)
@@ -411,13 +411,13 @@ def test_etrade_callback_on_binder_starts_nothing(ip, manager, monkeypatch) -> N
     monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
     out = plain(run(ip, "URL = %etrade_callback"))
     assert ip.user_ns.pop("URL") is None and "Binder gives every session a new address" in out
-    assert "etrade" not in manager.logins and "etrade" not in manager.receivers
+    assert "etrade" not in manager.logins and manager.desk.receiver("etrade") is None
 
 
 @pytest.mark.parametrize("given", ["", " $CALLBACK_URL"])
 def test_login_callback_binds_the_running_receiver(ip, manager, given: str) -> None:
     ip.run_cell("CALLBACK_URL = %etrade_callback")
-    receiver = manager.receivers["etrade"]
+    receiver = manager.desk.receiver("etrade")
     out = plain(run(ip, f"%etrade_login --widget --callback{given}"))
     rec = manager.logins["etrade"]
     assert rec.receiver is receiver and receiver.bound
@@ -456,8 +456,8 @@ def test_etrade_callback_waits_a_bounded_time_then_restarts_on_the_same_port(
 ) -> None:
     now = receiver_now
     url = ip.run_line_magic("etrade_callback", "")
-    receiver = manager.receivers["etrade"]
-    assert manager.callback_wait == 15 * 60 and receiver._deadline == 15 * 60
+    receiver = manager.desk.receiver("etrade")
+    assert manager.desk.wait == 15 * 60 and receiver._deadline == 15 * 60
     now[0] = 15 * 60  # no login within the wait: it stops by itself
     receiver._thread.join(3)
     assert not receiver.running
