@@ -21,7 +21,7 @@ import string
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import InvalidOrderError
 
@@ -212,21 +212,12 @@ class OrderRequest:
 
     def payload(self, preview_ids: list[int] | None = None) -> dict[str, Any]:
         """The ``PreviewOrderRequest`` body, or ``PlaceOrderRequest`` with ``preview_ids``."""
-        detail: dict[str, Any] = {
-            "allOrNone": self.all_or_none,
-            "priceType": self.price_type,
-            "orderTerm": self.term,
-            "marketSession": self.session,
-        }
-        if self.limit_price is not None:
-            detail["limitPrice"] = self.limit_price
+        detail = order_detail(self)
         if self.stop_price is not None:
             detail["stopPrice"] = self.stop_price
         if self.offset is not None:
             detail["offsetType"] = self.price_type
             detail["offsetValue"] = self.offset
-        if isinstance(self.good_till, date):
-            detail["gtdDate"] = self.good_till.strftime("%m%d%Y")
         product = (
             self.security.product()
             if isinstance(self.security, OptionContract)
@@ -240,15 +231,7 @@ class OrderRequest:
         if self.quantity_type != "ALL_I_OWN":
             leg["quantity"] = self.quantity
         detail["Instrument"] = [leg]
-        body: dict[str, Any] = {
-            "orderType": self.order_type,
-            "clientOrderId": self.client_order_id,
-            "Order": [detail],
-        }
-        if preview_ids is None:
-            return {"PreviewOrderRequest": body}
-        body["PreviewIds"] = [{"previewId": p} for p in preview_ids]
-        return {"PlaceOrderRequest": body}
+        return order_request(self.order_type, self.client_order_id, detail, preview_ids)
 
     def describe(self) -> str:
         """One line that reads as a sentence, e.g. ``BUY 10 AAPL, limit 150.25, good for the day``.
@@ -601,3 +584,50 @@ def fund_order(
         fund="MMF" if money_market else "MF",
         **kw,
     )
+
+
+class _OrderFields(Protocol):
+    """What :func:`order_detail` reads: the fields single- and multi-leg orders share."""
+
+    @property
+    def all_or_none(self) -> bool: ...
+    @property
+    def price_type(self) -> str: ...
+    @property
+    def term(self) -> str: ...
+    @property
+    def session(self) -> str: ...
+    @property
+    def limit_price(self) -> float | None: ...
+    @property
+    def good_till(self) -> date | str | None: ...
+
+
+def order_detail(order: _OrderFields) -> dict[str, Any]:
+    """The ``Order`` fields every order kind sends: terms, the limit and the good-till date."""
+    detail: dict[str, Any] = {
+        "allOrNone": order.all_or_none,
+        "priceType": order.price_type,
+        "orderTerm": order.term,
+        "marketSession": order.session,
+    }
+    if order.limit_price is not None:
+        detail["limitPrice"] = order.limit_price
+    if isinstance(order.good_till, date):
+        detail["gtdDate"] = order.good_till.strftime("%m%d%Y")
+    return detail
+
+
+def order_request(
+    order_type: str, client_order_id: str, detail: dict[str, Any], preview_ids: list[int] | None
+) -> dict[str, Any]:
+    """``PreviewOrderRequest``, or ``PlaceOrderRequest`` with ``preview_ids``, around ``detail``."""
+    body: dict[str, Any] = {
+        "orderType": order_type,
+        "clientOrderId": client_order_id,
+        "Order": [detail],
+    }
+    if preview_ids is None:
+        return {"PreviewOrderRequest": body}
+    body["PreviewIds"] = [{"previewId": p} for p in preview_ids]
+    return {"PlaceOrderRequest": body}

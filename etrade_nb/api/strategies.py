@@ -35,6 +35,8 @@ from .order_types import (
     OptionContract,
     as_good_till,
     new_client_order_id,
+    order_detail,
+    order_request,
     whole_quantity,
 )
 
@@ -169,26 +171,9 @@ class StrategyOrder:
 
     def payload(self, preview_ids: list[int] | None = None) -> dict[str, Any]:
         """The ``PreviewOrderRequest`` body, or ``PlaceOrderRequest`` with ``preview_ids``."""
-        detail: dict[str, Any] = {
-            "allOrNone": self.all_or_none,
-            "priceType": self.price_type,
-            "orderTerm": self.term,
-            "marketSession": self.session,
-        }
-        if self.limit_price is not None:
-            detail["limitPrice"] = self.limit_price
-        if isinstance(self.good_till, date):
-            detail["gtdDate"] = self.good_till.strftime("%m%d%Y")
+        detail = order_detail(self)
         detail["Instrument"] = [leg.instrument() for leg in self.legs]
-        body: dict[str, Any] = {
-            "orderType": self.order_type,
-            "clientOrderId": self.client_order_id,
-            "Order": [detail],
-        }
-        if preview_ids is None:
-            return {"PreviewOrderRequest": body}
-        body["PreviewIds"] = [{"previewId": p} for p in preview_ids]
-        return {"PlaceOrderRequest": body}
+        return order_request(self.order_type, self.client_order_id, detail, preview_ids)
 
     def describe(self) -> str:
         """``IRON_CONDOR AAPL NET_CREDIT 1.25 GOOD_FOR_DAY: BUY_OPEN 1 AAPL … / …``."""
